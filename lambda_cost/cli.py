@@ -1,0 +1,81 @@
+"""The command line: parses options and hands each command to one function that returns the exit code."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+
+app = typer.Typer(
+    name="lambda-cost",
+    help="Estimate what AWS Lambda functions cost a month, offline, from a YAML workload.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"lambda-cost {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Estimate what AWS Lambda functions cost a month, offline, from a YAML workload."""
+
+
+@app.command()
+def estimate(
+    workload: Annotated[str, typer.Argument(help="The workload YAML file, or - to read standard input.")],
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+    pricing: Annotated[
+        Optional[str], typer.Option(help="Pricing table version (default: the workload's, else the newest).")
+    ] = None,
+    free_tier: Annotated[
+        Optional[bool],
+        typer.Option("--free-tier/--no-free-tier", help="Deduct the monthly free tier (default: the workload's)."),
+    ] = None,
+    explain: Annotated[bool, typer.Option(help="Show the arithmetic behind every number.")] = False,
+    color: Annotated[Color, typer.Option(help="Colour the table: auto honours NO_COLOR and terminals.")] = Color.auto,
+    debug: Annotated[bool, typer.Option(help="Show a traceback on internal errors.")] = False,
+) -> None:
+    """Price a workload for one month.
+
+    Example: lambda-cost estimate examples/web-api.yaml --format json
+    """
+    from .execute import estimate as run_estimate
+    from .execute import run_guarded
+
+    code = run_guarded(
+        lambda: run_estimate(
+            [workload],
+            output_format=output_format.value,
+            pricing=pricing,
+            free_tier=free_tier,
+            explain=explain,
+            color=color.value,
+        ),
+        debug=debug,
+    )
+    raise typer.Exit(code)

@@ -1,0 +1,81 @@
+"""Commands as functions that return an exit code; the one place errors become messages."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import traceback
+from collections.abc import Callable
+from typing import TextIO
+
+from .errors import EXIT_INTERNAL, EXIT_OK, LambdaCostError
+
+ISSUES_URL = "https://github.com/lambda-cost/lambda-cost/issues"
+
+
+def run_guarded(action: Callable[[], int], *, debug: bool = False, stderr: TextIO | None = None) -> int:
+    """Run a command; turn our errors into messages and codes, and anything else into exit code 3."""
+    err = stderr or sys.stderr
+    try:
+        return action()
+    except LambdaCostError as error:
+        print(f"error: {error.message}", file=err)
+        for problem in error.problems:
+            print(f"  {problem.render()}", file=err)
+        if error.hint:
+            print(f"  hint: {error.hint}", file=err)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=err)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the last line of defence: never a bare traceback
+        if debug:
+            traceback.print_exc(file=err)
+        print(f"internal error: {type(error).__name__}: {error}", file=err)
+        print(f"  hint: this is a bug in lambda-cost; rerun with --debug and report it at {ISSUES_URL}", file=err)
+        return EXIT_INTERNAL
+
+
+def use_color(choice: str, stream: TextIO) -> bool:
+    """--color auto|always|never; auto honours NO_COLOR and colours only a terminal."""
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return stream.isatty()
+
+
+def output_width(stream: TextIO) -> int:
+    """The terminal's width, or a fixed 100 columns when writing to a pipe or file (deterministic)."""
+    if stream.isatty():
+        return shutil.get_terminal_size((100, 24)).columns
+    return 100
+
+
+def estimate(
+    workloads: list[str],
+    *,
+    output_format: str = "table",
+    pricing: str | None = None,
+    free_tier: bool | None = None,
+    explain: bool = False,
+    color: str = "auto",
+    stdout: TextIO | None = None,
+) -> int:
+    """`lambda-cost estimate`: price a workload and print it in the chosen format."""
+    from .load import read_source
+    from .pipeline import estimate_source
+    from .render import RenderOptions, get_renderer
+
+    out = stdout or sys.stdout
+    (path,) = workloads
+    result = estimate_source(read_source(path), pricing=pricing, free_tier=free_tier)
+    options = RenderOptions(
+        color=use_color(color, out) if output_format == "table" else False,
+        width=output_width(out),
+        explain=explain,
+    )
+    out.write(get_renderer(output_format)(result, options))
+    out.flush()
+    return EXIT_OK

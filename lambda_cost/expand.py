@@ -1,0 +1,269 @@
+"""Invocation sources and retries to expected attempts, keeping the reason for every number."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .errors import Problem, WorkloadError
+from .numbers import readable
+from .model.workload import (
+    AsyncSource,
+    Function,
+    MqSource,
+    SqsSource,
+    StreamSource,
+    SyncSource,
+    Workload,
+)
+
+ONE = Decimal(1)
+# Amazon MQ redelivers a failed batch up to 6 times before the broker's dead-letter queue takes it.
+MQ_REDELIVERIES = 6
+
+
+@dataclass(frozen=True)
+class Warning:
+    """Something the user should know about an estimate, with the field it concerns."""
+
+    message: str
+    path: tuple[str | int, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceUsage:
+    """What one invocation source makes Lambda do in a month, as expected values."""
+
+    index: int
+    type: str
+    volume: Decimal  # events, messages or records a month
+    volume_unit: str
+    batch_size: int | None
+    invocations: Decimal  # billed requests: every attempt, failed or not
+    failed_invocations: Decimal  # attempts that end in a function error (billed at error_duration_ms)
+    lost: Decimal  # items that never succeed: failed for good, or sent to a DLQ / on-failure destination
+    lost_label: str
+    retry_factor: Decimal  # expected attempts per batch (or per event)
+    explain: Callable[[], str]  # the arithmetic as text; built only when asked (--explain)
+
+    @property
+    def successful_invocations(self) -> Decimal:
+        return self.invocations - self.failed_invocations
+
+
+@dataclass(frozen=True)
+class FunctionUsage:
+    """All sources of one function, with its effective region."""
+
+    function: Function
+    index: int
+    region: str
+    sources: tuple[SourceUsage, ...]
+
+    @property
+    def invocations(self) -> Decimal:
+        return sum((source.invocations for source in self.sources), Decimal(0))
+
+    @property
+    def failed_invocations(self) -> Decimal:
+        return sum((source.failed_invocations for source in self.sources), Decimal(0))
+
+
+def expand(workload: Workload) -> tuple[list[FunctionUsage], list[Warning]]:
+    """Expected billable attempts for every function of a workload."""
+    warnings: list[Warning] = []
+    problems: list[Problem] = []
+    usages = []
+    for index, function in enumerate(workload.functions):
+        sources = []
+        for source_index, source in enumerate(function.invocations):
+            path = ("functions", index, "invocations", source_index)
+            try:
+                sources.append(_expand_source(source, source_index, path, warnings))
+            except _NeverEnds as error:
+                problems.append(Problem(str(error), path=(*path, "error_rate"), hint=error.hint))
+        usages.append(FunctionUsage(function, index, workload.region_of(function), tuple(sources)))
+    if problems:
+        raise WorkloadError("the workload cannot be expanded", problems=problems)
+    return usages, warnings
+
+
+class _NeverEnds(ValueError):
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def geometric_sum(ratio: Decimal, last_power: int | None) -> Decimal:
+    """Σ ratio^k for k = 0..last_power; None means the infinite series 1/(1 − ratio)."""
+    if last_power is None:
+        if ratio >= ONE:
+            raise _NeverEnds(
+                "every attempt fails and retries never stop, so the cost has no bound",
+                hint="lower error_rate below 1 or set a retry limit",
+            )
+        return ONE / (ONE - ratio)
+    if last_power < 0:
+        return Decimal(0)
+    if ratio == ONE:
+        return Decimal(last_power + 1)
+    return (ONE - ratio ** (last_power + 1)) / (ONE - ratio)
+
+
+def batch_failure_rate(error_rate: Decimal, batch_size: int) -> Decimal:
+    """q = 1 − (1 − p)^n: the chance that at least one record of a full batch fails it."""
+    return ONE - (ONE - error_rate) ** batch_size
+
+
+def _expand_source(
+    source: SyncSource | AsyncSource | SqsSource | StreamSource | MqSource,
+    index: int,
+    path: tuple[str | int, ...],
+    warnings: list[Warning],
+) -> SourceUsage:
+    if isinstance(source, SyncSource):
+        return _per_event(source, index, source.client_retries, "requests", "requests failed for good")
+    if isinstance(source, AsyncSource):
+        return _per_event(
+            source, index, source.max_retries, "events", "events to the DLQ or on-failure destination"
+        )
+    if isinstance(source, SqsSource):
+        return _sqs(source, index, path, warnings)
+    if isinstance(source, MqSource):
+        return _batched(source, index, MQ_REDELIVERIES, "messages", "messages to the broker's DLQ")
+    retries: int | None = source.max_retry_attempts
+    if retries == -1:
+        retries = None
+        warnings.append(Warning(
+            f"{source.type} source retries a failing batch until its records expire "
+            "(max_retry_attempts -1): a failing record blocks its shard; the estimate assumes every "
+            "batch eventually succeeds",
+            path=(*path, "max_retry_attempts"),
+        ))
+    return _batched(source, index, retries, "records", "records to the on-failure destination")
+
+
+def _per_event(
+    source: SyncSource | AsyncSource, index: int, retries: int, unit: str, lost_label: str
+) -> SourceUsage:
+    volume = source.monthly_volume
+    p = source.error_rate
+    factor = geometric_sum(p, retries)
+    invocations = volume * factor
+    lost = volume * p ** (retries + 1)
+
+    def explain() -> str:
+        terms = " + ".join(_power_term(p, k) for k in range(retries + 1))
+        return (
+            f"{readable(volume)} {unit} × ({terms}) = {readable(invocations)} attempts"
+            f"; {readable(volume)} × {readable(p)}^{retries + 1} = {readable(lost)} {lost_label}"
+        )
+
+    return SourceUsage(
+        index=index,
+        type=source.type,
+        volume=volume,
+        volume_unit=unit,
+        batch_size=None,
+        invocations=invocations,
+        failed_invocations=invocations * p,
+        lost=lost,
+        lost_label=lost_label,
+        retry_factor=factor,
+        explain=explain,
+    )
+
+
+def _sqs(source: SqsSource, index: int, path: tuple[str | int, ...], warnings: list[Warning]) -> SourceUsage:
+    receives = None if source.max_receive_count is None else source.max_receive_count - 1
+    if receives is None:
+        warnings.append(Warning(
+            "the SQS queue has no max_receive_count (redrive policy): a failing message is received "
+            "again until it expires, and no dead-letter queue catches it",
+            path=(*path, "max_receive_count"),
+        ))
+    if not source.report_batch_item_failures:
+        return _batched(source, index, receives, "messages", "messages to the queue's DLQ")
+    # With partial batch responses only the failed messages return to the queue; the invocation that
+    # reports them completes normally, so every invocation is billed at duration_ms.
+    volume = source.monthly_volume
+    p = source.error_rate
+    factor = geometric_sum(p, receives)
+    deliveries = volume * factor
+    invocations = deliveries / source.batch_size
+    lost = Decimal(0) if receives is None else volume * p ** (receives + 1)
+
+    def explain() -> str:
+        return (
+            f"{readable(volume)} messages × {_series_text(p, receives)} receives each = {readable(deliveries)} "
+            f"receives ÷ batch {source.batch_size} = {readable(invocations)} invocations"
+            f"; {readable(lost)} messages to the queue's DLQ"
+        )
+
+    return SourceUsage(
+        index=index,
+        type=source.type,
+        volume=volume,
+        volume_unit="messages",
+        batch_size=source.batch_size,
+        invocations=invocations,
+        failed_invocations=Decimal(0),
+        lost=lost,
+        lost_label="messages to the queue's DLQ",
+        retry_factor=factor,
+        explain=explain,
+    )
+
+
+def _batched(
+    source: SqsSource | StreamSource | MqSource,
+    index: int,
+    retries: int | None,
+    unit: str,
+    lost_label: str,
+) -> SourceUsage:
+    """Whole batches retried together: invocations = V / n × Σ q^k, q = 1 − (1 − p)^n."""
+    volume = source.monthly_volume
+    n = source.batch_size
+    batches = volume / n
+    q = batch_failure_rate(source.error_rate, n)
+    factor = geometric_sum(q, retries)
+    invocations = batches * factor
+    # The whole batch fails on each of its attempts; all its items then go to the destination.
+    lost = Decimal(0) if retries is None else volume * q ** (retries + 1)
+
+    def explain() -> str:
+        return (
+            f"{readable(volume)} {unit} ÷ batch {n} = {readable(batches)} batches"
+            f"; q = 1 − (1 − {readable(source.error_rate)})^{n} = {readable(q)}"
+            f"; {readable(batches)} × {_series_text(q, retries)} = {readable(invocations)} invocations"
+            f"; {readable(lost)} {lost_label}"
+        )
+
+    return SourceUsage(
+        index=index,
+        type=source.type,
+        volume=volume,
+        volume_unit=unit,
+        batch_size=n,
+        invocations=invocations,
+        failed_invocations=invocations * q,
+        lost=lost,
+        lost_label=lost_label,
+        retry_factor=factor,
+        explain=explain,
+    )
+
+
+def _series_text(ratio: Decimal, last_power: int | None) -> str:
+    if last_power is None:
+        return f"1/(1 − {readable(ratio)}) = {readable(geometric_sum(ratio, None))}"
+    if last_power <= 3:
+        terms = " + ".join(_power_term(ratio, k) for k in range(last_power + 1))
+        return f"({terms}) = {readable(geometric_sum(ratio, last_power))}"
+    return f"Σ_(k=0..{last_power}) {readable(ratio)}^k = {readable(geometric_sum(ratio, last_power))}"
+
+
+def _power_term(ratio: Decimal, power: int) -> str:
+    return readable(ratio**power) if power else "1"

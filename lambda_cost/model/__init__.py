@@ -1,0 +1,1 @@
+"""Pydantic schemas: the workload format and the pricing tables."""

@@ -1,0 +1,132 @@
+"""Pydantic schema of one resolved pricing table: rates, billing rules, free tier, provenance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Architecture = Literal["x86_64", "arm64"]
+ARCHITECTURES: tuple[Architecture, ...] = ("x86_64", "arm64")
+
+NonNegativeDecimal = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+PositiveInt = Annotated[int, Field(gt=0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    """Where a figure in the table comes from."""
+
+    title: str
+    url: str
+    accessed: dt.date | None = None
+
+
+class Range(_Strict):
+    """An inclusive range of configurable megabytes, in steps."""
+
+    min: PositiveInt
+    max: PositiveInt
+    step: PositiveInt = 1
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}")
+        return self
+
+
+class Billing(_Strict):
+    """Billing rules in force for this version: granularity and what can be configured."""
+
+    duration_granularity_ms: PositiveInt
+    architectures: tuple[Architecture, ...]
+    memory_mb: Range
+    ephemeral_storage_mb: Range
+    # Ephemeral storage up to this size is included in the price of duration.
+    ephemeral_storage_included_mb: PositiveInt = 512
+
+    @field_validator("architectures")
+    @classmethod
+    def _some_architecture(cls, value: tuple[Architecture, ...]) -> tuple[Architecture, ...]:
+        if not value:
+            raise ValueError("at least one architecture is needed")
+        return value
+
+
+class FreeTier(_Strict):
+    """The monthly free allowance, one per account across regions and architectures."""
+
+    requests: NonNegativeDecimal
+    gb_seconds: NonNegativeDecimal
+
+
+class Tier(_Strict):
+    """One duration tier: the price per GB-second up to a cumulative monthly volume."""
+
+    up_to: NonNegativeDecimal | None = Field(
+        default=None, description="cumulative GB-s a month where this tier ends; absent on the last"
+    )
+    price: NonNegativeDecimal
+
+
+class RegionRates(_Strict):
+    """The rates of one region."""
+
+    requests_per_million: NonNegativeDecimal
+    duration: dict[Architecture, tuple[Tier, ...]]
+    ephemeral_storage: NonNegativeDecimal | None = Field(
+        default=None, description="USD per GB-s of ephemeral storage above the included size"
+    )
+
+    @field_validator("duration")
+    @classmethod
+    def _tiers_ordered(cls, value: dict[Architecture, tuple[Tier, ...]]) -> dict[Architecture, tuple[Tier, ...]]:
+        for architecture, tiers in value.items():
+            if not tiers:
+                raise ValueError(f"{architecture}: no tiers")
+            if tiers[-1].up_to is not None:
+                raise ValueError(f"{architecture}: the last tier must be open-ended (no up_to)")
+            bounds = [tier.up_to for tier in tiers[:-1]]
+            if any(bound is None for bound in bounds):
+                raise ValueError(f"{architecture}: only the last tier may be open-ended")
+            previous = Decimal(0)
+            for bound in bounds:
+                assert bound is not None
+                if bound <= previous:
+                    raise ValueError(f"{architecture}: tier bounds must increase ({bound} after {previous})")
+                previous = bound
+        return value
+
+
+class PricingTable(_Strict):
+    """A complete pricing table version, after its `extends` chain is resolved."""
+
+    version: str
+    effective: dt.date
+    summary: str
+    currency: Literal["USD"] = "USD"
+    sources: tuple[Source, ...] = Field(min_length=1)
+    notes: tuple[str, ...] = ()
+    billing: Billing
+    free_tier: FreeTier
+    regions: dict[str, RegionRates] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _regions_cover_architectures(self) -> PricingTable:
+        for name, rates in self.regions.items():
+            missing = [a for a in self.billing.architectures if a not in rates.duration]
+            if missing:
+                raise ValueError(f"region {name} has no duration rates for {', '.join(missing)}")
+            extra = [a for a in rates.duration if a not in self.billing.architectures]
+            if extra:
+                raise ValueError(f"region {name} prices {', '.join(extra)}, which billing.architectures lacks")
+            storage_billed = self.billing.ephemeral_storage_mb.max > self.billing.ephemeral_storage_included_mb
+            if storage_billed and rates.ephemeral_storage is None:
+                raise ValueError(f"region {name} has no ephemeral_storage rate")
+        return self

@@ -1,0 +1,145 @@
+"""Pydantic schema of a workload file (format version 1): functions and how each is invoked."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .pricing import Architecture
+
+# A month is 730 hours (8,760 hours a year / 12), as AWS's own calculator assumes.
+HOURS_PER_MONTH = Decimal(730)
+RATE_FIELDS = ("per_month", "per_day", "per_hour", "per_second")
+_PER_MONTH_FACTOR = {
+    "per_month": Decimal(1),
+    "per_day": HOURS_PER_MONTH / 24,
+    "per_hour": HOURS_PER_MONTH,
+    "per_second": HOURS_PER_MONTH * 3600,
+}
+
+Volume = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+Probability = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
+Milliseconds = Annotated[Decimal, Field(gt=0, le=900_000, allow_inf_nan=False)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Source(_Strict):
+    """Fields every invocation source has: a volume and an error rate."""
+
+    per_month: Volume | None = Field(default=None, description="events, messages or records a month")
+    per_day: Volume | None = Field(default=None, description="a day (a month is 730/24 days)")
+    per_hour: Volume | None = Field(default=None, description="an hour (a month is 730 hours)")
+    per_second: Volume | None = Field(default=None, description="a second, sustained all month")
+    error_rate: Probability = Field(default=Decimal(0), description="probability that one attempt fails")
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> _Source:
+        given = [name for name in RATE_FIELDS if getattr(self, name) is not None]
+        if len(given) != 1:
+            found = ", ".join(given) if given else "none"
+            raise ValueError(f"give exactly one of per_month, per_day, per_hour, per_second (found {found})")
+        return self
+
+    @property
+    def rate_field(self) -> str:
+        return next(name for name in RATE_FIELDS if getattr(self, name) is not None)
+
+    @property
+    def monthly_volume(self) -> Decimal:
+        """The volume per month, converting a daily, hourly or per-second rate with a 730-hour month."""
+        name = self.rate_field
+        value: Decimal = getattr(self, name)
+        return value * _PER_MONTH_FACTOR[name]
+
+
+class SyncSource(_Source):
+    """Synchronous invocation (API Gateway, function URLs, SDK calls): Lambda never retries."""
+
+    type: Literal["sync"]
+    client_retries: int = Field(default=0, ge=0, le=100, description="retries the caller makes on error")
+
+
+class AsyncSource(_Source):
+    """Asynchronous invocation (S3, SNS, EventBridge...): Lambda retries, then a DLQ or destination."""
+
+    type: Literal["async"]
+    max_retries: int = Field(default=2, ge=0, le=2, description="MaximumRetryAttempts, 0..2")
+
+
+class SqsSource(_Source):
+    """An SQS event source mapping: batches of messages, redelivered until the queue's redrive limit."""
+
+    type: Literal["sqs"]
+    batch_size: int = Field(default=10, ge=1, le=10_000)
+    fifo: bool = Field(default=False, description="a FIFO queue (batch size at most 10)")
+    max_receive_count: int | None = Field(
+        default=None, ge=1, le=1000, description="the queue's redrive policy; absent: no DLQ, retried forever"
+    )
+    report_batch_item_failures: bool = False
+
+    @model_validator(mode="after")
+    def _fifo_batch(self) -> SqsSource:
+        if self.fifo and self.batch_size > 10:
+            raise ValueError(f"a FIFO queue takes a batch_size of at most 10, not {self.batch_size}")
+        return self
+
+
+class StreamSource(_Source):
+    """A stream or log event source mapping (Kinesis, DynamoDB, MSK, Kafka, DocumentDB)."""
+
+    type: Literal["kinesis", "dynamodb", "msk", "kafka", "documentdb"]
+    batch_size: int = Field(default=100, ge=1, le=10_000)
+    max_retry_attempts: int = Field(
+        default=-1, ge=-1, le=10_000, description="-1: retried until the record expires"
+    )
+
+
+class MqSource(_Source):
+    """An Amazon MQ event source mapping: batches redelivered up to 6 times, then the broker's DLQ."""
+
+    type: Literal["mq"]
+    batch_size: int = Field(default=100, ge=1, le=10_000)
+
+
+Invocation = Annotated[
+    Union[SyncSource, AsyncSource, SqsSource, StreamSource, MqSource], Field(discriminator="type")
+]
+INVOCATION_TYPES = ("sync", "async", "sqs", "kinesis", "dynamodb", "msk", "kafka", "mq", "documentdb")
+
+
+class Function(_Strict):
+    """One Lambda function and its invocation sources."""
+
+    name: str = Field(min_length=1, max_length=140)
+    memory_mb: int = Field(ge=128, le=10_240)
+    architecture: Architecture = "x86_64"
+    ephemeral_storage_mb: int = Field(default=512, ge=512, le=10_240)
+    duration_ms: Milliseconds = Field(description="mean duration of a successful attempt")
+    error_duration_ms: Milliseconds | None = Field(
+        default=None, description="mean duration of a failed attempt (default: duration_ms)"
+    )
+    timeout_s: int | None = Field(default=None, ge=1, le=900)
+    region: str | None = Field(default=None, min_length=1)
+    invocations: list[Invocation] = Field(min_length=1)
+
+    @property
+    def failed_duration_ms(self) -> Decimal:
+        return self.duration_ms if self.error_duration_ms is None else self.error_duration_ms
+
+
+class Workload(_Strict):
+    """A workload file: defaults, pricing choice, and the functions to price."""
+
+    version: Literal[1]
+    region: str = Field(default="us-east-1", min_length=1)
+    free_tier: bool = True
+    pricing: str | None = Field(default=None, description="a pricing table version, or 'latest'")
+    functions: list[Function] = Field(min_length=1)
+
+    def region_of(self, function: Function) -> str:
+        return function.region or self.region

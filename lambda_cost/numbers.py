@@ -1,0 +1,70 @@
+"""Decimal arithmetic shared by the stages: the context, exact allocation, and number formatting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal
+
+ZERO = Decimal(0)
+# 60 significant digits: every product of a quantity and a price below is exact.
+ARITHMETIC = Context(prec=60, rounding=ROUND_HALF_EVEN)
+# Quantities are carried to 18 decimal places, so that shares of a total add up to it exactly.
+QUANTUM = Decimal("1E-18")
+
+
+def quantize(value: Decimal) -> Decimal:
+    """Round a quantity to the working quantum (far below anything that shows in cents)."""
+    return value.quantize(QUANTUM, rounding=ROUND_HALF_EVEN, context=ARITHMETIC)
+
+
+def allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Share `amount` (a multiple of QUANTUM) out in proportion to `weights`, summing to it exactly.
+
+    Largest-remainder method: each share is its exact proportion rounded down to the quantum, and the
+    quanta left over go one each to the largest remainders (ties to the earlier weight). No share exceeds
+    its proportion by more than one quantum, so a share of an amount no larger than the weights' total is
+    never larger than its own weight.
+    """
+    total = sum(weights, ZERO)
+    if not weights:
+        return []
+    if total == 0:
+        if amount != 0:
+            raise ValueError("cannot share a non-zero amount by zero weights")
+        return [ZERO for _ in weights]
+    floors: list[Decimal] = []
+    remainders: list[tuple[Decimal, int]] = []
+    for index, weight in enumerate(weights):
+        exact = ARITHMETIC.divide(ARITHMETIC.multiply(amount, weight), total)
+        floor = exact.quantize(QUANTUM, rounding=ROUND_DOWN, context=ARITHMETIC)
+        floors.append(floor)
+        remainders.append((exact - floor, index))
+    left = int(ARITHMETIC.divide(amount - sum(floors, ZERO), QUANTUM))
+    if left:
+        remainders.sort(key=lambda item: (-item[0], item[1]))
+        for _, index in remainders[:left]:
+            floors[index] += QUANTUM
+    return floors
+
+
+def plain(value: Decimal) -> str:
+    """An exact decimal string without exponent or trailing zeros: the JSON form of money and quantities."""
+    if value == 0:
+        return "0"
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def readable(value: Decimal, places: int = 10) -> str:
+    """A number for people: thousands separators, at most `places` decimals, trailing zeros dropped."""
+    if value == value.to_integral_value():
+        return f"{value:,.0f}"
+    return f"{value:,.{places}f}".rstrip("0").rstrip(".")
+
+
+def money(value: Decimal, places: int = 2) -> str:
+    """Dollars for display, rounded half-even to `places` (only display ever rounds)."""
+    sign = "-" if value < 0 else ""
+    return f"{sign}${abs(value):,.{places}f}"

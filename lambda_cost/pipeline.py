@@ -1,0 +1,54 @@
+"""The stages in order: load → model → expand → price → report, for one workload source."""
+
+from __future__ import annotations
+
+from decimal import localcontext
+
+from .errors import InputError, Problem
+from .expand import expand
+from .load import Source, parse
+from .numbers import ARITHMETIC
+from .price import check_compatible, price
+from .report import Estimate, EstimateWarning, build_estimate
+from .tables import TableCatalog
+from .validate import build_workload, locate_problems
+
+
+def estimate_source(
+    source: Source,
+    *,
+    pricing: str | None = None,
+    free_tier: bool | None = None,
+    catalog: TableCatalog | None = None,
+) -> Estimate:
+    """Price one workload. `pricing` and `free_tier` override what the workload says."""
+    catalog = catalog or TableCatalog()
+    workload = build_workload(parse(source), source)
+    resolved = catalog.select(pricing or workload.pricing)
+    with localcontext(ARITHMETIC):
+        try:
+            usages, warnings = expand(workload)
+            check_compatible(usages, resolved, catalog)
+        except InputError as error:
+            error.problems = locate_problems(error.problems, source)
+            raise
+        use_free_tier = workload.free_tier if free_tier is None else free_tier
+        priced, free_tier_use = price(usages, resolved, use_free_tier)
+    located = locate_problems([Problem(w.message, w.path) for w in warnings], source) if warnings else []
+    return build_estimate(
+        workload_name=source.name,
+        default_region=workload.region,
+        resolved=resolved,
+        free_tier=free_tier_use,
+        functions=priced,
+        warnings=[EstimateWarning(p.message, _where(p)) for p in located],
+    )
+
+
+def _where(problem: Problem) -> str:
+    text = problem.file or ""
+    if problem.line is not None:
+        text += f":{problem.line}:{problem.column}"
+    if problem.path:
+        text += f" {problem.dotted_path}"
+    return text.strip()

@@ -1,0 +1,313 @@
+"""Usage × a pricing table: billed duration, the shared free tier, tiers per region and architecture."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal
+
+from .errors import PricingError, Problem
+from .expand import FunctionUsage
+from .model.pricing import PricingTable, RegionRates, Tier
+from .numbers import ARITHMETIC, ZERO, allocate, money, quantize, readable
+from .tables import ResolvedTable, TableCatalog
+
+MILLION = Decimal(1_000_000)
+MB_PER_GB = Decimal(1024)
+MS_PER_S = Decimal(1000)
+
+
+@dataclass(frozen=True)
+class LineItem:
+    """One priced component of a function: quantity × unit price = cost, exactly."""
+
+    component: str  # stable name: requests, duration_tier_N, ephemeral_storage, free_tier_*
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    cost: Decimal
+    explain: Callable[[], str]
+
+
+@dataclass(frozen=True)
+class PricedFunction:
+    """A function's usage in billing units and its line items."""
+
+    usage: FunctionUsage
+    requests: Decimal
+    billed_seconds: Decimal
+    gb_seconds: Decimal
+    storage_gb_seconds: Decimal
+    free_requests: Decimal
+    free_gb_seconds: Decimal
+    line_items: tuple[LineItem, ...]
+    total: Decimal
+    explain_usage: Callable[[], str]
+
+
+@dataclass(frozen=True)
+class FreeTierUse:
+    """How much of the account's monthly free tier the workload used."""
+
+    enabled: bool
+    requests_allowance: Decimal
+    requests_used: Decimal
+    gb_seconds_allowance: Decimal
+    gb_seconds_used: Decimal
+
+
+def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catalog: TableCatalog) -> None:
+    """Refuse what the chosen table cannot price: an unknown region, or a feature it predates."""
+    table = resolved.table
+    billing = table.billing
+    problems: list[Problem] = []
+
+    def arrived(predicate: Callable[[PricingTable], bool]) -> str:
+        first = catalog.first_version_with(predicate)
+        if first is None:
+            return "no pricing table has it"
+        return f"it arrived with pricing version {first.version} (effective {first.table.effective})"
+
+    for usage in usages:
+        function = usage.function
+        path: tuple[str | int, ...] = ("functions", usage.index)
+        if usage.region not in table.regions:
+            field = "region" if function.region else None
+            problems.append(Problem(
+                f"pricing version {table.version} has no rates for region {usage.region!r}",
+                path=(*path, field) if field else ("region",),
+                hint=f"regions in {table.version}: {', '.join(sorted(table.regions))}",
+            ))
+        if function.architecture not in billing.architectures:
+            architecture = function.architecture
+            problems.append(Problem(
+                f"pricing version {table.version} predates architecture {architecture}",
+                path=(*path, "architecture"),
+                hint=arrived(lambda t: architecture in t.billing.architectures)
+                + "; choose a newer pricing version or another architecture",
+            ))
+        memory = billing.memory_mb
+        if not memory.min <= function.memory_mb <= memory.max or (function.memory_mb - memory.min) % memory.step:
+            mb = function.memory_mb
+            problems.append(Problem(
+                f"pricing version {table.version} allows memory_mb {memory.min}..{memory.max} "
+                f"in steps of {memory.step}, not {mb}",
+                path=(*path, "memory_mb"),
+                hint=arrived(lambda t: _memory_allowed(t, mb)),
+            ))
+        storage = billing.ephemeral_storage_mb
+        if not storage.min <= function.ephemeral_storage_mb <= storage.max:
+            mb = function.ephemeral_storage_mb
+            problems.append(Problem(
+                f"pricing version {table.version} allows ephemeral_storage_mb {storage.min}..{storage.max}, "
+                f"not {mb}",
+                path=(*path, "ephemeral_storage_mb"),
+                hint=arrived(lambda t: t.billing.ephemeral_storage_mb.min <= mb <= t.billing.ephemeral_storage_mb.max),
+            ))
+    if problems:
+        raise PricingError(
+            f"the workload cannot be priced with pricing version {table.version}", problems=problems
+        )
+
+
+def _memory_allowed(table: PricingTable, mb: int) -> bool:
+    memory = table.billing.memory_mb
+    return memory.min <= mb <= memory.max and (mb - memory.min) % memory.step == 0
+
+
+def billed_ms(duration_ms: Decimal, granularity_ms: int) -> Decimal:
+    """A duration rounded up to the billing granularity (1 ms today, 100 ms before December 2020)."""
+    steps = (duration_ms / granularity_ms).to_integral_value(rounding=ROUND_CEILING)
+    return steps * granularity_ms
+
+
+@dataclass
+class _Metered:
+    """One function's usage in billing units, before the free tier and tiers."""
+
+    usage: FunctionUsage
+    rates: RegionRates
+    requests: Decimal
+    billed_seconds: Decimal
+    gb_seconds: Decimal
+    storage_gb_seconds: Decimal
+    explain_usage: Callable[[], str]
+
+
+def price(usages: list[FunctionUsage], resolved: ResolvedTable, free_tier: bool) -> tuple[list[PricedFunction], FreeTierUse]:
+    """Price every function; the free tier and the tiers are shared across the whole workload."""
+    table = resolved.table
+    metered = [_meter(usage, table) for usage in usages]
+
+    allowance = table.free_tier
+    if free_tier:
+        free_requests_total = min(allowance.requests, sum((m.requests for m in metered), ZERO))
+        free_gbs_total = min(allowance.gb_seconds, sum((m.gb_seconds for m in metered), ZERO))
+        free_requests = allocate(free_requests_total, [m.requests for m in metered])
+        free_gbs = allocate(free_gbs_total, [m.gb_seconds for m in metered])
+    else:
+        free_requests_total = free_gbs_total = ZERO
+        free_requests = free_gbs = [ZERO] * len(metered)
+    billable = [m.gb_seconds - free for m, free in zip(metered, free_gbs)]
+
+    # Tiers count the billable GB-s of all functions of one region and architecture together.
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, m in enumerate(metered):
+        groups[(m.usage.region, m.usage.function.architecture)].append(index)
+    tier_shares: list[list[Decimal]] = [[] for _ in metered]
+    for members in groups.values():
+        first = metered[members[0]]
+        tiers = first.rates.duration[first.usage.function.architecture]
+        group_total = sum((billable[i] for i in members), ZERO)
+        in_tier = split_into_tiers(group_total, tiers)
+        for i in members:
+            tier_shares[i] = allocate(billable[i], in_tier) if group_total else [ZERO] * len(tiers)
+
+    priced = [
+        _line_items(m, table, free_requests[i], free_gbs[i], tier_shares[i], free_tier)
+        for i, m in enumerate(metered)
+    ]
+    use = FreeTierUse(
+        enabled=free_tier,
+        requests_allowance=allowance.requests,
+        requests_used=free_requests_total,
+        gb_seconds_allowance=allowance.gb_seconds,
+        gb_seconds_used=free_gbs_total,
+    )
+    return priced, use
+
+
+def split_into_tiers(total: Decimal, tiers: tuple[Tier, ...]) -> list[Decimal]:
+    """How much of a monthly GB-s total falls in each tier, in order."""
+    shares = []
+    lower = ZERO
+    for tier in tiers:
+        upper = tier.up_to
+        if upper is None:
+            shares.append(max(total - lower, ZERO))
+            break
+        shares.append(min(max(total - lower, ZERO), upper - lower))
+        lower = upper
+    return shares
+
+
+def _meter(usage: FunctionUsage, table: PricingTable) -> _Metered:
+    function = usage.function
+    billing = table.billing
+    granularity = billing.duration_granularity_ms
+    ok_ms = billed_ms(function.duration_ms, granularity)
+    error_ms = billed_ms(function.failed_duration_ms, granularity)
+    failed = usage.failed_invocations
+    invocations = usage.invocations
+    succeeded = invocations - failed
+    billed_seconds = ARITHMETIC.divide(succeeded * ok_ms + failed * error_ms, MS_PER_S)
+    gb = ARITHMETIC.divide(Decimal(function.memory_mb), MB_PER_GB)
+    gb_seconds = quantize(billed_seconds * gb)
+    extra_storage_mb = max(function.ephemeral_storage_mb - billing.ephemeral_storage_included_mb, 0)
+    storage_gb_seconds = quantize(billed_seconds * Decimal(extra_storage_mb) / MB_PER_GB)
+
+    def explain_usage() -> str:
+        parts = [f"{readable(succeeded)} successful attempts × {readable(ok_ms)} ms"]
+        if failed:
+            parts.append(f"{readable(failed)} failed attempts × {readable(error_ms)} ms")
+        rounding = f"durations rounded up to {granularity} ms"
+        return (
+            f"{' + '.join(parts)} = {readable(billed_seconds)} s ({rounding}); "
+            f"× {function.memory_mb} MB / 1024 = {readable(gb_seconds)} GB-s"
+        )
+
+    return _Metered(
+        usage=usage,
+        rates=table.regions[usage.region],
+        requests=quantize(invocations),
+        billed_seconds=billed_seconds,
+        gb_seconds=gb_seconds,
+        storage_gb_seconds=storage_gb_seconds,
+        explain_usage=explain_usage,
+    )
+
+
+def _item(component: str, description: str, quantity: Decimal, unit: str, unit_price: Decimal,
+          why: str | None = None) -> LineItem:
+    cost = quantity * unit_price
+
+    def explain() -> str:
+        text = f"{readable(quantity)} {unit} × {money(unit_price, 10)} = {money(cost, 6)}"
+        return f"{why}; {text}" if why else text
+
+    return LineItem(component, description, quantity, unit, unit_price, cost, explain)
+
+
+def _line_items(
+    m: _Metered,
+    table: PricingTable,
+    free_requests: Decimal,
+    free_gbs: Decimal,
+    tier_shares: list[Decimal],
+    free_tier: bool,
+) -> PricedFunction:
+    function = m.usage.function
+    architecture = function.architecture
+    request_price = m.rates.requests_per_million / MILLION
+    tiers = m.rates.duration[architecture]
+    items = [_item("requests", "Requests", m.requests, "requests", request_price,
+                   f"{readable(m.requests)} invocations at ${m.rates.requests_per_million} per 1M")]
+    lower = ZERO
+    for number, (tier, quantity) in enumerate(zip(tiers, tier_shares), start=1):
+        # The free GB-s are the first of tier 1, credited back on their own line below.
+        if number == 1:
+            quantity += free_gbs
+        if number == 1 or quantity:
+            bounds = _tier_bounds(lower, tier.up_to) if len(tiers) > 1 else "all GB-s"
+            items.append(_item(
+                f"duration_tier_{number}",
+                f"Duration, tier {number} ({bounds}, {architecture})",
+                quantity,
+                "GB-s",
+                tier.price,
+                f"share of the {m.usage.region} {architecture} GB-s in tier {number}",
+            ))
+        lower = tier.up_to or lower
+    if m.storage_gb_seconds:
+        included = table.billing.ephemeral_storage_included_mb
+        assert m.rates.ephemeral_storage is not None
+        items.append(_item(
+            "ephemeral_storage",
+            f"Ephemeral storage above {included} MB",
+            m.storage_gb_seconds,
+            "GB-s",
+            m.rates.ephemeral_storage,
+            f"{readable(m.billed_seconds)} s × ({function.ephemeral_storage_mb} − {included}) MB / 1024",
+        ))
+    if free_tier:
+        items.append(_item("free_tier_requests", "Free tier: requests", -free_requests, "requests", request_price,
+                           "this function's share of the account's free requests"))
+        items.append(_item("free_tier_duration", "Free tier: duration", -free_gbs, "GB-s", tiers[0].price,
+                           "this function's share of the account's free GB-s, at the tier-1 price"))
+    total = sum((item.cost for item in items), ZERO)
+    return PricedFunction(
+        usage=m.usage,
+        requests=m.requests,
+        billed_seconds=m.billed_seconds,
+        gb_seconds=m.gb_seconds,
+        storage_gb_seconds=m.storage_gb_seconds,
+        free_requests=free_requests,
+        free_gb_seconds=free_gbs,
+        line_items=tuple(items),
+        total=total,
+        explain_usage=m.explain_usage,
+    )
+
+
+def _tier_bounds(lower: Decimal, upper: Decimal | None) -> str:
+    def short(value: Decimal) -> str:
+        for size, suffix in ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M")):
+            if value >= size:
+                return readable(value / size, 2) + suffix
+        return readable(value)
+
+    if upper is None:
+        return f"over {short(lower)} GB-s"
+    return f"{short(lower)}–{short(upper)} GB-s"

@@ -1,0 +1,35 @@
+"""Output formats as plug-ins: a registry of renderer modules, imported only when chosen."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..report import Estimate
+
+# format name -> module; each module has `render(estimate, options) -> str`.
+RENDERERS: dict[str, str] = {
+    "table": "lambda_cost.render.table",
+    "json": "lambda_cost.render.json_format",
+}
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to render: colour, width, and whether to show the arithmetic."""
+
+    color: bool = False
+    width: int = 100
+    explain: bool = False
+
+
+class Renderer(Protocol):
+    def __call__(self, estimate: Estimate, options: RenderOptions) -> str: ...
+
+
+def get_renderer(name: str) -> Renderer:
+    """The render function of a format (the CLI has already checked the name)."""
+    module = importlib.import_module(RENDERERS[name])
+    renderer: Renderer = module.render
+    return renderer

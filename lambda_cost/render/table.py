@@ -1,0 +1,127 @@
+"""The table format for people at a terminal: line items per function, assumptions, retries, warnings."""
+
+from __future__ import annotations
+
+import io
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..numbers import money, readable
+from ..price import LineItem, PricedFunction
+from ..report import Estimate
+from . import RenderOptions
+
+
+def render(estimate: Estimate, options: RenderOptions) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=options.width,
+        force_terminal=options.color,
+        color_system="standard" if options.color else None,
+        no_color=not options.color,
+        highlight=False,
+        emoji=False,
+    )
+    console.print(Text(f"lambda-cost estimate: {estimate.workload}", style="bold"))
+    console.print()
+    for priced in estimate.functions:
+        _print_function(console, priced, options)
+    console.print(Text(f"Total for the month: {money(estimate.total)}", style="bold"))
+    console.print()
+    _print_assumptions(console, estimate)
+    _print_retries(console, estimate, options)
+    _print_warnings(console, estimate)
+    return buffer.getvalue()
+
+
+def _print_function(console: Console, priced: PricedFunction, options: RenderOptions) -> None:
+    function = priced.usage.function
+    storage = f", {function.ephemeral_storage_mb} MB ephemeral storage" if function.ephemeral_storage_mb > 512 else ""
+    title = (
+        f"{function.name}: {priced.usage.region}, {function.architecture}, "
+        f"{function.memory_mb} MB{storage}"
+    )
+    table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, show_footer=True)
+    table.add_column("Component", footer="Function total")
+    table.add_column("Quantity", justify="right")
+    table.add_column("Unit")
+    table.add_column("Unit price", justify="right")
+    table.add_column("Cost", justify="right", footer=money(priced.total))
+    for item in priced.line_items:
+        table.add_row(
+            item.description,
+            readable(item.quantity, 2),
+            item.unit,
+            _unit_price(item),
+            money(item.cost),
+            style="green" if item.cost < 0 else None,
+        )
+        if options.explain:
+            table.add_row(Text("  " + item.explain(), style="dim"), "", "", "", "")
+    console.print(table)
+    if options.explain:
+        console.print(Text("  usage: " + priced.explain_usage(), style="dim"))
+        console.print()
+
+
+def _unit_price(item: LineItem) -> str:
+    if item.unit == "requests":
+        return f"{money(item.unit_price * 1_000_000)} / 1M"
+    return f"${item.unit_price.normalize():f}"
+
+
+def _print_assumptions(console: Console, estimate: Estimate) -> None:
+    pricing = estimate.pricing
+    free = estimate.free_tier
+    console.print(Text("Assumptions", style="bold"))
+    lines = [
+        f"default region: {estimate.default_region}",
+        f"pricing version: {pricing.version} (effective {pricing.effective}, sha256 {pricing.sha256[:12]})",
+        "a month is 730 hours; volumes and durations are monthly means (expected values)",
+    ]
+    if free.enabled:
+        lines.append(
+            f"free tier: on, {readable(free.requests_used, 2)} of {readable(free.requests_allowance)} requests "
+            f"and {readable(free.gb_seconds_used, 2)} of {readable(free.gb_seconds_allowance)} GB-s used"
+        )
+    else:
+        lines.append("free tier: off")
+    for line in lines:
+        console.print(f"  {line}")
+    console.print()
+
+
+def _print_retries(console: Console, estimate: Estimate, options: RenderOptions) -> None:
+    table = Table(title="Retries", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD)
+    table.add_column("Function")
+    table.add_column("Source")
+    table.add_column("Volume", justify="right")
+    table.add_column("Invocations", justify="right")
+    table.add_column("Failed", justify="right")
+    table.add_column("Never succeed", justify="right")
+    for priced in estimate.functions:
+        for source in priced.usage.sources:
+            table.add_row(
+                priced.usage.function.name,
+                source.type if source.batch_size is None else f"{source.type} (batch {source.batch_size})",
+                f"{readable(source.volume, 2)} {source.volume_unit}",
+                readable(source.invocations, 2),
+                readable(source.failed_invocations, 2),
+                f"{readable(source.lost, 2)} {source.lost_label}",
+            )
+            if options.explain:
+                table.add_row(Text("  " + source.explain(), style="dim"), "", "", "", "", "")
+    console.print(table)
+
+
+def _print_warnings(console: Console, estimate: Estimate) -> None:
+    if not estimate.warnings:
+        return
+    console.print(Text("Warnings", style="bold yellow"))
+    for warning in estimate.warnings:
+        prefix = f"{warning.where}: " if warning.where else ""
+        console.print(f"  ! {prefix}{warning.message}")

@@ -1,0 +1,75 @@
+"""The one Estimate object every renderer reads: priced functions, assumptions, retries, warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .numbers import ZERO
+from .price import FreeTierUse, PricedFunction
+from .tables import ResolvedTable
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class PricingInfo:
+    """Which table priced the estimate, so that it can be reproduced."""
+
+    version: str
+    effective: dt.date
+    sha256: str
+    sources: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EstimateWarning:
+    """A warning located in the workload file."""
+
+    message: str
+    where: str  # file:line:column field.path, or empty
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A monthly estimate of one workload, ready to render."""
+
+    workload: str
+    default_region: str
+    pricing: PricingInfo
+    free_tier: FreeTierUse
+    functions: tuple[PricedFunction, ...]
+    warnings: tuple[EstimateWarning, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((function.total for function in self.functions), ZERO)
+
+
+def build_estimate(
+    workload_name: str,
+    default_region: str,
+    resolved: ResolvedTable,
+    free_tier: FreeTierUse,
+    functions: list[PricedFunction],
+    warnings: list[EstimateWarning],
+) -> Estimate:
+    """Assemble the estimate from the priced functions and the table that priced them."""
+    table = resolved.table
+    info = PricingInfo(
+        version=table.version,
+        effective=table.effective,
+        sha256=resolved.sha256,
+        sources=tuple(source.url for source in table.sources),
+        notes=table.notes,
+    )
+    return Estimate(
+        workload=workload_name,
+        default_region=default_region,
+        pricing=info,
+        free_tier=free_tier,
+        functions=tuple(functions),
+        warnings=tuple(warnings),
+    )

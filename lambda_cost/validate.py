@@ -1,0 +1,157 @@
+"""Plain data to a Workload, or a WorkloadError naming every problem with its place and a fix."""
+
+from __future__ import annotations
+
+import difflib
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem, WorkloadError
+from .load import Source, locate, node_tree
+from .model.workload import INVOCATION_TYPES, Function, Workload
+
+_INVOCATION_MODELS: dict[str, type[BaseModel]] = {}
+
+
+def _invocation_models() -> dict[str, type[BaseModel]]:
+    if not _INVOCATION_MODELS:
+        from .model import workload
+
+        for model in (workload.SyncSource, workload.AsyncSource, workload.SqsSource,
+                      workload.StreamSource, workload.MqSource):
+            for tag in model.model_fields["type"].annotation.__args__:  # type: ignore[union-attr]
+                _INVOCATION_MODELS[tag] = model
+    return _INVOCATION_MODELS
+
+
+def build_workload(data: Any, source: Source) -> Workload:
+    """Validate plain data as a workload; raise WorkloadError with every problem located."""
+    if not isinstance(data, dict):
+        found = "an empty file" if data is None else f"a {type(data).__name__}"
+        problem = Problem(
+            f"a workload is a mapping with version, region and functions; found {found}",
+            hint="see examples/web-api.yaml",
+        )
+        raise WorkloadError(f"{source.name}: not a workload", problems=locate_problems([problem], source))
+    try:
+        workload = Workload.model_validate(data)
+    except ValidationError as error:
+        problems = [_problem_from_pydantic(item, data) for item in error.errors()]
+        raise WorkloadError(
+            f"{source.name}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the workload",
+            problems=locate_problems(problems, source),
+        ) from None
+    problems = cross_check(workload)
+    if problems:
+        raise WorkloadError(
+            f"{source.name}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the workload",
+            problems=locate_problems(problems, source),
+        )
+    return workload
+
+
+def cross_check(workload: Workload) -> list[Problem]:
+    """Checks that span fields: unique names, durations within the timeout."""
+    problems: list[Problem] = []
+    first_index: dict[str, int] = {}
+    for index, function in enumerate(workload.functions):
+        if function.name in first_index:
+            problems.append(Problem(
+                f"the name {function.name!r} is already used by functions[{first_index[function.name]}]",
+                path=("functions", index, "name"),
+                hint="function names must be unique",
+            ))
+        else:
+            first_index[function.name] = index
+        problems.extend(_timeout_problems(function, index))
+    return problems
+
+
+def _timeout_problems(function: Function, index: int) -> list[Problem]:
+    if function.timeout_s is None:
+        return []
+    limit = Decimal(function.timeout_s) * 1000
+    problems = []
+    for field in ("duration_ms", "error_duration_ms"):
+        value = getattr(function, field)
+        if value is not None and value > limit:
+            problems.append(Problem(
+                f"{value} ms is longer than timeout_s {function.timeout_s} ({limit} ms)",
+                path=("functions", index, field),
+                hint="raise timeout_s or lower the duration: no attempt runs past its timeout",
+            ))
+    return problems
+
+
+def _problem_from_pydantic(item: Any, data: Any) -> Problem:
+    loc = _strip_union_tags(tuple(item["loc"]))
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        known = _known_fields(loc[:-1], data)
+        match = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        hint = f"did you mean {match[0]!r}?" if match else f"known keys: {', '.join(sorted(known))}"
+        return Problem(f"unknown key {key!r}", path=loc, hint=hint)
+    if kind == "union_tag_invalid":
+        tag = str(item["input"].get("type")) if isinstance(item.get("input"), dict) else "?"
+        match = difflib.get_close_matches(tag, INVOCATION_TYPES, n=1, cutoff=0.5)
+        hint = f"did you mean {match[0]!r}? " if match else ""
+        return Problem(
+            f"unknown invocation type {tag!r}",
+            path=(*loc, "type"),
+            hint=hint + f"types: {', '.join(INVOCATION_TYPES)}",
+        )
+    if kind == "union_tag_not_found":
+        return Problem(
+            "an invocation needs a type", path=loc, hint=f"add type: one of {', '.join(INVOCATION_TYPES)}"
+        )
+    if kind == "missing":
+        return Problem("required key is missing", path=loc, hint=f"add {loc[-1]}:")
+    if kind == "literal_error" and loc == ("version",):
+        return Problem(f"unsupported format version {item['input']!r}", path=loc, hint="write version: 1")
+    message = str(item["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    return Problem(message, path=loc)
+
+
+def _strip_union_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Pydantic puts the discriminator value in the location (invocations.0.sqs.batch_size)."""
+    cleaned: list[Any] = []
+    for index, part in enumerate(loc):
+        after_invocation = index >= 2 and loc[index - 2] == "invocations" and isinstance(loc[index - 1], int)
+        if after_invocation and part in INVOCATION_TYPES:
+            continue
+        cleaned.append(part)
+    return tuple(cleaned)
+
+
+def _known_fields(loc: tuple[Any, ...], data: Any) -> list[str]:
+    """The keys allowed in the mapping at loc, where an unknown key was found."""
+    model: type[BaseModel] | None = Workload
+    node = data
+    for part in loc:
+        node = node[part] if isinstance(node, (dict, list)) else None
+        if model is Workload and part == "functions" or model is Function and part == "invocations":
+            continue  # the list itself; its items are typed by the index that follows
+        if isinstance(part, int) and model is Workload:
+            model = Function
+        elif isinstance(part, int) and model is Function:
+            tag = node.get("type") if isinstance(node, dict) else None
+            model = _invocation_models().get(str(tag))
+        if model is None:
+            return []
+    return list(model.model_fields) if model else []
+
+
+def locate_problems(problems: list[Problem], source: Source) -> list[Problem]:
+    """Add file, line and column: this re-reads the YAML with positions, so only errors pay for it."""
+    tree = node_tree(source)
+    located = []
+    for problem in problems:
+        position = locate(tree, problem.path)
+        line, column = position if position else (None, None)
+        located.append(Problem(problem.message, problem.path, problem.hint, source.name, line, column))
+    return located
