@@ -29,7 +29,7 @@ def run_guarded(action: Callable[[], int], *, debug: bool = False, stderr: TextI
     except KeyboardInterrupt:
         print("interrupted", file=err)
         return 130
-    except Exception as error:  # noqa: BLE001 - the last line of defence: never a bare traceback
+    except Exception as error:
         if debug:
             traceback.print_exc(file=err)
         print(f"internal error: {type(error).__name__}: {error}", file=err)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .errors import Problem, WorkloadError
-from .numbers import readable
 from .model.workload import (
     AsyncSource,
     Function,
@@ -17,6 +16,7 @@ from .model.workload import (
     SyncSource,
     Workload,
 )
+from .numbers import readable
 
 ONE = Decimal(1)
 # Amazon MQ redelivers a failed batch up to 6 times before the broker's dead-letter queue takes it.
@@ -123,15 +123,15 @@ def _expand_source(
     warnings: list[Warning],
 ) -> SourceUsage:
     if isinstance(source, SyncSource):
-        return _per_event(source, index, source.client_retries, "requests", "requests failed for good")
+        return _per_event(source, index, source.client_retries, "requests", "failed for good")
     if isinstance(source, AsyncSource):
         return _per_event(
-            source, index, source.max_retries, "events", "events to the DLQ or on-failure destination"
+            source, index, source.max_retries, "events", "to the DLQ or on-failure destination"
         )
     if isinstance(source, SqsSource):
         return _sqs(source, index, path, warnings)
     if isinstance(source, MqSource):
-        return _batched(source, index, MQ_REDELIVERIES, "messages", "messages to the broker's DLQ")
+        return _batched(source, index, MQ_REDELIVERIES, "messages", "to the broker's DLQ")
     retries: int | None = source.max_retry_attempts
     if retries == -1:
         retries = None
@@ -141,7 +141,7 @@ def _expand_source(
             "batch eventually succeeds",
             path=(*path, "max_retry_attempts"),
         ))
-    return _batched(source, index, retries, "records", "records to the on-failure destination")
+    return _batched(source, index, retries, "records", "to the on-failure destination")
 
 
 def _per_event(
@@ -157,7 +157,7 @@ def _per_event(
         terms = " + ".join(_power_term(p, k) for k in range(retries + 1))
         return (
             f"{readable(volume)} {unit} × ({terms}) = {readable(invocations)} attempts"
-            f"; {readable(volume)} × {readable(p)}^{retries + 1} = {readable(lost)} {lost_label}"
+            f"; {readable(volume)} × {readable(p)}^{retries + 1} = {readable(lost)} {unit} {lost_label}"
         )
 
     return SourceUsage(
@@ -184,7 +184,7 @@ def _sqs(source: SqsSource, index: int, path: tuple[str | int, ...], warnings: l
             path=(*path, "max_receive_count"),
         ))
     if not source.report_batch_item_failures:
-        return _batched(source, index, receives, "messages", "messages to the queue's DLQ")
+        return _batched(source, index, receives, "messages", "to the queue's DLQ")
     # With partial batch responses only the failed messages return to the queue; the invocation that
     # reports them completes normally, so every invocation is billed at duration_ms.
     volume = source.monthly_volume
@@ -197,8 +197,9 @@ def _sqs(source: SqsSource, index: int, path: tuple[str | int, ...], warnings: l
     def explain() -> str:
         return (
             f"{readable(volume)} messages × {_series_text(p, receives)} receives each = {readable(deliveries)} "
-            f"receives ÷ batch {source.batch_size} = {readable(invocations)} invocations"
-            f"; {readable(lost)} messages to the queue's DLQ"
+            f"receives; ÷ batch {source.batch_size} = {readable(invocations)} invocations"
+            f"; {readable(volume)} × {readable(p)}^{receives + 1 if receives is not None else '∞'}"
+            f" = {readable(lost)} messages to the queue's DLQ"
         )
 
     return SourceUsage(
@@ -210,7 +211,7 @@ def _sqs(source: SqsSource, index: int, path: tuple[str | int, ...], warnings: l
         invocations=invocations,
         failed_invocations=Decimal(0),
         lost=lost,
-        lost_label="messages to the queue's DLQ",
+        lost_label="to the queue's DLQ",
         retry_factor=factor,
         explain=explain,
     )
@@ -237,8 +238,9 @@ def _batched(
         return (
             f"{readable(volume)} {unit} ÷ batch {n} = {readable(batches)} batches"
             f"; q = 1 − (1 − {readable(source.error_rate)})^{n} = {readable(q)}"
-            f"; {readable(batches)} × {_series_text(q, retries)} = {readable(invocations)} invocations"
-            f"; {readable(lost)} {lost_label}"
+            f"; {readable(batches)} batches × {_series_text(q, retries)} attempts each = {readable(invocations)}"
+            f" invocations; {readable(volume)} × q^{retries + 1 if retries is not None else '∞'}"
+            f" = {readable(lost)} {unit} {lost_label}"
         )
 
     return SourceUsage(

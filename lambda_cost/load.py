@@ -16,7 +16,7 @@ MAX_BYTES = 256 * 1024 * 1024
 # An alias may share a subtree; past this many expanded nodes a document is an alias bomb.
 MAX_EXPANDED_NODES = 5_000_000
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def read_source(path: str) -> Source:
 def parse(source: Source) -> Any:
     """Parse YAML text to plain Python data (dict, list, str, int, Decimal, bool, None, date)."""
     try:
-        data = yaml.load(source.text, Loader=_ExactLoader)  # noqa: S506 - a safe loader
+        data = yaml.load(source.text, Loader=_ExactLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None

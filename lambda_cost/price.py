@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
+from functools import partial
 
 from .errors import PricingError, Problem
 from .expand import FunctionUsage
@@ -85,7 +86,7 @@ def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catal
             problems.append(Problem(
                 f"pricing version {table.version} predates architecture {architecture}",
                 path=(*path, "architecture"),
-                hint=arrived(lambda t: architecture in t.billing.architectures)
+                hint=arrived(partial(_architecture_allowed, architecture=architecture))
                 + "; choose a newer pricing version or another architecture",
             ))
         memory = billing.memory_mb
@@ -95,7 +96,7 @@ def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catal
                 f"pricing version {table.version} allows memory_mb {memory.min}..{memory.max} "
                 f"in steps of {memory.step}, not {mb}",
                 path=(*path, "memory_mb"),
-                hint=arrived(lambda t: _memory_allowed(t, mb)),
+                hint=arrived(partial(_memory_allowed, mb=mb)),
             ))
         storage = billing.ephemeral_storage_mb
         if not storage.min <= function.ephemeral_storage_mb <= storage.max:
@@ -104,12 +105,21 @@ def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catal
                 f"pricing version {table.version} allows ephemeral_storage_mb {storage.min}..{storage.max}, "
                 f"not {mb}",
                 path=(*path, "ephemeral_storage_mb"),
-                hint=arrived(lambda t: t.billing.ephemeral_storage_mb.min <= mb <= t.billing.ephemeral_storage_mb.max),
+                hint=arrived(partial(_storage_allowed, mb=mb)),
             ))
     if problems:
         raise PricingError(
             f"the workload cannot be priced with pricing version {table.version}", problems=problems
         )
+
+
+def _architecture_allowed(table: PricingTable, architecture: str) -> bool:
+    return architecture in table.billing.architectures
+
+
+def _storage_allowed(table: PricingTable, mb: int) -> bool:
+    storage = table.billing.ephemeral_storage_mb
+    return storage.min <= mb <= storage.max
 
 
 def _memory_allowed(table: PricingTable, mb: int) -> bool:
@@ -136,7 +146,9 @@ class _Metered:
     explain_usage: Callable[[], str]
 
 
-def price(usages: list[FunctionUsage], resolved: ResolvedTable, free_tier: bool) -> tuple[list[PricedFunction], FreeTierUse]:
+def price(
+    usages: list[FunctionUsage], resolved: ResolvedTable, free_tier: bool
+) -> tuple[list[PricedFunction], FreeTierUse]:
     """Price every function; the free tier and the tiers are shared across the whole workload."""
     table = resolved.table
     metered = [_meter(usage, table) for usage in usages]
@@ -150,7 +162,7 @@ def price(usages: list[FunctionUsage], resolved: ResolvedTable, free_tier: bool)
     else:
         free_requests_total = free_gbs_total = ZERO
         free_requests = free_gbs = [ZERO] * len(metered)
-    billable = [m.gb_seconds - free for m, free in zip(metered, free_gbs)]
+    billable = [m.gb_seconds - free for m, free in zip(metered, free_gbs, strict=False)]
 
     # Tiers count the billable GB-s of all functions of one region and architecture together.
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -255,7 +267,7 @@ def _line_items(
     items = [_item("requests", "Requests", m.requests, "requests", request_price,
                    f"{readable(m.requests)} invocations at ${m.rates.requests_per_million} per 1M")]
     lower = ZERO
-    for number, (tier, quantity) in enumerate(zip(tiers, tier_shares), start=1):
+    for number, (tier, quantity) in enumerate(zip(tiers, tier_shares, strict=False), start=1):
         # The free GB-s are the first of tier 1, credited back on their own line below.
         if number == 1:
             quantity += free_gbs

@@ -134,7 +134,7 @@ def _known_fields(loc: tuple[Any, ...], data: Any) -> list[str]:
     node = data
     for part in loc:
         node = node[part] if isinstance(node, (dict, list)) else None
-        if model is Workload and part == "functions" or model is Function and part == "invocations":
+        if (model is Workload and part == "functions") or (model is Function and part == "invocations"):
             continue  # the list itself; its items are typed by the index that follows
         if isinstance(part, int) and model is Workload:
             model = Function

@@ -12,11 +12,12 @@ from .pricing import Architecture
 # A month is 730 hours (8,760 hours a year / 12), as AWS's own calculator assumes.
 HOURS_PER_MONTH = Decimal(730)
 RATE_FIELDS = ("per_month", "per_day", "per_hour", "per_second")
-_PER_MONTH_FACTOR = {
-    "per_month": Decimal(1),
-    "per_day": HOURS_PER_MONTH / 24,
-    "per_hour": HOURS_PER_MONTH,
-    "per_second": HOURS_PER_MONTH * 3600,
+# per month = value × numerator / denominator; multiplying first keeps whole-day volumes exact.
+_PER_MONTH_RATIO = {
+    "per_month": (Decimal(1), Decimal(1)),
+    "per_day": (HOURS_PER_MONTH, Decimal(24)),
+    "per_hour": (HOURS_PER_MONTH, Decimal(1)),
+    "per_second": (HOURS_PER_MONTH * 3600, Decimal(1)),
 }
 
 Volume = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
@@ -54,7 +55,8 @@ class _Source(_Strict):
         """The volume per month, converting a daily, hourly or per-second rate with a 730-hour month."""
         name = self.rate_field
         value: Decimal = getattr(self, name)
-        return value * _PER_MONTH_FACTOR[name]
+        numerator, denominator = _PER_MONTH_RATIO[name]
+        return value * numerator / denominator
 
 
 class SyncSource(_Source):

@@ -45,7 +45,7 @@ def _function(priced: PricedFunction, options: RenderOptions) -> dict[str, Any]:
     function = priced.usage.function
     line_items = []
     for item in priced.line_items:
-        entry = {
+        entry: dict[str, Any] = {
             "component": item.component,
             "description": item.description,
             "quantity": plain(item.quantity),
@@ -58,7 +58,7 @@ def _function(priced: PricedFunction, options: RenderOptions) -> dict[str, Any]:
         line_items.append(entry)
     sources = []
     for source in priced.usage.sources:
-        entry = {
+        source_entry: dict[str, Any] = {
             "type": source.type,
             "volume": plain(source.volume),
             "volume_unit": source.volume_unit,
@@ -69,8 +69,8 @@ def _function(priced: PricedFunction, options: RenderOptions) -> dict[str, Any]:
             "lost_label": source.lost_label,
         }
         if options.explain:
-            entry["explain"] = source.explain()
-        sources.append(entry)
+            source_entry["explain"] = source.explain()
+        sources.append(source_entry)
     result: dict[str, Any] = {
         "name": function.name,
         "region": priced.usage.region,

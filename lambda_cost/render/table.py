@@ -35,7 +35,8 @@ def render(estimate: Estimate, options: RenderOptions) -> str:
     _print_assumptions(console, estimate)
     _print_retries(console, estimate, options)
     _print_warnings(console, estimate)
-    return buffer.getvalue()
+    # Rich pads every line to the console width; trailing blanks only get in the way of diffs and pipes.
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
 
 def _print_function(console: Console, priced: PricedFunction, options: RenderOptions) -> None:
@@ -60,11 +61,12 @@ def _print_function(console: Console, priced: PricedFunction, options: RenderOpt
             money(item.cost),
             style="green" if item.cost < 0 else None,
         )
-        if options.explain:
-            table.add_row(Text("  " + item.explain(), style="dim"), "", "", "", "")
     console.print(table)
     if options.explain:
-        console.print(Text("  usage: " + priced.explain_usage(), style="dim"))
+        console.print(Text("  How these numbers arise:", style="bold"))
+        console.print(Text(f"  - usage: {priced.explain_usage()}", style="dim"))
+        for item in priced.line_items:
+            console.print(Text(f"  - {item.description}: {item.explain()}", style="dim"))
         console.print()
 
 
@@ -96,26 +98,19 @@ def _print_assumptions(console: Console, estimate: Estimate) -> None:
 
 
 def _print_retries(console: Console, estimate: Estimate, options: RenderOptions) -> None:
-    table = Table(title="Retries", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD)
-    table.add_column("Function")
-    table.add_column("Source")
-    table.add_column("Volume", justify="right")
-    table.add_column("Invocations", justify="right")
-    table.add_column("Failed", justify="right")
-    table.add_column("Never succeed", justify="right")
+    console.print(Text("Retries and dead letters", style="bold"))
     for priced in estimate.functions:
+        name = priced.usage.function.name
         for source in priced.usage.sources:
-            table.add_row(
-                priced.usage.function.name,
-                source.type if source.batch_size is None else f"{source.type} (batch {source.batch_size})",
-                f"{readable(source.volume, 2)} {source.volume_unit}",
-                readable(source.invocations, 2),
-                readable(source.failed_invocations, 2),
-                f"{readable(source.lost, 2)} {source.lost_label}",
+            batch = "" if source.batch_size is None else f", batches of {source.batch_size}"
+            console.print(
+                f"  {name}, {source.type}{batch}: {readable(source.volume, 2)} {source.volume_unit} → "
+                f"{readable(source.invocations, 2)} invocations ({readable(source.failed_invocations, 2)} failed); "
+                f"{readable(source.lost, 2)} {source.volume_unit} {source.lost_label}"
             )
             if options.explain:
-                table.add_row(Text("  " + source.explain(), style="dim"), "", "", "", "", "")
-    console.print(table)
+                console.print(Text(f"    {source.explain()}", style="dim"))
+    console.print()
 
 
 def _print_warnings(console: Console, estimate: Estimate) -> None:

@@ -1,0 +1,53 @@
+"""Shared helpers: price YAML text in-process, and build workloads in a few words."""
+
+from __future__ import annotations
+
+import textwrap
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import yaml
+
+from lambda_cost.load import Source
+from lambda_cost.pipeline import estimate_source
+from lambda_cost.report import Estimate
+
+
+def estimate_text(text: str, **options: Any) -> Estimate:
+    """Price a workload given as YAML text."""
+    return estimate_source(Source("test.yaml", textwrap.dedent(text)), **options)
+
+
+def workload_yaml(*functions: dict[str, Any], **top: Any) -> str:
+    """A workload as YAML text from function mappings; top-level keys default to version 1."""
+    document: dict[str, Any] = {"version": 1, **top, "functions": list(functions)}
+    return yaml.safe_dump(document, sort_keys=False)
+
+
+def function(name: str = "fn", memory_mb: int = 1024, duration_ms: int | str = 100, **fields: Any) -> dict[str, Any]:
+    """A function mapping with one synchronous source of 1M requests unless `invocations` is given."""
+    fields.setdefault("invocations", [{"type": "sync", "per_month": 1_000_000}])
+    return {"name": name, "memory_mb": memory_mb, "duration_ms": duration_ms, **fields}
+
+
+def item(estimate: Estimate, function_name: str, component: str) -> Any:
+    """One line item of one function."""
+    priced = next(f for f in estimate.functions if f.usage.function.name == function_name)
+    return next(i for i in priced.line_items if i.component == component)
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"))
+
+
+@pytest.fixture
+def write(tmp_path: Any) -> Any:
+    """Write a file under tmp_path and return its path as a string."""
+
+    def _write(name: str, text: str) -> str:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text))
+        return str(path)
+
+    return _write
