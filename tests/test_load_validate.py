@@ -1,0 +1,150 @@
+"""Loading YAML safely and exactly, and validation errors that point at the file, line and field."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+
+import pytest
+
+from conftest import estimate_text
+from lambda_cost.errors import LoadError, WorkloadError
+from lambda_cost.load import Source, parse
+
+GOOD = """\
+version: 1
+functions:
+  - name: api
+    memory_mb: 1024
+    duration_ms: 120
+    invocations:
+      - type: sync
+        per_month: 1000
+"""
+
+
+def problems_of(text: str) -> list[str]:
+    with pytest.raises((WorkloadError, LoadError)) as caught:
+        estimate_text(text)
+    return [problem.render() for problem in caught.value.problems]
+
+
+def test_floats_are_read_as_exact_decimals() -> None:
+    data = parse(Source("x.yaml", "rate: 0.1\nbig: 1_000.5\nn: 3\n"))
+    assert data == {"rate": Decimal("0.1"), "big": Decimal("1000.5"), "n": 3}
+    assert isinstance(data["rate"], Decimal)
+
+
+def test_infinite_numbers_are_refused() -> None:
+    with pytest.raises(LoadError) as caught:
+        parse(Source("x.yaml", "rate: .inf\n"))
+    assert "finite" in caught.value.problems[0].message
+
+
+def test_duplicate_keys_are_refused_with_their_line() -> None:
+    text = GOOD.replace("    duration_ms: 120\n", "    duration_ms: 120\n    memory_mb: 2048\n")
+    (problem,) = problems_of(text)
+    assert problem.startswith("test.yaml:6:")
+    assert "memory_mb" in problem and "twice" in problem
+
+
+def test_python_tags_are_refused() -> None:
+    (problem,) = problems_of("version: !!python/object/apply:os.system ['echo hi']\n")
+    assert "test.yaml:1:" in problem and "plain YAML" in problem
+
+
+def test_invalid_yaml_names_line_and_column() -> None:
+    (problem,) = problems_of("version: 1\nfunctions: [\n  - oops\n")
+    assert problem.startswith("test.yaml:3:")
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
+    for level in range(1, 9):
+        previous = chr(ord("a") + level - 1)
+        name = chr(ord("a") + level)
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 10) + "]")
+    started = time.perf_counter()
+    with pytest.raises(LoadError) as caught:
+        parse(Source("bomb.yaml", "\n".join(lines) + "\n"))
+    assert "aliases" in caught.value.message
+    assert time.perf_counter() - started < 2
+
+
+def test_ordinary_aliases_are_fine() -> None:
+    text = GOOD.replace("      - type: sync\n        per_month: 1000\n",
+                        "      - &src {type: sync, per_month: 1000}\n      - *src\n")
+    assert estimate_text(text).functions[0].requests == 2000
+
+
+def test_not_a_mapping() -> None:
+    (problem,) = problems_of("- just\n- a list\n")
+    assert "a workload is a mapping" in problem
+
+
+def test_every_schema_error_at_once_with_positions() -> None:
+    text = """\
+version: 1
+functions:
+  - name: api
+    memroy_mb: 1024
+    duration_ms: 120
+    invocations:
+      - type: sqss
+        per_month: 10
+  - name: worker
+    memory_mb: 99999
+    duration_ms: 120
+    invocations:
+      - type: sqs
+        per_month: 10
+        batch_size: 0
+"""
+    problems = problems_of(text)
+    assert "test.yaml:4:5: functions[0].memroy_mb: unknown key 'memroy_mb' (did you mean 'memory_mb'?)" in problems
+    assert any(p.startswith("test.yaml:3:5: functions[0].memory_mb: required key is missing") for p in problems)
+    assert any("test.yaml:7:9: functions[0].invocations[0].type: unknown invocation type 'sqss'" in p
+               and "did you mean 'sqs'?" in p for p in problems)
+    assert any(p.startswith("test.yaml:10:5: functions[1].memory_mb:") and "10240" in p for p in problems)
+    assert any(p.startswith("test.yaml:15:9: functions[1].invocations[0].batch_size:") for p in problems)
+
+
+def test_unknown_key_inside_an_invocation_suggests_its_fields() -> None:
+    text = GOOD.replace("per_month: 1000", "per_month: 1000\n        max_retrys: 1").replace("sync", "async")
+    (problem,) = problems_of(text)
+    assert "functions[0].invocations[0].max_retrys" in problem and "did you mean 'max_retries'?" in problem
+
+
+def test_exactly_one_rate() -> None:
+    (problem,) = problems_of(GOOD.replace("per_month: 1000", "per_month: 1000\n        per_day: 5"))
+    assert "exactly one of per_month, per_day, per_hour, per_second (found per_month, per_day)" in problem
+    (problem,) = problems_of(GOOD.replace("per_month: 1000", "error_rate: 0.1"))
+    assert "(found none)" in problem
+
+
+def test_durations_beyond_the_timeout() -> None:
+    (problem,) = problems_of(GOOD.replace("duration_ms: 120", "duration_ms: 120\n    timeout_s: 1\n"
+                                                               "    error_duration_ms: 3000"))
+    assert problem.startswith("test.yaml:7:5: functions[0].error_duration_ms: 3000 ms is longer than timeout_s 1")
+
+
+def test_duplicate_function_names() -> None:
+    second = GOOD.split("functions:\n")[1]
+    (problem,) = problems_of(GOOD + second)
+    assert problem.startswith("test.yaml:9:5: functions[1].name: the name 'api' is already used by functions[0]")
+
+
+def test_fifo_queues_take_ten_at_most() -> None:
+    text = GOOD.replace("type: sync", "type: sqs\n        fifo: true\n        batch_size: 20")
+    (problem,) = problems_of(text)
+    assert "FIFO" in problem and "functions[0].invocations[0]" in problem
+
+
+def test_wrong_format_version() -> None:
+    (problem,) = problems_of(GOOD.replace("version: 1", "version: 2"))
+    assert "unsupported format version 2" in problem and "version: 1" in problem
+
+
+def test_error_rate_out_of_range() -> None:
+    (problem,) = problems_of(GOOD.replace("per_month: 1000", "per_month: 1000\n        error_rate: 1.5"))
+    assert "functions[0].invocations[0].error_rate" in problem
