@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal, localcontext
 
 ZERO = Decimal(0)
 # 60 significant digits: every product of a quantity and a price below is exact.
@@ -25,6 +25,11 @@ def allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     its proportion by more than one quantum, so a share of an amount no larger than the weights' total is
     never larger than its own weight.
     """
+    with localcontext(ARITHMETIC):
+        return _allocate(amount, weights)
+
+
+def _allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     total = sum(weights, ZERO)
     if not weights:
         return []

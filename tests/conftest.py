@@ -51,3 +51,7 @@ def write(tmp_path: Any) -> Any:
         return str(path)
 
     return _write
+
+
+def pytest_addoption(parser: Any) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from current output")

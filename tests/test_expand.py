@@ -6,8 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-
 from conftest import estimate_text, function, workload_yaml
+
 from lambda_cost.errors import WorkloadError
 from lambda_cost.expand import SourceUsage, batch_failure_rate, geometric_sum
 from lambda_cost.numbers import ARITHMETIC

@@ -6,8 +6,8 @@ import time
 from decimal import Decimal
 
 import pytest
-
 from conftest import estimate_text
+
 from lambda_cost.errors import LoadError, WorkloadError
 from lambda_cost.load import Source, parse
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
 from conftest import estimate_text, function, item, workload_yaml
+
 from lambda_cost.errors import PricingError
 
 

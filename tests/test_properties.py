@@ -1,0 +1,119 @@
+"""Invariants, checked on generated workloads (hypothesis)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, localcontext
+from typing import Any
+
+from conftest import estimate_text, workload_yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lambda_cost.numbers import ARITHMETIC, QUANTUM, allocate
+
+PROFILE = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+volumes = st.integers(min_value=0, max_value=10**10)
+error_rates = st.decimals(min_value=0, max_value=Decimal("0.9"), places=3)
+memories = st.integers(min_value=128, max_value=10240)
+durations = st.integers(min_value=1, max_value=900_000)
+
+
+@st.composite
+def sources(draw: Any) -> dict[str, Any]:
+    kind = draw(st.sampled_from(["sync", "async", "sqs", "kinesis", "mq"]))
+    source: dict[str, Any] = {"type": kind, "per_month": draw(volumes), "error_rate": str(draw(error_rates))}
+    if kind == "sync":
+        source["client_retries"] = draw(st.integers(0, 3))
+    elif kind == "sqs":
+        source["batch_size"] = draw(st.integers(1, 100))
+        source["max_receive_count"] = draw(st.integers(1, 5))
+        source["report_batch_item_failures"] = draw(st.booleans())
+    elif kind == "kinesis":
+        source["batch_size"] = draw(st.integers(1, 100))
+        source["max_retry_attempts"] = draw(st.integers(0, 5))
+    return source
+
+
+@st.composite
+def functions(draw: Any, name: str) -> dict[str, Any]:
+    duration = draw(durations)
+    return {
+        "name": name,
+        "memory_mb": draw(memories),
+        "architecture": draw(st.sampled_from(["x86_64", "arm64"])),
+        "region": draw(st.sampled_from(["us-east-1", "eu-west-1"])),
+        "ephemeral_storage_mb": draw(st.sampled_from([512, 1024, 10240])),
+        "duration_ms": duration,
+        # Failed attempts no shorter than successful ones: otherwise more errors can rightly cost less.
+        "error_duration_ms": min(duration + draw(st.integers(0, 10_000)), 900_000),
+        "invocations": draw(st.lists(sources(), min_size=1, max_size=3)),
+    }
+
+
+@st.composite
+def workloads(draw: Any) -> list[dict[str, Any]]:
+    count = draw(st.integers(1, 4))
+    return [draw(functions(f"f{i}")) for i in range(count)]
+
+
+def total(funcs: list[dict[str, Any]], **top: Any) -> Decimal:
+    return estimate_text(workload_yaml(*funcs, **top)).total
+
+
+@PROFILE
+@given(workloads(), st.booleans())
+def test_totals_add_up_exactly_and_credits_never_overdraw(funcs: list[dict[str, Any]], free_tier: bool) -> None:
+    estimate = estimate_text(workload_yaml(*funcs, free_tier=free_tier))
+    with localcontext(ARITHMETIC):  # the precision lambda-cost computes in: sums are exact there
+        check_sums(estimate)
+
+
+def check_sums(estimate: Any) -> None:
+    assert sum((f.total for f in estimate.functions), Decimal(0)) == estimate.total
+    for priced in estimate.functions:
+        assert sum((i.cost for i in priced.line_items), Decimal(0)) == priced.total
+        assert priced.total >= 0
+        assert 0 <= priced.free_gb_seconds <= priced.gb_seconds
+        assert 0 <= priced.free_requests <= priced.requests
+        for line in priced.line_items:
+            assert line.quantity * line.unit_price == line.cost
+            if not line.component.startswith("free_tier"):
+                assert line.cost >= 0
+        duration = sum((i.quantity for i in priced.line_items if i.component.startswith("duration")), Decimal(0))
+        assert duration == priced.gb_seconds
+
+
+@PROFILE
+@given(workloads(), st.integers(0, 3), st.sampled_from(["per_month", "memory_mb", "duration_ms", "error_rate"]),
+       st.integers(1, 10**9))
+def test_cost_never_falls_when_usage_rises(funcs: list[dict[str, Any]], index: int, field: str, bump: int) -> None:
+    index %= len(funcs)
+    before = total(funcs)
+    raised = [dict(f) for f in funcs]
+    target = raised[index]
+    if field == "memory_mb":
+        target["memory_mb"] = min(10240, target["memory_mb"] + bump % 1000 + 1)
+    elif field == "duration_ms":
+        target["duration_ms"] = min(target["error_duration_ms"], target["duration_ms"] + bump % 1000 + 1)
+    else:
+        source = dict(target["invocations"][0])
+        if field == "per_month":
+            source["per_month"] += bump
+        else:
+            source["error_rate"] = str(min(Decimal("0.95"), Decimal(source["error_rate"]) + Decimal("0.01")))
+        target["invocations"] = [source, *target["invocations"][1:]]
+    assert total(raised) >= before
+
+
+@PROFILE
+@given(st.lists(st.decimals(min_value=0, max_value=10**12, places=6), min_size=1, max_size=20), st.data())
+def test_allocation_sums_exactly_and_never_exceeds_a_weight(weights: list[Decimal], data: Any) -> None:
+    fraction = data.draw(st.decimals(min_value=0, max_value=1, places=4))
+    with localcontext(ARITHMETIC):
+        weight_total = sum(weights, Decimal(0))
+        amount = (weight_total * fraction).quantize(QUANTUM)
+        shares = allocate(amount, weights)
+        assert sum(shares, Decimal(0)) == amount
+    for share, weight in zip(shares, weights):
+        assert 0 <= share <= weight
