@@ -115,5 +115,5 @@ def test_allocation_sums_exactly_and_never_exceeds_a_weight(weights: list[Decima
         amount = (weight_total * fraction).quantize(QUANTUM)
         shares = allocate(amount, weights)
         assert sum(shares, Decimal(0)) == amount
-    for share, weight in zip(shares, weights):
+    for share, weight in zip(shares, weights, strict=True):
         assert 0 <= share <= weight
