@@ -38,7 +38,9 @@ def build_workload(data: Any, source: Source) -> Workload:
     try:
         workload = Workload.model_validate(data)
     except ValidationError as error:
-        problems = [_problem_from_pydantic(item, data) for item in error.errors()]
+        problems = _drop_missing_that_a_typo_explains(
+            [_problem_from_pydantic(item, data) for item in error.errors()]
+        )
         raise WorkloadError(
             f"{source.name}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the workload",
             problems=locate_problems(problems, source),
@@ -50,6 +52,14 @@ def build_workload(data: Any, source: Source) -> Workload:
             problems=locate_problems(problems, source),
         )
     return workload
+
+
+def _drop_missing_that_a_typo_explains(problems: list[Problem]) -> list[Problem]:
+    """`memroy_mb: 1024` reports an unknown key suggesting memory_mb; its 'memory_mb missing' is noise."""
+    suggested = {
+        (*p.path[:-1], p.hint.split("'")[1]) for p in problems if p.hint and p.hint.startswith("did you mean '")
+    }
+    return [p for p in problems if not (p.message == "required key is missing" and p.path in suggested)]
 
 
 def cross_check(workload: Workload) -> list[Problem]:
@@ -154,4 +164,4 @@ def locate_problems(problems: list[Problem], source: Source) -> list[Problem]:
         position = locate(tree, problem.path)
         line, column = position if position else (None, None)
         located.append(Problem(problem.message, problem.path, problem.hint, source.name, line, column))
-    return located
+    return sorted(located, key=lambda p: (p.line or 0, p.column or 0))

@@ -102,11 +102,23 @@ functions:
 """
     problems = problems_of(text)
     assert "test.yaml:4:5: functions[0].memroy_mb: unknown key 'memroy_mb' (did you mean 'memory_mb'?)" in problems
-    assert any(p.startswith("test.yaml:3:5: functions[0].memory_mb: required key is missing") for p in problems)
+    # the typo explains the missing memory_mb, which is therefore not reported twice
+    assert not any("required key is missing" in p for p in problems)
     assert any("test.yaml:7:9: functions[0].invocations[0].type: unknown invocation type 'sqss'" in p
                and "did you mean 'sqs'?" in p for p in problems)
     assert any(p.startswith("test.yaml:10:5: functions[1].memory_mb:") and "10240" in p for p in problems)
     assert any(p.startswith("test.yaml:15:9: functions[1].invocations[0].batch_size:") for p in problems)
+
+
+def test_missing_required_key() -> None:
+    (problem,) = problems_of(GOOD.replace("    memory_mb: 1024\n", ""))
+    assert problem == "test.yaml:3:5: functions[0].memory_mb: required key is missing (add memory_mb:)"
+
+
+def test_problems_come_in_file_order() -> None:
+    text = GOOD.replace("memory_mb: 1024", "memory_mb: 1").replace("per_month: 1000", "per_month: -1")
+    problems = problems_of(text)
+    assert [p.split(":")[1] for p in problems] == ["4", "8"]
 
 
 def test_unknown_key_inside_an_invocation_suggests_its_fields() -> None:
