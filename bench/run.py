@@ -302,13 +302,15 @@ def _linearity(entries: list[dict[str, Any]]) -> dict[str, Any] | None:
     if len(ordered) < 2:
         return None
     second, largest = ordered[-2], ordered[-1]
-    base = ordered[0]["estimate"]["best_s"] if len(ordered) >= 3 else 0.0
+    base = ordered[0]["estimate"]["best_s"] if len(ordered) >= 3 else None
 
     def per_function(entry: dict[str, Any], fixed: float) -> float:
         return (entry["estimate"]["best_s"] - fixed) / entry["functions"]
 
     raw = per_function(largest, 0.0) / per_function(second, 0.0)
-    net = per_function(largest, base) / per_function(second, base) if per_function(second, base) > 0 else None
+    net = None
+    if base is not None and per_function(second, base) > 0:
+        net = per_function(largest, base) / per_function(second, base)
     return {
         "sizes": [second["functions"], largest["functions"]],
         "per_function_ms": [per_function(second, 0.0) * 1000, per_function(largest, 0.0) * 1000],

@@ -160,3 +160,33 @@ def test_wrong_format_version() -> None:
 def test_error_rate_out_of_range() -> None:
     (problem,) = problems_of(GOOD.replace("per_month: 1000", "per_month: 1000\n        error_rate: 1.5"))
     assert "functions[0].invocations[0].error_rate" in problem
+
+
+def test_yaml_features_of_plain_documents() -> None:
+    text = (
+        "defaults: &defaults {memory_mb: 512, duration_ms: 100}\n"
+        "fn:\n  <<: *defaults\n  memory_mb: 1024\n"
+        "hex: 0x1F\nunderscored: 1_000\nexplicit: !!str 123\ndate: 2022-08-01\nnothing: ~\nflag: yes\n"
+        "quoted: '0.5'\n"
+    )
+    data = parse(Source("x.yaml", text))
+    assert data["fn"] == {"memory_mb": 1024, "duration_ms": 100}
+    assert (data["hex"], data["underscored"], data["explicit"]) == (31, 1000, "123")
+    assert str(data["date"]) == "2022-08-01"
+    assert data["nothing"] is None and data["flag"] is True and data["quoted"] == "0.5"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: 1\n---\nb: 2\n", "one YAML document"),
+        ("a: *nowhere\n", "unknown alias"),
+        ("? [1, 2]\n: x\n", "plain value"),
+        ("a: !Ref Something\n", "not allowed"),
+    ],
+)
+def test_yaml_that_is_refused(text: str, message: str) -> None:
+    with pytest.raises(LoadError) as caught:
+        parse(Source("x.yaml", text))
+    assert message in caught.value.problems[0].message
+    assert caught.value.problems[0].line is not None
