@@ -22,6 +22,8 @@ app = typer.Typer(
 class OutputFormat(str, Enum):
     table = "table"
     json = "json"
+    markdown = "markdown"
+    csv = "csv"
 
 
 class Color(str, Enum):
@@ -57,6 +59,10 @@ def estimate(
         typer.Option("--free-tier/--no-free-tier", help="Deduct the monthly free tier (default: the workload's)."),
     ] = None,
     explain: Annotated[bool, typer.Option(help="Show the arithmetic behind every number.")] = False,
+    output: Annotated[
+        Optional[str], typer.Option("--output", "-o", help="Write the report to this file (atomically).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Let --output overwrite an existing file.")] = False,
     color: Annotated[Color, typer.Option(help="Colour the table: auto honours NO_COLOR and terminals.")] = Color.auto,
     debug: Annotated[bool, typer.Option(help="Show a traceback on internal errors.")] = False,
 ) -> None:
@@ -75,6 +81,8 @@ def estimate(
             free_tier=free_tier,
             explain=explain,
             color=color.value,
+            output=output,
+            force=force,
         ),
         debug=debug,
     )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import TextIO
 
 from .errors import EXIT_INTERNAL, EXIT_OK, LambdaCostError
@@ -61,6 +64,8 @@ def estimate(
     free_tier: bool | None = None,
     explain: bool = False,
     color: str = "auto",
+    output: str | None = None,
+    force: bool = False,
     stdout: TextIO | None = None,
 ) -> int:
     """`lambda-cost estimate`: price a workload and print it in the chosen format."""
@@ -70,12 +75,32 @@ def estimate(
 
     out = stdout or sys.stdout
     (path,) = workloads
-    result = estimate_source(read_source(path), pricing=pricing, free_tier=free_tier)
-    options = RenderOptions(
-        color=use_color(color, out) if output_format == "table" else False,
-        width=output_width(out),
-        explain=explain,
-    )
-    out.write(get_renderer(output_format)(result, options))
-    out.flush()
+    with _without_gc():
+        result = estimate_source(read_source(path), pricing=pricing, free_tier=free_tier)
+        to_terminal = output is None and output_format == "table"
+        options = RenderOptions(
+            color=use_color(color, out) if to_terminal else False,
+            width=output_width(out) if output is None else 100,
+            explain=explain,
+        )
+        text = get_renderer(output_format)(result, options)
+    if output is None:
+        out.write(text)
+        out.flush()
+    else:
+        from .atomic import write_atomically
+
+        write_atomically(Path(output), text, force=force)
     return EXIT_OK
+
+
+@contextmanager
+def _without_gc() -> Iterator[None]:
+    """A short-lived command allocates much and frees little: the cycle collector only costs it time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

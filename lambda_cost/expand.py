@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,7 +15,7 @@ from .model.workload import (
     SyncSource,
     Workload,
 )
-from .numbers import readable
+from .numbers import exact, exact_sum, readable
 
 ONE = Decimal(1)
 # Amazon MQ redelivers a failed batch up to 6 times before the broker's dead-letter queue takes it.
@@ -31,25 +30,54 @@ class Warning:
     path: tuple[str | int, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceUsage:
     """What one invocation source makes Lambda do in a month, as expected values."""
 
     index: int
     type: str
+    shape: str  # "event": each event retried alone; "batch": whole batches; "partial": failed items only
     volume: Decimal  # events, messages or records a month
     volume_unit: str
     batch_size: int | None
+    error_rate: Decimal  # p, per attempt of one item
+    ratio: Decimal  # the failure probability the series runs on: p per event/item, q per whole batch
+    last_retry: int | None  # the series runs k = 0..last_retry; None: until success (infinite)
+    retry_factor: Decimal  # Σ ratio^k: expected attempts per event, item or batch
     invocations: Decimal  # billed requests: every attempt, failed or not
     failed_invocations: Decimal  # attempts that end in a function error (billed at error_duration_ms)
     lost: Decimal  # items that never succeed: failed for good, or sent to a DLQ / on-failure destination
     lost_label: str
-    retry_factor: Decimal  # expected attempts per batch (or per event)
-    explain: Callable[[], str]  # the arithmetic as text; built only when asked (--explain)
 
     @property
     def successful_invocations(self) -> Decimal:
         return self.invocations - self.failed_invocations
+
+    def explain(self) -> str:
+        """The arithmetic behind the numbers, for --explain."""
+        unit = self.volume_unit
+        lost_power = "∞" if self.last_retry is None else str(self.last_retry + 1)
+        lost = f"{readable(self.lost)} {unit} {self.lost_label}"
+        if self.shape == "event":
+            return (
+                f"{readable(self.volume)} {unit} × {_series_text(self.ratio, self.last_retry)}"
+                f" = {readable(self.invocations)} attempts"
+                f"; {readable(self.volume)} × {readable(self.ratio)}^{lost_power} = {lost}"
+            )
+        if self.shape == "partial":
+            receives = self.volume * self.retry_factor
+            return (
+                f"{readable(self.volume)} {unit} × {_series_text(self.ratio, self.last_retry)} receives each"
+                f" = {readable(receives)} receives; ÷ batch {self.batch_size} = {readable(self.invocations)}"
+                f" invocations; {readable(self.volume)} × {readable(self.ratio)}^{lost_power} = {lost}"
+            )
+        batches = self.volume / (self.batch_size or 1)
+        return (
+            f"{readable(self.volume)} {unit} ÷ batch {self.batch_size} = {readable(batches)} batches"
+            f"; q = 1 − (1 − {readable(self.error_rate)})^{self.batch_size} = {readable(self.ratio)}"
+            f"; {readable(batches)} batches × {_series_text(self.ratio, self.last_retry)} attempts each"
+            f" = {readable(self.invocations)} invocations; {readable(self.volume)} × q^{lost_power} = {lost}"
+        )
 
 
 @dataclass(frozen=True)
@@ -60,16 +88,11 @@ class FunctionUsage:
     index: int
     region: str
     sources: tuple[SourceUsage, ...]
-
-    @property
-    def invocations(self) -> Decimal:
-        return sum((source.invocations for source in self.sources), Decimal(0))
-
-    @property
-    def failed_invocations(self) -> Decimal:
-        return sum((source.failed_invocations for source in self.sources), Decimal(0))
+    invocations: Decimal  # Σ over sources
+    failed_invocations: Decimal
 
 
+@exact
 def expand(workload: Workload) -> tuple[list[FunctionUsage], list[Warning]]:
     """Expected billable attempts for every function of a workload."""
     warnings: list[Warning] = []
@@ -83,7 +106,14 @@ def expand(workload: Workload) -> tuple[list[FunctionUsage], list[Warning]]:
                 sources.append(_expand_source(source, source_index, path, warnings))
             except _NeverEnds as error:
                 problems.append(Problem(str(error), path=(*path, "error_rate"), hint=error.hint))
-        usages.append(FunctionUsage(function, index, workload.region_of(function), tuple(sources)))
+        usages.append(FunctionUsage(
+            function,
+            index,
+            workload.region_of(function),
+            tuple(sources),
+            exact_sum(source.invocations for source in sources),
+            exact_sum(source.failed_invocations for source in sources),
+        ))
     if problems:
         raise WorkloadError("the workload cannot be expanded", problems=problems)
     return usages, warnings
@@ -147,31 +177,26 @@ def _expand_source(
 def _per_event(
     source: SyncSource | AsyncSource, index: int, retries: int, unit: str, lost_label: str
 ) -> SourceUsage:
+    """Each event is retried on its own: attempts = V · Σ_{k=0..R} p^k."""
     volume = source.monthly_volume
     p = source.error_rate
     factor = geometric_sum(p, retries)
     invocations = volume * factor
-    lost = volume * p ** (retries + 1)
-
-    def explain() -> str:
-        terms = " + ".join(_power_term(p, k) for k in range(retries + 1))
-        return (
-            f"{readable(volume)} {unit} × ({terms}) = {readable(invocations)} attempts"
-            f"; {readable(volume)} × {readable(p)}^{retries + 1} = {readable(lost)} {unit} {lost_label}"
-        )
-
     return SourceUsage(
         index=index,
         type=source.type,
+        shape="event",
         volume=volume,
         volume_unit=unit,
         batch_size=None,
+        error_rate=p,
+        ratio=p,
+        last_retry=retries,
+        retry_factor=factor,
         invocations=invocations,
         failed_invocations=invocations * p,
-        lost=lost,
+        lost=volume * p ** (retries + 1),
         lost_label=lost_label,
-        retry_factor=factor,
-        explain=explain,
     )
 
 
@@ -190,30 +215,21 @@ def _sqs(source: SqsSource, index: int, path: tuple[str | int, ...], warnings: l
     volume = source.monthly_volume
     p = source.error_rate
     factor = geometric_sum(p, receives)
-    deliveries = volume * factor
-    invocations = deliveries / source.batch_size
-    lost = Decimal(0) if receives is None else volume * p ** (receives + 1)
-
-    def explain() -> str:
-        return (
-            f"{readable(volume)} messages × {_series_text(p, receives)} receives each = {readable(deliveries)} "
-            f"receives; ÷ batch {source.batch_size} = {readable(invocations)} invocations"
-            f"; {readable(volume)} × {readable(p)}^{receives + 1 if receives is not None else '∞'}"
-            f" = {readable(lost)} messages to the queue's DLQ"
-        )
-
     return SourceUsage(
         index=index,
         type=source.type,
+        shape="partial",
         volume=volume,
         volume_unit="messages",
         batch_size=source.batch_size,
-        invocations=invocations,
-        failed_invocations=Decimal(0),
-        lost=lost,
-        lost_label="to the queue's DLQ",
+        error_rate=p,
+        ratio=p,
+        last_retry=receives,
         retry_factor=factor,
-        explain=explain,
+        invocations=volume * factor / source.batch_size,
+        failed_invocations=Decimal(0),
+        lost=Decimal(0) if receives is None else volume * p ** (receives + 1),
+        lost_label="to the queue's DLQ",
     )
 
 
@@ -227,44 +243,34 @@ def _batched(
     """Whole batches retried together: invocations = V / n × Σ q^k, q = 1 − (1 − p)^n."""
     volume = source.monthly_volume
     n = source.batch_size
-    batches = volume / n
     q = batch_failure_rate(source.error_rate, n)
     factor = geometric_sum(q, retries)
-    invocations = batches * factor
+    invocations = volume / n * factor
     # The whole batch fails on each of its attempts; all its items then go to the destination.
-    lost = Decimal(0) if retries is None else volume * q ** (retries + 1)
-
-    def explain() -> str:
-        return (
-            f"{readable(volume)} {unit} ÷ batch {n} = {readable(batches)} batches"
-            f"; q = 1 − (1 − {readable(source.error_rate)})^{n} = {readable(q)}"
-            f"; {readable(batches)} batches × {_series_text(q, retries)} attempts each = {readable(invocations)}"
-            f" invocations; {readable(volume)} × q^{retries + 1 if retries is not None else '∞'}"
-            f" = {readable(lost)} {unit} {lost_label}"
-        )
-
     return SourceUsage(
         index=index,
         type=source.type,
+        shape="batch",
         volume=volume,
         volume_unit=unit,
         batch_size=n,
+        error_rate=source.error_rate,
+        ratio=q,
+        last_retry=retries,
+        retry_factor=factor,
         invocations=invocations,
         failed_invocations=invocations * q,
-        lost=lost,
+        lost=Decimal(0) if retries is None else volume * q ** (retries + 1),
         lost_label=lost_label,
-        retry_factor=factor,
-        explain=explain,
     )
 
 
 def _series_text(ratio: Decimal, last_power: int | None) -> str:
     if last_power is None:
-        return f"1/(1 − {readable(ratio)}) = {readable(geometric_sum(ratio, None))}"
+        return f"1/(1 − {readable(ratio)})"
     if last_power <= 3:
-        terms = " + ".join(_power_term(ratio, k) for k in range(last_power + 1))
-        return f"({terms}) = {readable(geometric_sum(ratio, last_power))}"
-    return f"Σ_(k=0..{last_power}) {readable(ratio)}^k = {readable(geometric_sum(ratio, last_power))}"
+        return "(" + " + ".join(_power_term(ratio, k) for k in range(last_power + 1)) + ")"
+    return f"Σ_(k=0..{last_power}) {readable(ratio)}^k ({readable(geometric_sum(ratio, last_power))})"
 
 
 def _power_term(ratio: Decimal, power: int) -> str:

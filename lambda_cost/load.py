@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -85,7 +86,7 @@ def _build(text: str) -> Any:
     no nodes in memory. Duplicate keys and unknown tags are errors; anchors, aliases and `<<` merge keys work.
     """
     events = _Loader(text)
-    next_event = events.get_event
+    next_event: Callable[[], Any] = events.get_event
     scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     container_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     anchors: dict[str, Any] = {}
@@ -209,11 +210,13 @@ def parse(source: Source) -> Any:
     try:
         data = _build(source.text)
     except _YamlProblem as error:
-        problem = Problem(str(error), file=source.name, **_position(error.mark))
+        line, column = _position(error.mark)
+        problem = Problem(str(error), file=source.name, line=line, column=column)
         raise LoadError(f"{source.name}: invalid YAML", problems=[problem]) from None
     except yaml.MarkedYAMLError as error:
         what = error.problem or "invalid YAML"
-        problem = Problem(what, file=source.name, **_position(error.problem_mark or error.context_mark))
+        line, column = _position(error.problem_mark or error.context_mark)
+        problem = Problem(what, file=source.name, line=line, column=column)
         raise LoadError(f"{source.name}: invalid YAML", problems=[problem]) from None
     except yaml.YAMLError as error:
         raise LoadError(f"{source.name}: invalid YAML: {error}") from None
@@ -222,10 +225,10 @@ def parse(source: Source) -> Any:
     return data
 
 
-def _position(mark: Any) -> dict[str, int | None]:
+def _position(mark: Any) -> tuple[int | None, int | None]:
     if mark is None:
-        return {"line": None, "column": None}
-    return {"line": mark.line + 1, "column": mark.column + 1}
+        return None, None
+    return mark.line + 1, mark.column + 1
 
 
 def _refuse_alias_bomb(data: Any, name: str) -> None:

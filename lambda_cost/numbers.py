@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal, localcontext
+from functools import wraps
+from typing import Any, TypeVar
 
 ZERO = Decimal(0)
 # 60 significant digits: every product of a quantity and a price below is exact.
 ARITHMETIC = Context(prec=60, rounding=ROUND_HALF_EVEN)
 # Quantities are carried to 18 decimal places, so that shares of a total add up to it exactly.
 QUANTUM = Decimal("1E-18")
+
+
+_Result = TypeVar("_Result")
+
+
+def exact(function: Callable[..., _Result]) -> Callable[..., _Result]:
+    """Run a stage in the working decimal context, whatever context its caller is in."""
+
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> _Result:
+        with localcontext(ARITHMETIC):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def exact_sum(values: Iterable[Decimal]) -> Decimal:
+    """Add up at the working precision, whatever context the caller is in."""
+    with localcontext(ARITHMETIC):
+        return sum(values, ZERO)
 
 
 def quantize(value: Decimal) -> Decimal:

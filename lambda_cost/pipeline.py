@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import localcontext
-
 from .errors import InputError, Problem
 from .expand import expand
 from .load import Source, parse
-from .numbers import ARITHMETIC
 from .price import check_compatible, price
 from .report import Estimate, EstimateWarning, build_estimate
 from .tables import TableCatalog
@@ -25,15 +22,14 @@ def estimate_source(
     catalog = catalog or TableCatalog()
     workload = build_workload(parse(source), source)
     resolved = catalog.select(pricing or workload.pricing)
-    with localcontext(ARITHMETIC):
-        try:
-            usages, warnings = expand(workload)
-            check_compatible(usages, resolved, catalog)
-        except InputError as error:
-            error.problems = locate_problems(error.problems, source)
-            raise
-        use_free_tier = workload.free_tier if free_tier is None else free_tier
-        priced, free_tier_use = price(usages, resolved, use_free_tier)
+    try:
+        usages, warnings = expand(workload)
+        check_compatible(usages, resolved, catalog)
+    except InputError as error:
+        error.problems = locate_problems(error.problems, source)
+        raise
+    use_free_tier = workload.free_tier if free_tier is None else free_tier
+    priced, free_tier_use = price(usages, resolved, use_free_tier)
     located = locate_problems([Problem(w.message, w.path) for w in warnings], source) if warnings else []
     return build_estimate(
         workload_name=source.name,

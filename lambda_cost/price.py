@@ -6,12 +6,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
-from functools import partial
+from functools import lru_cache, partial
 
 from .errors import PricingError, Problem
 from .expand import FunctionUsage
 from .model.pricing import PricingTable, RegionRates, Tier
-from .numbers import ARITHMETIC, ZERO, allocate, money, quantize, readable
+from .numbers import ARITHMETIC, ZERO, allocate, exact, money, quantize, readable
 from .tables import ResolvedTable, TableCatalog
 
 MILLION = Decimal(1_000_000)
@@ -19,7 +19,7 @@ MB_PER_GB = Decimal(1024)
 MS_PER_S = Decimal(1000)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LineItem:
     """One priced component of a function: quantity × unit price = cost, exactly."""
 
@@ -29,10 +29,14 @@ class LineItem:
     unit: str
     unit_price: Decimal
     cost: Decimal
-    explain: Callable[[], str]
+    why: str = ""  # where the quantity comes from, for --explain
+
+    def explain(self) -> str:
+        text = f"{readable(self.quantity)} {self.unit} × {money(self.unit_price, 10)} = {money(self.cost, 6)}"
+        return f"{self.why}; {text}" if self.why else text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PricedFunction:
     """A function's usage in billing units and its line items."""
 
@@ -45,7 +49,22 @@ class PricedFunction:
     free_gb_seconds: Decimal
     line_items: tuple[LineItem, ...]
     total: Decimal
-    explain_usage: Callable[[], str]
+    billed_ms: Decimal  # a successful attempt's duration, rounded up to the granularity
+    billed_error_ms: Decimal
+    granularity_ms: int
+
+    def explain_usage(self) -> str:
+        """How attempts and durations become GB-s."""
+        failed = self.usage.failed_invocations
+        succeeded = self.usage.invocations - failed
+        parts = [f"{readable(succeeded)} successful attempts × {readable(self.billed_ms)} ms"]
+        if failed:
+            parts.append(f"{readable(failed)} failed attempts × {readable(self.billed_error_ms)} ms")
+        return (
+            f"{' + '.join(parts)} = {readable(self.billed_seconds)} s (durations rounded up to "
+            f"{self.granularity_ms} ms); × {self.usage.function.memory_mb} MB / 1024 = "
+            f"{readable(self.gb_seconds)} GB-s"
+        )
 
 
 @dataclass(frozen=True)
@@ -133,7 +152,7 @@ def billed_ms(duration_ms: Decimal, granularity_ms: int) -> Decimal:
     return steps * granularity_ms
 
 
-@dataclass
+@dataclass(slots=True)
 class _Metered:
     """One function's usage in billing units, before the free tier and tiers."""
 
@@ -143,9 +162,11 @@ class _Metered:
     billed_seconds: Decimal
     gb_seconds: Decimal
     storage_gb_seconds: Decimal
-    explain_usage: Callable[[], str]
+    billed_ms: Decimal
+    billed_error_ms: Decimal
 
 
+@exact
 def price(
     usages: list[FunctionUsage], resolved: ResolvedTable, free_tier: bool
 ) -> tuple[list[PricedFunction], FreeTierUse]:
@@ -219,17 +240,6 @@ def _meter(usage: FunctionUsage, table: PricingTable) -> _Metered:
     gb_seconds = quantize(billed_seconds * gb)
     extra_storage_mb = max(function.ephemeral_storage_mb - billing.ephemeral_storage_included_mb, 0)
     storage_gb_seconds = quantize(billed_seconds * Decimal(extra_storage_mb) / MB_PER_GB)
-
-    def explain_usage() -> str:
-        parts = [f"{readable(succeeded)} successful attempts × {readable(ok_ms)} ms"]
-        if failed:
-            parts.append(f"{readable(failed)} failed attempts × {readable(error_ms)} ms")
-        rounding = f"durations rounded up to {granularity} ms"
-        return (
-            f"{' + '.join(parts)} = {readable(billed_seconds)} s ({rounding}); "
-            f"× {function.memory_mb} MB / 1024 = {readable(gb_seconds)} GB-s"
-        )
-
     return _Metered(
         usage=usage,
         rates=table.regions[usage.region],
@@ -237,19 +247,9 @@ def _meter(usage: FunctionUsage, table: PricingTable) -> _Metered:
         billed_seconds=billed_seconds,
         gb_seconds=gb_seconds,
         storage_gb_seconds=storage_gb_seconds,
-        explain_usage=explain_usage,
+        billed_ms=ok_ms,
+        billed_error_ms=error_ms,
     )
-
-
-def _item(component: str, description: str, quantity: Decimal, unit: str, unit_price: Decimal,
-          why: str | None = None) -> LineItem:
-    cost = quantity * unit_price
-
-    def explain() -> str:
-        text = f"{readable(quantity)} {unit} × {money(unit_price, 10)} = {money(cost, 6)}"
-        return f"{why}; {text}" if why else text
-
-    return LineItem(component, description, quantity, unit, unit_price, cost, explain)
 
 
 def _line_items(
@@ -264,40 +264,35 @@ def _line_items(
     architecture = function.architecture
     request_price = m.rates.requests_per_million / MILLION
     tiers = m.rates.duration[architecture]
-    items = [_item("requests", "Requests", m.requests, "requests", request_price,
-                   f"{readable(m.requests)} invocations at ${m.rates.requests_per_million} per 1M")]
-    lower = ZERO
-    for number, (tier, quantity) in enumerate(zip(tiers, tier_shares, strict=False), start=1):
+    items = [LineItem("requests", "Requests", m.requests, "requests", request_price, m.requests * request_price,
+                      f"billed invocations at ${m.rates.requests_per_million} per 1M")]
+    for number, (tier, quantity) in enumerate(zip(tiers, tier_shares, strict=True), start=1):
         # The free GB-s are the first of tier 1, credited back on their own line below.
         if number == 1:
             quantity += free_gbs
         if number == 1 or quantity:
-            bounds = _tier_bounds(lower, tier.up_to) if len(tiers) > 1 else "all GB-s"
-            items.append(_item(
-                f"duration_tier_{number}",
-                f"Duration, tier {number} ({bounds}, {architecture})",
-                quantity,
-                "GB-s",
-                tier.price,
-                f"share of the {m.usage.region} {architecture} GB-s in tier {number}",
-            ))
-        lower = tier.up_to or lower
+            description, why = _tier_text(tiers, number, architecture, m.usage.region)
+            items.append(LineItem(f"duration_tier_{number}", description, quantity, "GB-s", tier.price,
+                                  quantity * tier.price, why))
     if m.storage_gb_seconds:
         included = table.billing.ephemeral_storage_included_mb
         assert m.rates.ephemeral_storage is not None
-        items.append(_item(
+        items.append(LineItem(
             "ephemeral_storage",
             f"Ephemeral storage above {included} MB",
             m.storage_gb_seconds,
             "GB-s",
             m.rates.ephemeral_storage,
-            f"{readable(m.billed_seconds)} s × ({function.ephemeral_storage_mb} − {included}) MB / 1024",
+            m.storage_gb_seconds * m.rates.ephemeral_storage,
+            f"billed seconds × ({function.ephemeral_storage_mb} − {included}) MB / 1024",
         ))
     if free_tier:
-        items.append(_item("free_tier_requests", "Free tier: requests", -free_requests, "requests", request_price,
-                           "this function's share of the account's free requests"))
-        items.append(_item("free_tier_duration", "Free tier: duration", -free_gbs, "GB-s", tiers[0].price,
-                           "this function's share of the account's free GB-s, at the tier-1 price"))
+        items.append(LineItem("free_tier_requests", "Free tier: requests", -free_requests, "requests",
+                              request_price, -free_requests * request_price,
+                              "this function's share of the account's free requests"))
+        items.append(LineItem("free_tier_duration", "Free tier: duration", -free_gbs, "GB-s", tiers[0].price,
+                              -free_gbs * tiers[0].price,
+                              "this function's share of the account's free GB-s, at the tier-1 price"))
     total = sum((item.cost for item in items), ZERO)
     return PricedFunction(
         usage=m.usage,
@@ -309,7 +304,21 @@ def _line_items(
         free_gb_seconds=free_gbs,
         line_items=tuple(items),
         total=total,
-        explain_usage=m.explain_usage,
+        billed_ms=m.billed_ms,
+        billed_error_ms=m.billed_error_ms,
+        granularity_ms=table.billing.duration_granularity_ms,
+    )
+
+
+@lru_cache(maxsize=256)
+def _tier_text(tiers: tuple[Tier, ...], number: int, architecture: str, region: str) -> tuple[str, str]:
+    """A tier line's description and explanation (the same for every function of a group: cached)."""
+    lower = tiers[number - 2].up_to if number > 1 else ZERO
+    assert lower is not None
+    bounds = _tier_bounds(lower, tiers[number - 1].up_to) if len(tiers) > 1 else "all GB-s"
+    return (
+        f"Duration, tier {number} ({bounds}, {architecture})",
+        f"this function's share of the {region} {architecture} GB-s in tier {number}",
     )
 
 

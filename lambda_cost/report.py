@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .numbers import ZERO
+from .numbers import exact_sum
 from .price import FreeTierUse, PricedFunction
 from .tables import ResolvedTable
 
@@ -42,10 +42,7 @@ class Estimate:
     free_tier: FreeTierUse
     functions: tuple[PricedFunction, ...]
     warnings: tuple[EstimateWarning, ...]
-
-    @property
-    def total(self) -> Decimal:
-        return sum((function.total for function in self.functions), ZERO)
+    total: Decimal  # the exact sum of the function totals
 
 
 def build_estimate(
@@ -72,4 +69,5 @@ def build_estimate(
         free_tier=free_tier,
         functions=tuple(functions),
         warnings=tuple(warnings),
+        total=exact_sum([function.total for function in functions]),
     )

@@ -12,6 +12,8 @@ from ..report import Estimate
 RENDERERS: dict[str, str] = {
     "table": "lambda_cost.render.table",
     "json": "lambda_cost.render.json_format",
+    "markdown": "lambda_cost.render.markdown",
+    "csv": "lambda_cost.render.csv_format",
 }
 
 

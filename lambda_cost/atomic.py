@@ -1,0 +1,51 @@
+"""Write a file atomically: a temporary file in the same directory, fsync, then rename over the target."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from .errors import InputError
+
+
+def write_atomically(path: Path, text: str, *, force: bool) -> None:
+    """Write `text` to `path` so that readers see the old file or the new one, never a partial one.
+
+    Refuses to replace an existing file unless `force`; when it does, the file keeps its permission bits.
+    """
+    parent = path.parent
+    if not parent.is_dir():
+        raise InputError(f"cannot write {path}: directory {parent} does not exist",
+                         hint="create the directory first")
+    try:
+        existing = path.stat()
+    except FileNotFoundError:
+        existing = None
+    if existing is not None:
+        if not force:
+            raise InputError(f"{path} already exists", hint="use --force to overwrite")
+        if not stat.S_ISREG(existing.st_mode):
+            raise InputError(f"cannot write {path}: it exists and is not a regular file")
+    temporary = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, removed on failure
+        mode="w", encoding="utf-8", newline="", delete=False, dir=parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
+    try:
+        with temporary as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if existing is not None:
+            os.chmod(temporary.name, stat.S_IMODE(existing.st_mode))
+        else:
+            # NamedTemporaryFile creates 0600; give a new file the permissions the umask allows.
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary.name, 0o666 & ~umask)
+        os.replace(temporary.name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary.name)
+        raise

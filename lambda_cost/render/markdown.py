@@ -1,0 +1,150 @@
+"""The Markdown format: a compact summary for a GitHub or GitLab pull-request comment."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..numbers import money, readable
+from ..price import LineItem, PricedFunction
+from ..report import Estimate
+from . import RenderOptions
+
+# Characters that Markdown (CommonMark, GFM tables, GitLab references, GitHub math) may give a meaning to.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&$])")
+# At the start of a line's text these would begin a list, a quote or a heading.
+_LEADING = re.compile(r"^([-+=]|\d+[.)])")
+_LINE_BREAKS = re.compile(r"[\r\n\t]+")
+# In one pass, so that no entity is escaped twice; @ and # would otherwise become mentions and references.
+_HTML_ENTITIES = str.maketrans({
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "@": "&#64;", "#": "&#35;", "|": "&#124;",
+})
+
+
+def render(estimate: Estimate, options: RenderOptions) -> str:
+    lines = [
+        f"### Lambda cost estimate: {_md(estimate.workload)}",
+        "",
+        f"**Total: {money(estimate.total)} / month**",
+        "",
+        *_summary_table(estimate),
+        "",
+    ]
+    for priced in estimate.functions:
+        lines.extend(_details(priced, options))
+        lines.append("")
+    lines.append(_assumptions(estimate))
+    if estimate.warnings:
+        lines.extend(["", "**Warnings**", ""])
+        for warning in estimate.warnings:
+            where = f" ({_md(warning.where)})" if warning.where else ""
+            lines.append(f"- {_md(warning.message)}{where}")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _summary_table(estimate: Estimate) -> list[str]:
+    rows = [
+        "| function | region | arch | memory | requests | GB-s | monthly cost |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    for priced in estimate.functions:
+        function = priced.usage.function
+        cells = [
+            _md(function.name),
+            _md(priced.usage.region),
+            _md(function.architecture),
+            f"{readable(Decimal(function.memory_mb))} MB",
+            readable(priced.requests, 2),
+            readable(priced.gb_seconds, 2),
+            money(priced.total),
+        ]
+        rows.append(_row(cells))
+    rows.append(_row(["**Total**", "", "", "", "", "", f"**{money(estimate.total)}**"]))
+    return rows
+
+
+def _details(priced: PricedFunction, options: RenderOptions) -> list[str]:
+    function = priced.usage.function
+    storage = ""
+    if priced.storage_gb_seconds:
+        storage = f", {readable(Decimal(function.ephemeral_storage_mb))} MB ephemeral storage"
+    lines = [
+        "<details>",
+        f"<summary>{_html(function.name)} — {money(priced.total)}</summary>",
+        "",
+        f"{_md(priced.usage.region)}, {_md(function.architecture)}, "
+        f"{readable(Decimal(function.memory_mb))} MB{storage}",
+        "",
+        "| component | quantity | unit | unit price | cost |",
+        "|---|---:|---|---:|---:|",
+    ]
+    for item in priced.line_items:
+        lines.append(_row([
+            _md(item.description),
+            readable(item.quantity, 2),
+            _md(item.unit),
+            _unit_price(item),
+            money(item.cost),
+        ]))
+    lines.append(_row(["**Function total**", "", "", "", f"**{money(priced.total)}**"]))
+    if options.explain:
+        lines.extend(["", "How these numbers arise:", ""])
+        for item in priced.line_items:
+            lines.append(f"- {_md(item.description)}: {_md(item.explain())}")
+    if priced.usage.sources:
+        lines.extend(["", "Retries and dead letters:", ""])
+        for source in priced.usage.sources:
+            batch = "" if source.batch_size is None else f", batches of {readable(Decimal(source.batch_size))}"
+            unit = _md(source.volume_unit)
+            lines.append(
+                f"- {_md(source.type)}{batch}: {readable(source.volume, 2)} {unit} → "
+                f"{readable(source.invocations, 2)} invocations ({readable(source.failed_invocations, 2)} failed); "
+                f"{readable(source.lost, 2)} {unit} {_md(source.lost_label)}"
+            )
+            if options.explain:
+                lines.append(f"  - {_md(source.explain())}")
+    lines.extend(["", "</details>"])
+    return lines
+
+
+def _assumptions(estimate: Estimate) -> str:
+    pricing = estimate.pricing
+    free = estimate.free_tier
+    if free.enabled:
+        free_text = (
+            f"free tier on ({readable(free.requests_used, 2)} of {readable(free.requests_allowance)} requests "
+            f"and {readable(free.gb_seconds_used, 2)} of {readable(free.gb_seconds_allowance)} GB-s used)"
+        )
+    else:
+        free_text = "free tier off"
+    return (
+        f"**Assumptions:** pricing version {_md(pricing.version)} (effective {pricing.effective.isoformat()}, "
+        f"sha256 {_md(pricing.sha256[:12])}); {free_text}; a month is 730 hours; "
+        "volumes and durations are monthly means."
+    )
+
+
+def _unit_price(item: LineItem) -> str:
+    if item.unit == "requests":
+        # A decimal shift for display, exact: requests are priced per million.
+        return f"{money(item.unit_price.scaleb(6))} / 1M"
+    return money(item.unit_price, 10)
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _md(text: str) -> str:
+    """Text from the workload or the tables, made inert in Markdown (table cells included)."""
+    escaped = _SPECIAL.sub(r"\\\1", _LINE_BREAKS.sub(" ", text))
+    leading = _LEADING.match(escaped)
+    if leading:
+        marker = leading.group(1)
+        escaped = marker[:-1] + "\\" + escaped[len(marker) - 1:]
+    return escaped
+
+
+def _html(text: str) -> str:
+    """Text inside an HTML tag such as <summary>, where Markdown is not processed."""
+    return _LINE_BREAKS.sub(" ", text).translate(_HTML_ENTITIES)

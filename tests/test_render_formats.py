@@ -1,0 +1,121 @@
+"""The Markdown and CSV formats: golden files of every example, and what each format promises.
+
+After an intended change of output, regenerate with `pytest tests/test_render_formats.py --update-golden`
+and review the diff of tests/golden/ like any other change.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from decimal import Decimal, localcontext
+from pathlib import Path
+
+import pytest
+from conftest import estimate_text, function, workload_yaml
+
+from lambda_cost.load import read_source
+from lambda_cost.numbers import ARITHMETIC, ZERO
+from lambda_cost.pipeline import estimate_source
+from lambda_cost.render import RENDERERS, RenderOptions, get_renderer
+from lambda_cost.render.csv_format import HEADER
+from lambda_cost.report import Estimate
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+EXAMPLES = sorted(path.name for path in (ROOT / "examples").glob("*.yaml"))
+SUFFIXES = {"markdown": "md", "csv": "csv"}
+CASES = [(example, fmt) for example in EXAMPLES for fmt in SUFFIXES]
+
+
+def _example(name: str, monkeypatch: pytest.MonkeyPatch) -> Estimate:
+    monkeypatch.chdir(ROOT)  # so the workload is named examples/<file> in the output
+    return estimate_source(read_source(os.path.join("examples", name)))
+
+
+def _render(fmt: str, estimate: Estimate, explain: bool = False) -> str:
+    return get_renderer(fmt)(estimate, RenderOptions(color=False, width=100, explain=explain))
+
+
+def test_formats_are_registered() -> None:
+    assert RENDERERS["markdown"] == "lambda_cost.render.markdown"
+    assert RENDERERS["csv"] == "lambda_cost.render.csv_format"
+
+
+@pytest.mark.parametrize(("example", "fmt"), CASES)
+def test_golden(example: str, fmt: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = _render(fmt, _example(example, monkeypatch))
+    golden = GOLDEN / f"{Path(example).stem}.{SUFFIXES[fmt]}"
+    if request.config.getoption("--update-golden"):
+        golden.write_text(output)
+    assert golden.exists(), f"no golden file {golden.name}: run pytest --update-golden"
+    assert output == golden.read_text()
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+@pytest.mark.parametrize("fmt", list(SUFFIXES))
+def test_deterministic_and_one_final_newline(example: str, fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for explain in (False, True):
+        first = _render(fmt, _example(example, monkeypatch), explain)
+        assert first == _render(fmt, _example(example, monkeypatch), explain)
+        assert first.endswith("\n")
+        assert not first.endswith("\n\n")
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_csv_rows_are_exact(example: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    estimate = _example(example, monkeypatch)
+    reader = csv.DictReader(io.StringIO(_render("csv", estimate)))
+    assert tuple(reader.fieldnames or ()) == HEADER
+    rows = list(reader)
+    assert len(rows) == sum(len(priced.line_items) for priced in estimate.functions)
+    with localcontext(ARITHMETIC):
+        for row in rows:
+            assert Decimal(row["quantity"]) * Decimal(row["unit_price"]) == Decimal(row["cost"]), row
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_csv_costs_add_up_to_the_total(example: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    estimate = _example(example, monkeypatch)
+    rows = list(csv.DictReader(io.StringIO(_render("csv", estimate))))
+    with localcontext(ARITHMETIC):
+        total = sum((Decimal(row["cost"]) for row in rows), ZERO)
+    assert total == estimate.total
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_markdown_has_one_details_block_per_function(example: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    estimate = _example(example, monkeypatch)
+    output = _render("markdown", estimate)
+    assert output.count("<details>") == output.count("</details>") == len(estimate.functions)
+    for priced in estimate.functions:
+        assert f"<summary>{priced.usage.function.name} — " in output
+
+
+def test_markdown_explain_adds_the_arithmetic(monkeypatch: pytest.MonkeyPatch) -> None:
+    estimate = _example("web-api.yaml", monkeypatch)
+    plain_output = _render("markdown", estimate)
+    explained = _render("markdown", estimate, explain=True)
+    assert "How these numbers arise" not in plain_output
+    assert "How these numbers arise" in explained
+    assert explained.count("How these numbers arise") == len(estimate.functions)
+
+
+def test_markdown_escapes_names() -> None:
+    name = "a|b *c* <d> [e](f) #1 @g"
+    estimate = estimate_text(workload_yaml(function(name), function("-list")))
+    output = _render("markdown", estimate)
+    row = next(line for line in output.splitlines() if line.startswith("| a"))
+    assert row.startswith(r"| a\|b \*c\* \<d\> \[e\](f) \#1 @g | ")
+    # The name no longer splits the row: seven cells, as in the header.
+    assert len([cell for cell in row.replace(r"\|", "").split("|")[1:-1]]) == 7
+    assert "<summary>a&#124;b *c* &lt;d&gt; [e](f) &#35;1 &#64;g — " in output
+    assert "| a|b" not in output
+    assert r"| \-list | " in output
+
+
+def test_csv_keeps_names_from_becoming_formulas() -> None:
+    estimate = estimate_text(workload_yaml(function("=SUM(A1)"), function("a,b")))
+    rows = list(csv.DictReader(io.StringIO(_render("csv", estimate))))
+    assert {row["function"] for row in rows} == {"'=SUM(A1)", "a,b"}
