@@ -6,7 +6,9 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO, cast
 
 from .errors import InputError
 
@@ -16,6 +18,13 @@ def write_atomically(path: Path, text: str, *, force: bool) -> None:
 
     Refuses to replace an existing file unless `force`; when it does, the file keeps its permission bits.
     """
+    with atomic_output(path, force=force) as handle:
+        handle.write(text)
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path, *, force: bool) -> Iterator[TextIO]:
+    """A file to write `path` through: it replaces `path` only when the block finishes without error."""
     parent = path.parent
     if not parent.is_dir():
         raise InputError(f"cannot write {path}: directory {parent} does not exist",
@@ -34,7 +43,7 @@ def write_atomically(path: Path, text: str, *, force: bool) -> None:
     )
     try:
         with temporary as handle:
-            handle.write(text)
+            yield cast(TextIO, handle)
             handle.flush()
             os.fsync(handle.fileno())
         if existing is not None:

@@ -71,7 +71,7 @@ def estimate(
     """`lambda-cost estimate`: price a workload and print it in the chosen format."""
     from .load import read_source
     from .pipeline import estimate_source
-    from .render import RenderOptions, get_renderer
+    from .render import RenderOptions, write_report
 
     out = stdout or sys.stdout
     (path,) = workloads
@@ -83,14 +83,14 @@ def estimate(
             width=output_width(out) if output is None else 100,
             explain=explain,
         )
-        text = get_renderer(output_format)(result, options)
-    if output is None:
-        out.write(text)
-        out.flush()
-    else:
-        from .atomic import write_atomically
+        if output is None:
+            write_report(output_format, result, options, out)
+            out.flush()
+        else:
+            from .atomic import atomic_output
 
-        write_atomically(Path(output), text, force=force)
+            with atomic_output(Path(output), force=force) as handle:
+                write_report(output_format, result, options, handle)
     return EXIT_OK
 
 

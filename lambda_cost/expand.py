@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .errors import Problem, WorkloadError
+from .model.pricing import Architecture
 from .model.workload import (
     AsyncSource,
     Function,
@@ -22,7 +23,7 @@ ONE = Decimal(1)
 MQ_REDELIVERIES = 6
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Warning:
     """Something the user should know about an estimate, with the field it concerns."""
 
@@ -80,11 +81,36 @@ class SourceUsage:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class FunctionSpec:
+    """What pricing and reports need of a function's configuration (the sources are expanded apart)."""
+
+    name: str
+    memory_mb: int
+    architecture: Architecture
+    ephemeral_storage_mb: int
+    duration_ms: Decimal
+    failed_duration_ms: Decimal
+    region: str | None  # the function's own region override, if any
+
+    @classmethod
+    def of(cls, function: Function) -> FunctionSpec:
+        return cls(
+            function.name,
+            function.memory_mb,
+            function.architecture,
+            function.ephemeral_storage_mb,
+            function.duration_ms,
+            function.failed_duration_ms,
+            function.region,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class FunctionUsage:
     """All sources of one function, with its effective region."""
 
-    function: Function
+    function: FunctionSpec
     index: int
     region: str
     sources: tuple[SourceUsage, ...]
@@ -107,7 +133,7 @@ def expand(workload: Workload) -> tuple[list[FunctionUsage], list[Warning]]:
             except _NeverEnds as error:
                 problems.append(Problem(str(error), path=(*path, "error_rate"), hint=error.hint))
         usages.append(FunctionUsage(
-            function,
+            FunctionSpec.of(function),
             index,
             workload.region_of(function),
             tuple(sources),

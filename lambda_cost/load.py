@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -179,17 +179,29 @@ def _merge(mapping: dict[Any, Any], merged: Any, mark: Any) -> set[Any]:
     return added
 
 
+def _read_limited(handle: BinaryIO) -> bytes:
+    """Read up to one byte past the limit, in chunks (a single read would reserve the whole limit)."""
+    chunks = []
+    size = 0
+    while size <= MAX_BYTES:
+        chunk = handle.read(min(1 << 24, MAX_BYTES + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 def read_source(path: str) -> Source:
     """Read a workload or table file; '-' reads standard input."""
     if path == "-":
-        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        data = _read_limited(sys.stdin.buffer)
         name = "<stdin>"
     else:
-        file = Path(path)
         name = path
         try:
-            with file.open("rb") as handle:
-                data = handle.read(MAX_BYTES + 1)
+            with Path(path).open("rb") as handle:
+                data = _read_limited(handle)
         except FileNotFoundError:
             raise LoadError(f"{path}: no such file", hint="check the path") from None
         except IsADirectoryError:

@@ -10,6 +10,8 @@ from .report import Estimate, EstimateWarning, build_estimate
 from .tables import TableCatalog
 from .validate import build_workload, locate_problems
 
+LOCATE_WARNINGS_UP_TO = 1024 * 1024  # characters of YAML
+
 
 def estimate_source(
     source: Source,
@@ -22,18 +24,23 @@ def estimate_source(
     catalog = catalog or TableCatalog()
     workload = build_workload(parse(source), source)
     resolved = catalog.select(pricing or workload.pricing)
+    use_free_tier = workload.free_tier if free_tier is None else free_tier
+    default_region = workload.region
     try:
         usages, warnings = expand(workload)
+        del workload  # the usages carry what is needed; a large workload's models can go
         check_compatible(usages, resolved, catalog)
     except InputError as error:
         error.problems = locate_problems(error.problems, source)
         raise
-    use_free_tier = workload.free_tier if free_tier is None else free_tier
     priced, free_tier_use = price(usages, resolved, use_free_tier)
-    located = locate_problems([Problem(w.message, w.path) for w in warnings], source) if warnings else []
+    problems = [Problem(w.message, w.path, file=source.name) for w in warnings]
+    # Lines and columns need a second, slower read of the YAML; a generated workload of many megabytes is
+    # told its warnings by field path only, so that the happy path stays fast.
+    located = locate_problems(problems, source) if problems and len(source.text) <= LOCATE_WARNINGS_UP_TO else problems
     return build_estimate(
         workload_name=source.name,
-        default_region=workload.region,
+        default_region=default_region,
         resolved=resolved,
         free_tier=free_tier_use,
         functions=priced,

@@ -265,7 +265,7 @@ def _line_items(
     request_price = m.rates.requests_per_million / MILLION
     tiers = m.rates.duration[architecture]
     items = [LineItem("requests", "Requests", m.requests, "requests", request_price, m.requests * request_price,
-                      f"billed invocations at ${m.rates.requests_per_million} per 1M")]
+                      _requests_why(m.rates.requests_per_million))]
     for number, (tier, quantity) in enumerate(zip(tiers, tier_shares, strict=True), start=1):
         # The free GB-s are the first of tier 1, credited back on their own line below.
         if number == 1:
@@ -277,14 +277,15 @@ def _line_items(
     if m.storage_gb_seconds:
         included = table.billing.ephemeral_storage_included_mb
         assert m.rates.ephemeral_storage is not None
+        description, why = _storage_text(included, function.ephemeral_storage_mb)
         items.append(LineItem(
             "ephemeral_storage",
-            f"Ephemeral storage above {included} MB",
+            description,
             m.storage_gb_seconds,
             "GB-s",
             m.rates.ephemeral_storage,
             m.storage_gb_seconds * m.rates.ephemeral_storage,
-            f"billed seconds × ({function.ephemeral_storage_mb} − {included}) MB / 1024",
+            why,
         ))
     if free_tier:
         items.append(LineItem("free_tier_requests", "Free tier: requests", -free_requests, "requests",
@@ -307,6 +308,20 @@ def _line_items(
         billed_ms=m.billed_ms,
         billed_error_ms=m.billed_error_ms,
         granularity_ms=table.billing.duration_granularity_ms,
+    )
+
+
+# Texts shared by many line items are made once: a large workload holds one copy, not one per function.
+@lru_cache(maxsize=64)
+def _requests_why(per_million: Decimal) -> str:
+    return f"billed invocations at ${per_million} per 1M"
+
+
+@lru_cache(maxsize=1024)
+def _storage_text(included_mb: int, configured_mb: int) -> tuple[str, str]:
+    return (
+        f"Ephemeral storage above {included_mb} MB",
+        f"billed seconds × ({configured_mb} − {included_mb}) MB / 1024",
     )
 
 

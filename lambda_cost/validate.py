@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import BaseModel, ValidationError
 
@@ -35,23 +35,43 @@ def build_workload(data: Any, source: Source) -> Workload:
             hint="see examples/web-api.yaml",
         )
         raise WorkloadError(f"{source.name}: not a workload", problems=locate_problems([problem], source))
+    problems: list[Problem] = []
+    top = data
+    raw_functions = data.get("functions")
+    if isinstance(raw_functions, list) and raw_functions:
+        # Function by function, dropping each raw mapping once its model exists: the raw data and the
+        # models of a large workload are never all in memory at once. Failing entries stay, to be located.
+        functions = []
+        for index, raw in enumerate(raw_functions):
+            try:
+                functions.append(Function.model_validate(raw))
+                raw_functions[index] = None
+            except ValidationError as error:
+                prefix = ("functions", index)
+                problems += [_problem_from_pydantic(item, data, prefix) for item in error.errors()]
+        top = {**data, "functions": functions}
     try:
-        workload = Workload.model_validate(data)
+        workload = Workload.model_validate(top)
     except ValidationError as error:
-        problems = _drop_missing_that_a_typo_explains(
-            [_problem_from_pydantic(item, data) for item in error.errors()]
-        )
-        raise WorkloadError(
-            f"{source.name}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the workload",
-            problems=locate_problems(problems, source),
-        ) from None
+        skip_functions = bool(problems)  # their problems are known; an emptied list is not one of them
+        problems += [
+            _problem_from_pydantic(item, data)
+            for item in error.errors()
+            if not (skip_functions and item["loc"][:1] == ("functions",))
+        ]
+    if problems:
+        _refuse(source, _drop_missing_that_a_typo_explains(problems))
     problems = cross_check(workload)
     if problems:
-        raise WorkloadError(
-            f"{source.name}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the workload",
-            problems=locate_problems(problems, source),
-        )
+        _refuse(source, problems)
     return workload
+
+
+def _refuse(source: Source, problems: list[Problem]) -> NoReturn:
+    raise WorkloadError(
+        f"{source.name}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the workload",
+        problems=locate_problems(problems, source),
+    )
 
 
 def _drop_missing_that_a_typo_explains(problems: list[Problem]) -> list[Problem]:
@@ -95,8 +115,8 @@ def _timeout_problems(function: Function, index: int) -> list[Problem]:
     return problems
 
 
-def _problem_from_pydantic(item: Any, data: Any) -> Problem:
-    loc = _strip_union_tags(tuple(item["loc"]))
+def _problem_from_pydantic(item: Any, data: Any, prefix: tuple[str | int, ...] = ()) -> Problem:
+    loc = _strip_union_tags((*prefix, *item["loc"]))
     kind = item["type"]
     if kind == "extra_forbidden":
         key = str(loc[-1])

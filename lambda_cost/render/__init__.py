@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TextIO
 
 from ..report import Estimate
 
@@ -28,6 +28,16 @@ class RenderOptions:
 
 class Renderer(Protocol):
     def __call__(self, estimate: Estimate, options: RenderOptions) -> str: ...
+
+
+def write_report(name: str, estimate: Estimate, options: RenderOptions, out: TextIO) -> None:
+    """Write a report to a stream; formats that can stream (json) never hold the whole text."""
+    module = importlib.import_module(RENDERERS[name])
+    writer = getattr(module, "write", None)
+    if writer is not None:
+        writer(estimate, options, out)
+    else:
+        out.write(module.render(estimate, options))
 
 
 def get_renderer(name: str) -> Renderer:

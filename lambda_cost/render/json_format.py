@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+from typing import Any, TextIO
 
 from ..numbers import plain
 from ..price import PricedFunction
@@ -12,11 +13,41 @@ from . import RenderOptions
 
 
 def render(estimate: Estimate, options: RenderOptions) -> str:
-    return json.dumps(document(estimate, options), indent=2, ensure_ascii=False) + "\n"
+    buffer = io.StringIO()
+    write(estimate, options, buffer)
+    return buffer.getvalue()
 
 
-def document(estimate: Estimate, options: RenderOptions) -> dict[str, Any]:
-    """The JSON document as plain data (schema_version 1)."""
+def write(estimate: Estimate, options: RenderOptions, out: TextIO) -> None:
+    """The document with one key per line and one function per line, streamed function by function.
+
+    Only json's C encoder is fast, and it does not indent: each top-level value and each function is
+    encoded compactly on its own line, which keeps large estimates fast and small in memory, and diffs
+    readable.
+    """
+    doc = document(estimate, options, with_functions=False)
+    out.write("{\n")
+    last = len(doc) - 1
+    for position, (key, value) in enumerate(doc.items()):
+        comma = "," if position < last else ""
+        if key == "functions":
+            out.write('  "functions": [')
+            separator = "\n    "
+            for function in estimate.functions:
+                out.write(separator + _dump(_function(function, options)))
+                separator = ",\n    "
+            out.write(f"\n  ]{comma}\n" if estimate.functions else f"]{comma}\n")
+        else:
+            out.write(f"  {_dump(key)}: {_dump(value)}{comma}\n")
+    out.write("}\n")
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def document(estimate: Estimate, options: RenderOptions, *, with_functions: bool = True) -> dict[str, Any]:
+    """The JSON document as plain data (schema_version 1); write() streams the functions itself."""
     pricing = estimate.pricing
     free = estimate.free_tier
     return {
@@ -31,7 +62,7 @@ def document(estimate: Estimate, options: RenderOptions) -> dict[str, Any]:
             "sources": list(pricing.sources),
         },
         "total": plain(estimate.total),
-        "functions": [_function(function, options) for function in estimate.functions],
+        "functions": [_function(function, options) for function in estimate.functions] if with_functions else [],
         "free_tier": {
             "enabled": free.enabled,
             "requests": {"allowance": plain(free.requests_allowance), "used": plain(free.requests_used)},
