@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from enum import Enum
 from typing import Annotated, Optional
 
 import typer
 
 from . import __version__
+
+# lambda-cost uses no pydantic plugins; looking for them scans every installed package's metadata at start-up.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 app = typer.Typer(
     name="lambda-cost",
