@@ -64,6 +64,9 @@ class FreeTier(_Strict):
 
     requests: NonNegativeDecimal
     gb_seconds: NonNegativeDecimal
+    response_streaming_gb: NonNegativeDecimal | None = Field(
+        default=None, description="GB of streamed responses (beyond 6 MB each) free a month; absent: none"
+    )
 
 
 class Tier(_Strict):
@@ -75,14 +78,51 @@ class Tier(_Strict):
     price: NonNegativeDecimal
 
 
+class SnapStartRates(_Strict):
+    """SnapStart: the cache of each active published version, and each restore."""
+
+    cache_gb_second: NonNegativeDecimal
+    restore_gb: NonNegativeDecimal
+
+
+class EdgeRates(_Strict):
+    """Lambda@Edge: its own request and duration prices (x86_64 only)."""
+
+    requests_per_million: NonNegativeDecimal
+    gb_second: NonNegativeDecimal
+
+
+class RelatedRates(_Strict):
+    """Charges of other services that the invocation model causes (dead letters, logs)."""
+
+    sqs_requests_per_million: NonNegativeDecimal | None = None
+    sns_requests_per_million: NonNegativeDecimal | None = None
+    cloudwatch_logs_ingestion_per_gb: NonNegativeDecimal | None = None
+
+
 class RegionRates(_Strict):
-    """The rates of one region."""
+    """The rates of one region. Optional rates are absent before the version that introduced them."""
 
     requests_per_million: NonNegativeDecimal
     duration: dict[Architecture, tuple[Tier, ...]]
     ephemeral_storage: NonNegativeDecimal | None = Field(
         default=None, description="USD per GB-s of ephemeral storage above the included size"
     )
+    provisioned_concurrency: dict[Architecture, NonNegativeDecimal] | None = Field(
+        default=None, description="USD per GB-s of provisioned concurrency while configured"
+    )
+    provisioned_duration: dict[Architecture, NonNegativeDecimal] | None = Field(
+        default=None, description="USD per GB-s of duration of invocations served by provisioned concurrency"
+    )
+    snapstart: SnapStartRates | None = None
+    response_streaming_per_gb: NonNegativeDecimal | None = Field(
+        default=None, description="USD per GB streamed beyond the first 6 MB of each response"
+    )
+    esm_provisioned_epu_hour: dict[Literal["kafka", "sqs"], NonNegativeDecimal] | None = Field(
+        default=None, description="USD per event-poller-unit hour of an event source mapping in provisioned mode"
+    )
+    edge: EdgeRates | None = None
+    related: RelatedRates | None = None
 
     @field_validator("duration")
     @classmethod
