@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
+
 from .errors import InputError, Problem
 from .expand import expand
+from .gate import evaluate
 from .load import Source, parse
 from .price import check_compatible, price
 from .report import Estimate, EstimateWarning, build_estimate
@@ -18,14 +22,16 @@ def estimate_source(
     *,
     pricing: str | None = None,
     free_tier: bool | None = None,
+    budget: Decimal | None = None,
     catalog: TableCatalog | None = None,
 ) -> Estimate:
-    """Price one workload. `pricing` and `free_tier` override what the workload says."""
+    """Price one workload. `pricing`, `free_tier` and `budget` (the monthly total) override the workload's."""
     catalog = catalog or TableCatalog()
     workload = build_workload(parse(source), source)
     resolved = catalog.select(pricing or workload.pricing)
     use_free_tier = workload.free_tier if free_tier is None else free_tier
     default_region = workload.region
+    budgets = workload.budget
     try:
         usages, warnings = expand(workload)
         del workload  # the usages carry what is needed; a large workload's models can go
@@ -38,7 +44,7 @@ def estimate_source(
     # Lines and columns need a second, slower read of the YAML; a generated workload of many megabytes is
     # told its warnings by field path only, so that the happy path stays fast.
     located = locate_problems(problems, source) if problems and len(source.text) <= LOCATE_WARNINGS_UP_TO else problems
-    return build_estimate(
+    estimate = build_estimate(
         workload_name=source.name,
         default_region=default_region,
         resolved=resolved,
@@ -46,6 +52,8 @@ def estimate_source(
         functions=priced,
         warnings=[EstimateWarning(p.message, _where(p)) for p in located],
     )
+    verdict = evaluate(estimate.functions, estimate.total, budgets, budget)
+    return replace(estimate, budget=verdict) if verdict else estimate
 
 
 def _where(problem: Problem) -> str:

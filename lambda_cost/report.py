@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .gate import BudgetReport
 from .numbers import exact_sum
 from .price import FreeTierUse, PricedFunction
 from .tables import ResolvedTable
@@ -43,6 +44,7 @@ class Estimate:
     functions: tuple[PricedFunction, ...]
     warnings: tuple[EstimateWarning, ...]
     total: Decimal  # the exact sum of the function totals
+    budget: BudgetReport | None = None
 
 
 def build_estimate(

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, WorkloadError
 from .load import Source, locate, node_tree
+from .model.budget import BUDGET_COMPONENTS, Budget, FunctionBudget
 from .model.workload import INVOCATION_TYPES, Function, Workload
 
 _INVOCATION_MODELS: dict[str, type[BaseModel]] = {}
@@ -96,6 +97,38 @@ def cross_check(workload: Workload) -> list[Problem]:
         else:
             first_index[function.name] = index
         problems.extend(_timeout_problems(function, index))
+    if workload.budget is not None:
+        problems.extend(_budget_problems(workload.budget, list(first_index)))
+    return problems
+
+
+def _budget_problems(budget: Budget, names: list[str]) -> list[Problem]:
+    """Budgets must name functions and components that exist."""
+    problems = []
+    for name, spec in budget.functions.items():
+        if name not in names:
+            match = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+            problems.append(Problem(
+                f"no function is named {name!r}",
+                path=("budget", "functions", name),
+                hint=f"did you mean {match[0]!r}?" if match else f"functions: {', '.join(names[:10])}",
+            ))
+        components = spec.components if isinstance(spec, FunctionBudget) else {}
+        problems += _component_problems(components, ("budget", "functions", name, "components"))
+    return problems + _component_problems(budget.components, ("budget", "components"))
+
+
+def _component_problems(components: dict[str, Decimal], path: tuple[str | int, ...]) -> list[Problem]:
+    problems = []
+    for component in components:
+        if component not in BUDGET_COMPONENTS:
+            match = difflib.get_close_matches(component, BUDGET_COMPONENTS, n=1, cutoff=0.6)
+            hint = f"did you mean {match[0]!r}? " if match else ""
+            problems.append(Problem(
+                f"unknown budget component {component!r}",
+                path=(*path, component),
+                hint=hint + f"components: {', '.join(BUDGET_COMPONENTS)}",
+            ))
     return problems
 
 

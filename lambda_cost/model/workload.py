@@ -7,6 +7,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .budget import Budget
 from .pricing import Architecture
 
 # A month is 730 hours (8,760 hours a year / 12), as AWS's own calculator assumes.
@@ -142,6 +143,7 @@ class Workload(_Strict):
     free_tier: bool = True
     pricing: str | None = Field(default=None, description="a pricing table version, or 'latest'")
     functions: list[Function] = Field(min_length=1)
+    budget: Budget | None = Field(default=None, description="monthly limits that gate CI (exit code 1)")
 
     def region_of(self, function: Function) -> str:
         return function.region or self.region

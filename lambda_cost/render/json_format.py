@@ -69,6 +69,29 @@ def document(estimate: Estimate, options: RenderOptions, *, with_functions: bool
             "gb_seconds": {"allowance": plain(free.gb_seconds_allowance), "used": plain(free.gb_seconds_used)},
         },
         "warnings": [{"message": w.message, "where": w.where} for w in estimate.warnings],
+        "budget": _budget(estimate),
+    }
+
+
+def _budget(estimate: Estimate) -> dict[str, Any] | None:
+    report = estimate.budget
+    if report is None:
+        return None
+    return {
+        "status": report.status,
+        "warn_at": plain(report.warn_at),
+        "checks": [
+            {
+                "scope": check.scope,
+                "name": check.name,
+                "limit": plain(check.limit),
+                "actual": plain(check.actual),
+                "headroom": plain(check.headroom),
+                "status": check.status,
+                "drivers": [{"name": name, "cost": plain(cost)} for name, cost in check.drivers],
+            }
+            for check in report.checks
+        ],
     }
 
 

@@ -34,6 +34,7 @@ def render(estimate: Estimate, options: RenderOptions) -> str:
     console.print()
     _print_assumptions(console, estimate)
     _print_retries(console, estimate, options)
+    _print_budget(console, estimate)
     _print_warnings(console, estimate)
     # Rich pads every line to the console width; trailing blanks only get in the way of diffs and pipes.
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
@@ -111,6 +112,21 @@ def _print_retries(console: Console, estimate: Estimate, options: RenderOptions)
             if options.explain:
                 console.print(Text(f"    {source.explain()}", style="dim"))
     console.print()
+
+
+def _print_budget(console: Console, estimate: Estimate) -> None:
+    report = estimate.budget
+    if report is None:
+        return
+    table = Table(title=f"Budget: {report.status}", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD)
+    for column, justify in (("Budget", "left"), ("Limit", "right"), ("Actual", "right"), ("Headroom", "right"),
+                            ("Status", "left")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    style = {"over": "bold red", "warning": "yellow", "ok": "green"}
+    for check in report.checks:
+        table.add_row(check.label, money(check.limit), money(check.actual), money(check.headroom),
+                      Text(check.status, style=style[check.status]))
+    console.print(table)
 
 
 def _print_warnings(console: Console, estimate: Estimate) -> None:

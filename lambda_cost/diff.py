@@ -1,0 +1,217 @@
+"""Compare two estimates (workloads or saved JSON estimates): changes per function and component, and a gate."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .errors import EXIT_BUDGET, EXIT_OK, InputError, Problem
+from .load import Source, read_source
+from .numbers import ZERO, exact, exact_sum, money
+from .report import Estimate
+from .tables import TableCatalog
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What a diff compares: per function, the cost of each component."""
+
+    name: str
+    pricing_version: str
+    total: Decimal
+    function_totals: dict[str, Decimal]
+    components: dict[str, dict[str, Decimal]]  # function -> component -> cost
+
+
+def snapshot_of(estimate: Estimate) -> Snapshot:
+    """The comparable figures of an estimate."""
+    totals: dict[str, Decimal] = {}
+    components: dict[str, dict[str, Decimal]] = {}
+    for priced in estimate.functions:
+        name = priced.usage.function.name
+        totals[name] = priced.total
+        components[name] = _by_component((item.component, item.cost) for item in priced.line_items)
+    return Snapshot(estimate.workload, estimate.pricing.version, estimate.total, totals, components)
+
+
+def _by_component(costs: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
+    """Costs added up per component, in the order components first appear."""
+    grouped: dict[str, list[Decimal]] = defaultdict(list)
+    for component, cost in costs:
+        grouped[component].append(cost)
+    return {component: exact_sum(values) for component, values in grouped.items()}
+
+
+class _SavedItem(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    component: str
+    cost: Decimal
+
+
+class _SavedFunction(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    name: str
+    total: Decimal
+    line_items: list[_SavedItem]
+
+
+class _SavedPricing(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    version: str
+
+
+class _SavedEstimate(BaseModel):
+    """The part of a `--format json` estimate that a diff reads."""
+
+    model_config = ConfigDict(extra="ignore")
+    schema_version: int
+    total: Decimal
+    pricing: _SavedPricing
+    functions: list[_SavedFunction]
+
+
+def load_snapshot(path: str, *, pricing: str | None, catalog: TableCatalog) -> Snapshot:
+    """A workload file is priced; a saved JSON estimate (it has schema_version) is read as it is."""
+    source = read_source(path)
+    saved = _saved_estimate(source)
+    if saved is not None:
+        if pricing is not None:
+            raise InputError(
+                f"{source.name} is a saved estimate, priced with {saved.pricing.version}; it cannot be repriced",
+                hint="give the workload file to compare pricing versions",
+            )
+        return _snapshot_of_saved(saved, source.name)
+    from .pipeline import estimate_source
+
+    return snapshot_of(estimate_source(source, pricing=pricing, catalog=catalog))
+
+
+def _saved_estimate(source: Source) -> _SavedEstimate | None:
+    if not source.text.lstrip().startswith("{"):
+        return None
+    try:
+        data = json.loads(source.text, parse_float=Decimal)
+    except json.JSONDecodeError:
+        return None  # not JSON after all: YAML in flow style, which the workload loader reads
+    if not isinstance(data, dict) or "schema_version" not in data:
+        return None
+    if data["schema_version"] != 1:
+        raise InputError(f"{source.name}: a saved estimate of schema_version {data['schema_version']!r}; "
+                         "this lambda-cost reads schema_version 1")
+    try:
+        return _SavedEstimate.model_validate(data)
+    except (ValidationError, InvalidOperation) as error:
+        problems = []
+        if isinstance(error, ValidationError):
+            problems = [Problem(item["msg"], path=tuple(item["loc"]), file=source.name) for item in error.errors()]
+        raise InputError(f"{source.name}: not a lambda-cost JSON estimate", problems=problems) from None
+
+
+def _snapshot_of_saved(saved: _SavedEstimate, name: str) -> Snapshot:
+    components: dict[str, dict[str, Decimal]] = {}
+    for function in saved.functions:
+        components[function.name] = _by_component((item.component, item.cost) for item in function.line_items)
+    totals = {function.name: function.total for function in saved.functions}
+    return Snapshot(name, saved.pricing.version, saved.total, totals, components)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A figure before and after; `percent` is None when there was nothing before."""
+
+    name: str
+    base: Decimal
+    head: Decimal
+    change: Decimal
+    percent: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionChange:
+    """A function's change: its total and each component."""
+
+    status: str  # added | removed | changed | unchanged
+    total: Change
+    components: tuple[Change, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """--max-increase: the limit and whether the change exceeds it."""
+
+    limit: Decimal
+    percent: bool
+    exceeded: bool
+
+    def describe(self) -> str:
+        return f"{self.limit}%" if self.percent else money(self.limit)
+
+
+@dataclass(frozen=True, slots=True)
+class DiffReport:
+    """Everything a diff shows."""
+
+    base: Snapshot
+    head: Snapshot
+    total: Change
+    functions: tuple[FunctionChange, ...]
+    gate: Gate | None
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_BUDGET if self.gate is not None and self.gate.exceeded else EXIT_OK
+
+
+def _change(name: str, base: Decimal, head: Decimal) -> Change:
+    delta = head - base
+    # Relative to the size of the base, so that a credit (a negative base) that shrinks reads as a rise.
+    percent = None if base == 0 else delta / abs(base) * HUNDRED
+    return Change(name, base, head, delta, percent)
+
+
+@exact
+def compare(base: Snapshot, head: Snapshot, max_increase: str | None = None) -> DiffReport:
+    """Changes from base to head, functions in head's order then removed ones, and the gate's verdict."""
+    names = list(head.function_totals) + [n for n in base.function_totals if n not in head.function_totals]
+    functions = []
+    for name in names:
+        before, after = base.components.get(name, {}), head.components.get(name, {})
+        in_base, in_head = name in base.function_totals, name in head.function_totals
+        total = _change(name, base.function_totals.get(name, ZERO), head.function_totals.get(name, ZERO))
+        components = tuple(
+            _change(component, before.get(component, ZERO), after.get(component, ZERO))
+            for component in list(after) + [c for c in before if c not in after]
+        )
+        status = "added" if not in_base else "removed" if not in_head else "changed" if any(
+            c.change for c in components) or total.change else "unchanged"
+        functions.append(FunctionChange(status, total, components))
+    total = _change("total", base.total, head.total)
+    return DiffReport(base, head, total, tuple(functions), _gate(total, max_increase))
+
+
+def _gate(total: Change, max_increase: str | None) -> Gate | None:
+    if max_increase is None:
+        return None
+    text = max_increase.strip()
+    percent = text.endswith("%")
+    try:
+        limit = Decimal(text.removesuffix("%").strip().removeprefix("$").replace(",", ""))
+    except InvalidOperation:
+        limit = Decimal(-1)
+    if not limit.is_finite() or limit < 0:
+        raise InputError(
+            f"--max-increase takes US dollars (50) or a percentage of the base total (10%); not {max_increase!r}"
+        )
+    if percent:
+        # From a base of zero any increase is an infinite percentage.
+        exceeded = total.change > 0 if total.percent is None else total.percent > limit
+    else:
+        exceeded = total.change > limit
+    return Gate(limit, percent, exceeded)

@@ -1,0 +1,128 @@
+"""Budgets to a verdict: each limit's actual cost, headroom and status, and the exit code it means."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .errors import EXIT_BUDGET, EXIT_OK
+from .model.budget import Budget, FunctionBudget
+from .numbers import ZERO, exact_sum, money
+from .price import PricedFunction
+
+_TIER_SUFFIX = re.compile(r"_tier_\d+$")
+_DRIVERS_SHOWN = 3
+
+
+def component_group(component: str) -> str:
+    """The budget component a line item counts towards: tiers and free-tier credits join their dimension."""
+    return _TIER_SUFFIX.sub("", component.removeprefix("free_tier_"))
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetCheck:
+    """One limit against the estimate."""
+
+    scope: str  # total | function | component | function_component
+    name: str  # "" for the total; a function, a component, or function.component
+    limit: Decimal
+    actual: Decimal
+    status: str  # ok | warning | over
+    drivers: tuple[tuple[str, Decimal], ...]  # what the actual is made of, largest first
+
+    @property
+    def headroom(self) -> Decimal:
+        return self.limit - self.actual
+
+    @property
+    def label(self) -> str:
+        return {"total": "monthly total", "function": f"function {self.name}",
+                "component": f"component {self.name}", "function_component": f"{self.name}"}[self.scope]
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetReport:
+    """Every budget of the workload, checked."""
+
+    warn_at: Decimal
+    checks: tuple[BudgetCheck, ...]
+
+    @property
+    def status(self) -> str:
+        statuses = {check.status for check in self.checks}
+        return "over" if "over" in statuses else "warning" if "warning" in statuses else "ok"
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_BUDGET if self.status == "over" else EXIT_OK
+
+
+def evaluate(
+    functions: tuple[PricedFunction, ...], total: Decimal, budget: Budget | None, total_override: Decimal | None
+) -> BudgetReport | None:
+    """Check the workload's budgets (`--budget` replaces its monthly total); None when there are none."""
+    if budget is None and total_override is None:
+        return None
+    budget = budget or Budget()
+    warn_at = budget.warn_at
+
+    def check(scope: str, name: str, limit: Decimal, actual: Decimal, drivers: dict[str, Decimal]) -> BudgetCheck:
+        if limit == 0:
+            status = "over" if actual > 0 else "ok"
+        else:
+            status = "over" if actual > limit else "warning" if actual >= limit * warn_at else "ok"
+        largest = sorted(drivers.items(), key=lambda item: (-item[1], item[0]))[:_DRIVERS_SHOWN]
+        return BudgetCheck(scope, name, limit, actual, status, tuple(largest))
+
+    by_group = [_group_costs(function) for function in functions]
+    names = [function.usage.function.name for function in functions]
+    checks = []
+    limit = total_override if total_override is not None else budget.total
+    if limit is not None:
+        checks.append(check("total", "", limit, total, {n: f.total for n, f in zip(names, functions, strict=True)}))
+    for group, group_limit in budget.components.items():
+        shares = {n: groups.get(group, ZERO) for n, groups in zip(names, by_group, strict=True)}
+        checks.append(check("component", group, group_limit, exact_sum(shares.values()), shares))
+    index = {name: i for i, name in enumerate(names)}
+    for name, spec in budget.functions.items():
+        if name not in index:
+            continue  # validation has refused unknown names; a function of another file in a multi-file run
+        priced, groups = functions[index[name]], by_group[index[name]]
+        spec = spec if isinstance(spec, FunctionBudget) else FunctionBudget(total=spec)
+        if spec.total is not None:
+            checks.append(check("function", name, spec.total, priced.total, groups))
+        for group, group_limit in spec.components.items():
+            actual = groups.get(group, ZERO)
+            checks.append(check("function_component", f"{name}.{group}", group_limit, actual, {name: actual}))
+    return BudgetReport(warn_at, tuple(checks))
+
+
+def _group_costs(function: PricedFunction) -> dict[str, Decimal]:
+    costs: dict[str, list[Decimal]] = defaultdict(list)
+    for item in function.line_items:
+        costs[component_group(item.component)].append(item.cost)
+    return {group: exact_sum(values) for group, values in costs.items()}
+
+
+def messages(report: BudgetReport) -> list[str]:
+    """Lines for people (stderr): each budget exceeded or near its limit, by how much, and what drove it."""
+    lines = []
+    for check in report.checks:
+        if check.status == "ok":
+            continue
+        drivers = ", ".join(f"{name} {money(cost)}" for name, cost in check.drivers if cost)
+        driven = f"; largest: {drivers}" if drivers and check.scope != "function_component" else ""
+        if check.status == "over":
+            lines.append(
+                f"over budget: {check.label} is {money(check.actual)}, {money(-check.headroom)} over its "
+                f"limit of {money(check.limit)}{driven}"
+            )
+        else:
+            share = check.actual / check.limit * 100 if check.limit else Decimal(0)
+            lines.append(
+                f"near budget: {check.label} is {money(check.actual)}, {share:.0f}% of its limit of "
+                f"{money(check.limit)} (warning at {report.warn_at * 100:.0f}%){driven}"
+            )
+    return lines

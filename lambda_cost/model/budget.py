@@ -1,0 +1,49 @@
+"""Pydantic schema of a workload's `budget:`: monthly limits in USD for the total, functions, components."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+# Budget components group line items: a group's cost is its line items net of their free-tier credit.
+BUDGET_COMPONENTS = ("requests", "duration", "ephemeral_storage")
+
+
+def _percent(value: Any) -> Any:
+    """Accept 80% as well as 0.8."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            return Decimal(value.strip()[:-1].strip()) / 100
+        except InvalidOperation:
+            return value
+    return value
+
+
+Usd = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, description="US dollars a month")]
+Fraction = Annotated[Decimal, BeforeValidator(_percent), Field(gt=0, le=1, allow_inf_nan=False)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FunctionBudget(_Strict):
+    """A function's own limits: its total, and optionally its components."""
+
+    total: Usd | None = None
+    components: dict[str, Usd] = Field(default_factory=dict)
+
+
+class Budget(_Strict):
+    """Monthly limits. Over a limit: exit code 1. At `warn_at` of a limit: a warning, exit code 0."""
+
+    total: Usd | None = Field(default=None, description="the workload's monthly total")
+    warn_at: Fraction = Field(default=Decimal("0.8"), description="warn at this share of a limit (0.8 or 80%)")
+    functions: dict[str, Union[Usd, FunctionBudget]] = Field(
+        default_factory=dict, description="per function: a total in USD, or {total, components}"
+    )
+    components: dict[str, Usd] = Field(
+        default_factory=dict, description=f"per component across the workload: {', '.join(BUDGET_COMPONENTS)}"
+    )

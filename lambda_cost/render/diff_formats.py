@@ -1,0 +1,154 @@
+"""Diff reports in every format: table, json, markdown, csv (renderers format, they never compute)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from ..diff import Change, DiffReport
+from ..numbers import money, plain
+from . import RenderOptions
+
+
+def render_diff(report: DiffReport, output_format: str, options: RenderOptions) -> str:
+    return _FORMATS[output_format](report, options)
+
+
+def _signed(value: Decimal) -> str:
+    return ("+" if value > 0 else "") + money(value)
+
+
+def _percent(change: Change) -> str:
+    if change.percent is None:
+        return "new" if change.head else "—"
+    return f"{'+' if change.percent > 0 else ''}{change.percent:.1f}%"
+
+
+def _verdict(report: DiffReport) -> str:
+    gate = report.gate
+    if gate is None:
+        return ""
+    if gate.exceeded:
+        return f"FAIL: the increase exceeds the limit of {gate.describe()}"
+    return f"pass: within the limit of {gate.describe()}"
+
+
+def _table(report: DiffReport, options: RenderOptions) -> str:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=options.width, force_terminal=options.color,
+                      color_system="standard" if options.color else None, no_color=not options.color,
+                      highlight=False, emoji=False)
+    console.print(f"lambda-cost diff: {report.base.name} ({report.base.pricing_version}) → "
+                  f"{report.head.name} ({report.head.pricing_version})")
+    table = Table(box=box.SIMPLE_HEAD, show_footer=True)
+    table.add_column("Function", footer="Total")
+    table.add_column("Base", justify="right", footer=money(report.total.base))
+    table.add_column("Head", justify="right", footer=money(report.total.head))
+    table.add_column("Change", justify="right", footer=_signed(report.total.change))
+    table.add_column("%", justify="right", footer=_percent(report.total))
+    table.add_column("Status")
+    for function in report.functions:
+        total = function.total
+        table.add_row(total.name, money(total.base), money(total.head), _signed(total.change), _percent(total),
+                      function.status)
+    console.print(table)
+    for function in report.functions:
+        changed = [c for c in function.components if c.change]
+        if function.status == "unchanged" or not changed:
+            continue
+        console.print(f"  {function.total.name}:")
+        for component in changed:
+            console.print(f"    {component.name}: {money(component.base)} → {money(component.head)} "
+                          f"({_signed(component.change)}, {_percent(component)})")
+    if report.gate is not None:
+        console.print(_verdict(report))
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+
+
+def _change_json(change: Change) -> dict[str, Any]:
+    return {"base": plain(change.base), "head": plain(change.head), "change": plain(change.change),
+            "percent": None if change.percent is None else plain(change.percent)}
+
+
+def _json(report: DiffReport, options: RenderOptions) -> str:
+    document = {
+        "schema_version": 1,
+        "kind": "diff",
+        "currency": "USD",
+        "period": "month",
+        "base": {"name": report.base.name, "pricing_version": report.base.pricing_version},
+        "head": {"name": report.head.name, "pricing_version": report.head.pricing_version},
+        "total": _change_json(report.total),
+        "functions": [
+            {"name": f.total.name, "status": f.status, **_change_json(f.total),
+             "components": [{"component": c.name, **_change_json(c)} for c in f.components]}
+            for f in report.functions
+        ],
+        "gate": None if report.gate is None else {
+            "max_increase": plain(report.gate.limit), "percent": report.gate.percent,
+            "exceeded": report.gate.exceeded,
+        },
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _markdown(report: DiffReport, options: RenderOptions) -> str:
+    total = report.total
+    lines = [
+        f"### Lambda cost change: {_signed(total.change)} ({_percent(total)})",
+        "",
+        f"**{money(total.base)} → {money(total.head)} a month** "
+        f"(pricing {report.base.pricing_version} → {report.head.pricing_version})",
+        "",
+    ]
+    if report.gate is not None:
+        lines += [f"{'❌' if report.gate.exceeded else '✅'} {_verdict(report)}", ""]
+    lines += ["| function | base | head | change | % | |", "|---|---:|---:|---:|---:|---|"]
+    for function in report.functions:
+        t = function.total
+        lines.append(f"| {_escape(t.name)} | {money(t.base)} | {money(t.head)} | {_signed(t.change)} | "
+                     f"{_percent(t)} | {function.status} |")
+    details = [f for f in report.functions if any(c.change for c in f.components)]
+    if details:
+        lines += ["", "<details><summary>Changes by component</summary>", ""]
+        lines += ["| function | component | base | head | change |", "|---|---|---:|---:|---:|"]
+        for function in details:
+            for c in function.components:
+                if c.change:
+                    lines.append(f"| {_escape(function.total.name)} | {c.name} | {money(c.base)} | {money(c.head)} "
+                                 f"| {_signed(c.change)} |")
+        lines += ["", "</details>"]
+    return "\n".join(lines) + "\n"
+
+
+def _csv(report: DiffReport, options: RenderOptions) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["function", "status", "component", "base", "head", "change", "percent"])
+    for function in report.functions:
+        for change in (function.total, *function.components):
+            component = "total" if change is function.total else change.name
+            writer.writerow([function.total.name, function.status, component, plain(change.base),
+                             plain(change.head), plain(change.change),
+                             "" if change.percent is None else plain(change.percent)])
+    return buffer.getvalue()
+
+
+_FORMATS: dict[str, Callable[[DiffReport, RenderOptions], str]] = {
+    "table": _table,
+    "json": _json,
+    "markdown": _markdown,
+    "csv": _csv,
+}

@@ -1,0 +1,118 @@
+"""Budgets: each kind over and under, the warning threshold, --budget, validation, exit codes."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from conftest import estimate_text, workload_yaml
+from typer.testing import CliRunner
+
+from lambda_cost.cli import app
+from lambda_cost.errors import WorkloadError
+from lambda_cost.gate import component_group
+
+runner = CliRunner()
+
+
+def fn(name: str, gb_seconds: int) -> dict[str, Any]:
+    """A 1024 MB function of 1 s attempts: with the free tier off it costs gb_seconds × $0.0000168667."""
+    return {"name": name, "memory_mb": 1024, "duration_ms": 1000,
+            "invocations": [{"type": "sync", "per_month": gb_seconds}]}
+
+
+# a: 1,000,000 GB-s and requests = $16.6667 + $0.20 = $16.8667; b: 100,000 = $1.68667. Total $18.55337.
+FUNCTIONS = (fn("a", 1_000_000), fn("b", 100_000))
+
+
+def checks(limits: dict[str, Any], **options: Any) -> dict[str, tuple[str, Decimal, Decimal]]:
+    estimate = estimate_text(workload_yaml(*FUNCTIONS, free_tier=False, budget=limits), **options)
+    assert estimate.total == Decimal("18.55337")
+    assert estimate.budget is not None
+    return {f"{c.scope}:{c.name}": (c.status, c.actual, c.headroom) for c in estimate.budget.checks}
+
+
+def test_total_under_over_and_near() -> None:
+    assert checks({"total": 100})["total:"] == ("ok", Decimal("18.55337"), Decimal("81.44663"))
+    assert checks({"total": 18})["total:"][0] == "over"
+    assert checks({"total": 20})["total:"][0] == "warning"  # 92.8% of 20 is past the default 80%
+    assert checks({"total": 20, "warn_at": "95%"})["total:"][0] == "ok"
+    assert checks({"total": 20, "warn_at": 0.9})["total:"][0] == "warning"
+
+
+def test_function_budgets() -> None:
+    result = checks({"functions": {"a": 16, "b": {"total": 5}}})
+    assert result["function:a"] == ("over", Decimal("16.8667"), Decimal("-0.8667"))
+    assert result["function:b"][0] == "ok"
+
+
+def test_component_budgets_net_of_the_free_tier() -> None:
+    result = checks({"components": {"requests": "0.2", "duration": 20}})
+    assert result["component:requests"] == ("over", Decimal("0.22"), Decimal("-0.02"))
+    assert result["component:duration"][1] == Decimal("18.33337")
+    result = checks({"functions": {"a": {"components": {"duration": "16.6667"}}}})
+    assert result["function_component:a.duration"][0] == "warning"  # exactly at its limit is not over
+
+
+def test_command_line_budget_replaces_the_total() -> None:
+    result = checks({"total": 100}, budget=Decimal(10))
+    assert result["total:"][0] == "over"
+
+
+def test_component_groups() -> None:
+    assert component_group("duration_tier_2") == "duration"
+    assert component_group("free_tier_duration") == "duration"
+    assert component_group("free_tier_requests") == "requests"
+    assert component_group("ephemeral_storage") == "ephemeral_storage"
+
+
+@pytest.mark.parametrize(
+    ("budget", "message"),
+    [
+        ({"functions": {"aa": 5}}, "did you mean 'a'?"),
+        ({"components": {"duraton": 5}}, "did you mean 'duration'?"),
+        ({"total": -1}, "greater than or equal to 0"),
+        ({"warn_at": "120%"}, "less than or equal to 1"),
+    ],
+)
+def test_bad_budgets_are_located_errors(budget: dict[str, Any], message: str) -> None:
+    with pytest.raises(WorkloadError) as caught:
+        estimate_text(workload_yaml(*FUNCTIONS, budget=budget))
+    rendered = [p.render() for p in caught.value.problems]
+    assert any(message in line and line.startswith("test.yaml:") for line in rendered), rendered
+
+
+def cli(write: Any, budget: dict[str, Any], *args: str) -> Any:
+    path = write("w.yaml", workload_yaml(*FUNCTIONS, free_tier=False, budget=budget))
+    return runner.invoke(app, ["estimate", path, *args])
+
+
+def test_exit_1_over_budget_names_the_budget_and_drivers(write: Any) -> None:
+    result = cli(write, {"total": 10}, "--format", "json")
+    assert result.exit_code == 1
+    assert "over budget: monthly total is $18.55, $8.55 over its limit of $10.00; largest: a $16.87, b $1.69" \
+        in result.stderr
+    document = json.loads(result.stdout)
+    assert document["budget"]["status"] == "over"
+    assert document["budget"]["checks"][0]["headroom"] == "-8.55337"
+
+
+def test_exit_0_with_a_warning_near_budget(write: Any) -> None:
+    result = cli(write, {"total": 20})
+    assert result.exit_code == 0
+    assert "near budget: monthly total is $18.55, 93% of its limit of $20.00" in result.stderr
+
+
+def test_budget_flag(write: Any) -> None:
+    assert cli(write, {"total": 100}, "--budget", "5").exit_code == 1
+    assert cli(write, {"total": 1}, "--budget", "$1,000").exit_code == 0
+    bad = cli(write, {}, "--budget", "lots")
+    assert bad.exit_code == 2 and "--budget takes US dollars" in bad.stderr
+
+
+def test_no_budget_no_section(write: Any) -> None:
+    path = write("w.yaml", workload_yaml(*FUNCTIONS))
+    document = json.loads(runner.invoke(app, ["estimate", path, "-f", "json"]).stdout)
+    assert document["budget"] is None
