@@ -121,3 +121,15 @@ def test_output_file_is_written_and_not_overwritten(tmp_path: Path) -> None:
     again = diff(BASE, HEAD, "-f", "markdown", "-o", str(target))
     assert again.exit_code == 2 and "already exists" in again.stderr
     assert diff(BASE, HEAD, "-f", "markdown", "-o", str(target), "--force").exit_code == 0
+
+
+def test_internal_error_exits_3_never_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    import lambda_cost.diff
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(lambda_cost.diff, "_gate", broken)
+    result = diff(BASE, HEAD, "--max-increase", "1")
+    assert result.exit_code == 3
+    assert "internal error: RuntimeError: boom" in result.stderr
