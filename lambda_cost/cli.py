@@ -45,6 +45,12 @@ OutputOption = Annotated[
 ForceOption = Annotated[bool, typer.Option(help="Let --output overwrite an existing file.")]
 ColorOption = Annotated[Color, typer.Option(help="Colour the table: auto honours NO_COLOR and terminals.")]
 DebugOption = Annotated[bool, typer.Option(help="Show a traceback on internal errors.")]
+PricingDirOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--pricing-dir", help="A directory of your own price tables (repeatable; also $LAMBDA_COST_PRICING_DIR)."
+    ),
+]
 
 
 def _run(action: Callable[[], int], debug: bool) -> None:
@@ -76,6 +82,10 @@ def estimate(
     pricing: Annotated[
         Optional[str], typer.Option(help="Pricing table version (default: the workload's, else the newest).")
     ] = None,
+    as_of: Annotated[
+        Optional[str], typer.Option(help="Price with the table in force on this date (YYYY-MM-DD).")
+    ] = None,
+    pricing_dir: PricingDirOption = None,
     free_tier: Annotated[
         Optional[bool],
         typer.Option("--free-tier/--no-free-tier", help="Deduct the monthly free tier (default: the workload's)."),
@@ -101,6 +111,8 @@ def estimate(
             [workload],
             output_format=output_format.value,
             pricing=pricing,
+            as_of=as_of,
+            pricing_dirs=pricing_dir or (),
             free_tier=free_tier,
             budget=budget,
             explain=explain,
@@ -119,6 +131,7 @@ def diff(
     output_format: FormatOption = OutputFormat.table,
     pricing: Annotated[Optional[str], typer.Option(help="Pricing version for HEAD (a workload).")] = None,
     base_pricing: Annotated[Optional[str], typer.Option(help="Pricing version for BASE (a workload).")] = None,
+    pricing_dir: PricingDirOption = None,
     max_increase: Annotated[
         Optional[str],
         typer.Option(help="Fail (exit 1) when the total rises by more than this: USD (50) or percent (10%)."),
@@ -141,6 +154,7 @@ def diff(
             output_format=output_format.value,
             pricing=pricing,
             base_pricing=base_pricing,
+            pricing_dirs=pricing_dir or (),
             max_increase=max_increase,
             color=color.value,
             output=output,
@@ -148,3 +162,84 @@ def diff(
         ),
         debug,
     )
+
+
+pricing_app = typer.Typer(
+    name="pricing",
+    help="Inspect, compare, check and import the price tables.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(pricing_app)
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+ListFormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
+RegionOption = Annotated[Optional[str], typer.Option(help="Only this region, e.g. eu-west-1.")]
+
+
+@pricing_app.command("list")
+def pricing_list(
+    output_format: ListFormatOption = ListFormat.table,
+    pricing_dir: PricingDirOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """List the pricing versions, oldest first, with what each changed.
+
+    Example: lambda-cost pricing list --format json
+    """
+    from .execute import pricing_list as run
+
+    _run(lambda: run(output_format=output_format.value, pricing_dirs=pricing_dir or ()), debug)
+
+
+@pricing_app.command("show")
+def pricing_show(
+    version: Annotated[str, typer.Argument(help="A pricing version, or latest.")] = "latest",
+    region: RegionOption = None,
+    output_format: ListFormatOption = ListFormat.table,
+    pricing_dir: PricingDirOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Show a version's resolved rates and billing rules.
+
+    Example: lambda-cost pricing show 2022-08-01 --region eu-west-1
+    """
+    from .execute import pricing_show as run
+
+    _run(lambda: run(version, region=region, output_format=output_format.value,
+                     pricing_dirs=pricing_dir or ()), debug)
+
+
+@pricing_app.command("diff")
+def pricing_diff(
+    old: Annotated[str, typer.Argument(help="The older pricing version.")],
+    new: Annotated[str, typer.Argument(help="The newer pricing version, or latest.")] = "latest",
+    region: RegionOption = None,
+    output_format: ListFormatOption = ListFormat.table,
+    pricing_dir: PricingDirOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Show which rates and rules changed between two versions, and by how much.
+
+    Example: lambda-cost pricing diff 2014-11-13 2020-12-01 --region us-east-1
+    """
+    from .execute import pricing_diff as run
+
+    _run(lambda: run(old, new, region=region, output_format=output_format.value,
+                     pricing_dirs=pricing_dir or ()), debug)
+
+
+@pricing_app.command("check")
+def pricing_check(pricing_dir: PricingDirOption = None, debug: DebugOption = False) -> None:
+    """Validate every price table: schema, tiers, dates, complete regions. Exit 2 on a problem.
+
+    Example: lambda-cost pricing check --pricing-dir my-tables/
+    """
+    from .execute import pricing_check as run
+
+    _run(lambda: run(pricing_dirs=pricing_dir or ()), debug)

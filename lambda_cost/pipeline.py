@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
 
-from .errors import InputError, Problem
+from .errors import InputError, PricingError, Problem
 from .expand import expand
 from .gate import evaluate
 from .load import Source, parse
@@ -21,14 +22,28 @@ def estimate_source(
     source: Source,
     *,
     pricing: str | None = None,
+    as_of: dt.date | None = None,
     free_tier: bool | None = None,
     budget: Decimal | None = None,
     catalog: TableCatalog | None = None,
 ) -> Estimate:
-    """Price one workload. `pricing`, `free_tier` and `budget` (the monthly total) override the workload's."""
+    """Price one workload.
+
+    `pricing` or `as_of` (the command line's) replace the workload's choice of table; `free_tier` and `budget`
+    (the monthly total) replace the workload's too.
+    """
     catalog = catalog or TableCatalog()
     workload = build_workload(parse(source), source)
-    resolved = catalog.select(pricing or workload.pricing)
+    if pricing is not None or as_of is not None:
+        resolved = catalog.select(pricing, as_of)
+    else:
+        try:
+            resolved = catalog.select(workload.pricing, workload.as_of)
+        except PricingError as error:
+            field = "pricing" if workload.pricing is not None else "as_of"
+            error.problems = locate_problems([Problem(error.message, (field,), error.hint)], source)
+            error.message, error.hint = f"{source.name}: no pricing table fits", None
+            raise
     use_free_tier = workload.free_tier if free_tier is None else free_tier
     default_region = workload.region
     budgets = workload.budget

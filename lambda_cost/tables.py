@@ -1,12 +1,15 @@
-"""Find, resolve (`extends`), validate and select the versioned pricing tables shipped as data."""
+"""Find, resolve (`extends`, `scale`), validate and select the versioned pricing tables: shipped and private."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -18,9 +21,12 @@ from .load import parse, read_source
 from .model.pricing import PricingTable
 
 LATEST = "latest"
+PRICING_DIR_VARIABLE = "LAMBDA_COST_PRICING_DIR"
 # Keys that belong to one file alone, and keys whose lists grow along the `extends` chain.
-_OWN_KEYS = ("version", "effective", "summary", "extends")
+_OWN_KEYS = ("version", "effective", "summary", "extends", "scale")
 _ACCUMULATED_KEYS = ("sources", "notes")
+# `scale:` multiplies rates of every region: a negotiated discount as an overlay on a public version.
+_SCALABLE = ("requests", "duration", "ephemeral_storage", "provisioned_concurrency", "provisioned_duration")
 
 
 def bundled_pricing_dir() -> Path:
@@ -29,6 +35,12 @@ def bundled_pricing_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).parent.parent / "pricing"
+
+
+def private_pricing_dirs(given: Sequence[str] = ()) -> list[Path]:
+    """Directories of the user's own tables: --pricing-dir, then $LAMBDA_COST_PRICING_DIR (os.pathsep-separated)."""
+    from_environment = [part for part in os.environ.get(PRICING_DIR_VARIABLE, "").split(os.pathsep) if part]
+    return [Path(directory) for directory in (*given, *from_environment)]
 
 
 @dataclass(frozen=True)
@@ -45,29 +57,61 @@ class ResolvedTable:
 
 
 class TableCatalog:
-    """All table files of a directory, read lazily and resolved on demand."""
+    """The table files of the shipped directory and any private ones, read lazily and resolved on demand."""
 
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(self, directory: Path | None = None, private: Sequence[Path] = ()) -> None:
         self.directory = directory or bundled_pricing_dir()
+        self.private = list(private)
         self._raw: dict[str, dict[str, Any]] = {}
         self._resolved: dict[str, ResolvedTable] = {}
 
     @cached_property
     def files(self) -> dict[str, Path]:
-        if not self.directory.is_dir():
-            raise TableError(f"pricing directory {self.directory} does not exist")
-        return {path.stem: path for path in sorted(self.directory.glob("*.yaml"))}
+        """Version id (the file name without .yaml) to file, across all directories."""
+        files: dict[str, Path] = {}
+        for directory in (self.directory, *self.private):
+            if not directory.is_dir():
+                raise TableError(f"pricing directory {directory} does not exist",
+                                 hint=f"check --pricing-dir and ${PRICING_DIR_VARIABLE}")
+            for path in sorted(directory.glob("*.yaml")):
+                if path.stem in files:
+                    raise TableError(f"pricing version {path.stem!r} is defined twice: {files[path.stem]} and {path}",
+                                     hint="give a private table a version id of its own")
+                files[path.stem] = path
+        return files
 
-    @property
+    @cached_property
     def versions(self) -> list[str]:
-        """Version ids, oldest first (ids are effective dates, so they sort as dates)."""
-        return sorted(self.files)
+        """Version ids, oldest first by effective date; on the same date a private table comes last."""
+        shipped = self.directory
 
-    def select(self, wanted: str | None) -> ResolvedTable:
-        """The table named by `wanted` ('latest' or None for the newest)."""
+        def order(version: str) -> tuple[dt.date, bool, str]:
+            return self.effective(version), self.files[version].parent != shipped, version
+
+        return sorted(self.files, key=order)
+
+    def effective(self, version: str) -> dt.date:
+        """A version's effective date, from its file."""
+        value = self._read(version).get("effective")
+        if not isinstance(value, dt.date):
+            raise TableError(f"pricing table {self.files[version]} has no effective date (effective: YYYY-MM-DD)")
+        return value
+
+    def select(self, wanted: str | None = None, as_of: dt.date | None = None) -> ResolvedTable:
+        """The table named by `wanted` ('latest' or None: the newest), or the newest in force on `as_of`."""
         versions = self.versions
         if not versions:
             raise TableError(f"no pricing tables in {self.directory}")
+        if wanted not in (None, LATEST) and as_of is not None:
+            raise PricingError(f"both a pricing version ({wanted}) and a date ({as_of}) were given",
+                               hint="give one: pricing picks a version, as_of the version in force on a date")
+        if as_of is not None:
+            in_force = [version for version in versions if self.effective(version) <= as_of]
+            if not in_force:
+                first = versions[0]
+                raise PricingError(f"no pricing table was in force on {as_of}",
+                                   hint=f"the oldest, {first}, takes effect on {self.effective(first)}")
+            return self.resolve(in_force[-1])
         if wanted in (None, LATEST):
             return self.resolve(versions[-1])
         assert wanted is not None
@@ -79,7 +123,7 @@ class TableCatalog:
         return self.resolve(wanted)
 
     def resolve(self, version: str) -> ResolvedTable:
-        """Load a version, apply its `extends` chain and validate the result."""
+        """Load a version, apply its `extends` chain and `scale`, and validate the result."""
         cached = self._resolved.get(version)
         if cached is not None:
             return cached
@@ -96,6 +140,10 @@ class TableCatalog:
         resolved = ResolvedTable(table, path, digest)
         self._resolved[version] = resolved
         return resolved
+
+    def raw(self, version: str) -> dict[str, Any]:
+        """A version's file as written, before `extends` is applied."""
+        return self._read(version)
 
     def _read(self, version: str) -> dict[str, Any]:
         raw = self._raw.get(version)
@@ -117,28 +165,33 @@ class TableCatalog:
         if version in seen:
             raise TableError(f"pricing tables extend each other in a loop: {' -> '.join((*seen, version))}")
         own = self._read(version)
+        path = self.files[version]
         parent_version = own.get("extends")
         if parent_version is None:
-            return {key: value for key, value in own.items() if key != "extends"}
-        parent_version = str(parent_version)
-        if parent_version not in self.files:
-            raise TableError(f"pricing table {self.files[version]} extends unknown version {parent_version!r}")
-        if parent_version >= version:
-            raise TableError(
-                f"pricing table {self.files[version]} extends {parent_version}, which is not older than it"
-            )
-        parent = self._merged(parent_version, (*seen, version))
-        merged = _deep_merge(parent, own)
-        for key in _ACCUMULATED_KEYS:
-            inherited = list(parent.get(key, []))
-            merged[key] = inherited + [item for item in own.get(key, []) if item not in inherited]
-        for key in _OWN_KEYS:
-            merged.pop(key, None)
-            if key in own and key != "extends":
-                merged[key] = own[key]
+            merged = {key: value for key, value in own.items() if key not in ("extends", "scale")}
+        else:
+            parent_version = str(parent_version)
+            if parent_version not in self.files:
+                raise TableError(f"pricing table {path} extends unknown version {parent_version!r}")
+            if self.effective(parent_version) > self.effective(version):
+                raise TableError(
+                    f"pricing table {path} (effective {self.effective(version)}) extends {parent_version}, "
+                    f"which takes effect later ({self.effective(parent_version)})"
+                )
+            parent = self._merged(parent_version, (*seen, version))
+            merged = _deep_merge(parent, own)
+            for key in _ACCUMULATED_KEYS:
+                inherited = list(parent.get(key, []))
+                merged[key] = inherited + [item for item in own.get(key, []) if item not in inherited]
+            for key in _OWN_KEYS:
+                merged.pop(key, None)
+                if key in own and key not in ("extends", "scale"):
+                    merged[key] = own[key]
+        if "scale" in own:
+            _apply_scale(merged, own["scale"], path)
         return merged
 
-    def first_version_with(self, predicate: Any) -> ResolvedTable | None:
+    def first_version_with(self, predicate: Callable[[PricingTable], bool]) -> ResolvedTable | None:
         """The oldest table for which predicate(table) holds, to name when a feature arrived."""
         for version in self.versions:
             try:
@@ -148,6 +201,39 @@ class TableCatalog:
             if predicate(resolved.table):
                 return resolved
         return None
+
+
+def _apply_scale(merged: dict[str, Any], scale: Any, path: Path) -> None:
+    """Multiply the rates `scale` names in every region (e.g. duration: 0.92 for 8% off)."""
+    if not isinstance(scale, dict) or not scale:
+        raise TableError(f"pricing table {path}: scale is a mapping such as {{duration: 0.92}}")
+    factors = {}
+    for key, value in scale.items():
+        if key not in _SCALABLE:
+            raise TableError(f"pricing table {path}: cannot scale {key!r}", hint=f"scalable: {', '.join(_SCALABLE)}")
+        try:
+            factors[key] = Decimal(str(value))
+        except InvalidOperation:
+            raise TableError(f"pricing table {path}: scale.{key} is not a number: {value!r}") from None
+    # The regions may be shared with the parent's cached data: scale a copy.
+    merged["regions"] = copy.deepcopy(merged.get("regions", {}))
+    for rates in merged["regions"].values():
+        if "requests" in factors and "requests_per_million" in rates:
+            rates["requests_per_million"] = _times(rates["requests_per_million"], factors["requests"])
+        if "duration" in factors:
+            for architecture, tiers in rates.get("duration", {}).items():
+                rates["duration"][architecture] = [
+                    {**tier, "price": _times(tier["price"], factors["duration"])} for tier in tiers
+                ]
+        if "ephemeral_storage" in factors and rates.get("ephemeral_storage") is not None:
+            rates["ephemeral_storage"] = _times(rates["ephemeral_storage"], factors["ephemeral_storage"])
+        for key in ("provisioned_concurrency", "provisioned_duration"):
+            if key in factors and isinstance(rates.get(key), dict):
+                rates[key] = {arch: _times(price, factors[key]) for arch, price in rates[key].items()}
+
+
+def _times(price: Any, factor: Decimal) -> Decimal:
+    return Decimal(str(price)) * factor
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

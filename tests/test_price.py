@@ -136,7 +136,9 @@ def test_unknown_region_lists_the_known_ones() -> None:
 def test_unknown_version_lists_the_known_ones() -> None:
     with pytest.raises(PricingError) as caught:
         estimate_text(workload_yaml(function(), pricing="2019-01-01"))
-    assert caught.value.hint is not None and "2014-11-13" in caught.value.hint and "2022-08-01" in caught.value.hint
+    (problem,) = caught.value.problems
+    assert problem.render().startswith("test.yaml:2:1: pricing: unknown pricing version '2019-01-01'")
+    assert problem.hint is not None and "2014-11-13" in problem.hint and "2022-08-01" in problem.hint
 
 
 def test_quantity_times_unit_price_is_the_cost() -> None:

@@ -102,10 +102,10 @@ def test_a_version_must_match_its_file_name(tmp_path: Path) -> None:
 
 def test_extending_a_newer_or_unknown_version_is_refused(tmp_path: Path) -> None:
     directory = copy_tables(tmp_path)
-    (directory / "2015-01-01.yaml").write_text('version: "2015-01-01"\nextends: "2022-08-01"\n')
-    with pytest.raises(TableError, match="not older"):
+    (directory / "2015-01-01.yaml").write_text('version: "2015-01-01"\neffective: 2015-01-01\nextends: "2022-08-01"\n')
+    with pytest.raises(TableError, match="takes effect later"):
         TableCatalog(directory).resolve("2015-01-01")
-    (directory / "2016-01-01.yaml").write_text('version: "2016-01-01"\nextends: "2000-01-01"\n')
+    (directory / "2016-01-01.yaml").write_text('version: "2016-01-01"\neffective: 2016-01-01\nextends: "2000-01-01"\n')
     with pytest.raises(TableError, match="unknown version"):
         TableCatalog(directory).resolve("2016-01-01")
 

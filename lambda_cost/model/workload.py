@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal, Union
 
@@ -142,6 +143,7 @@ class Workload(_Strict):
     region: str = Field(default="us-east-1", min_length=1)
     free_tier: bool = True
     pricing: str | None = Field(default=None, description="a pricing table version, or 'latest'")
+    as_of: dt.date | None = Field(default=None, description="price with the table in force on this date")
     functions: list[Function] = Field(min_length=1)
     budget: Budget | None = Field(default=None, description="monthly limits that gate CI (exit code 1)")
 
