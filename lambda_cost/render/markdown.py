@@ -27,6 +27,7 @@ def render(estimate: Estimate, options: RenderOptions) -> str:
         "",
         f"**Total: {money(estimate.total)} / month**",
         "",
+        *_budget(estimate),
         *_summary_table(estimate),
         "",
     ]
@@ -40,6 +41,22 @@ def render(estimate: Estimate, options: RenderOptions) -> str:
             where = f" ({_md(warning.where)})" if warning.where else ""
             lines.append(f"- {_md(warning.message)}{where}")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+_STATUS = {"ok": "✅ ok", "warning": "⚠️ warning", "over": "❌ over"}
+
+
+def _budget(estimate: Estimate) -> list[str]:
+    """The budget verdict first: in a pull request it is what a reviewer needs to see."""
+    report = estimate.budget
+    if report is None:
+        return []
+    lines = [f"**Budget: {_STATUS[report.status]}**", "", "| budget | limit | actual | headroom | status |",
+             "|---|---:|---:|---:|---|"]
+    for check in report.checks:
+        lines.append(_row([_md(check.label), money(check.limit), money(check.actual), money(check.headroom),
+                           _STATUS[check.status]]))
+    return [*lines, ""]
 
 
 def _summary_table(estimate: Estimate) -> list[str]:
