@@ -243,3 +243,27 @@ def pricing_check(pricing_dir: PricingDirOption = None, debug: DebugOption = Fal
     from .execute import pricing_check as run
 
     _run(lambda: run(pricing_dirs=pricing_dir or ()), debug)
+
+
+@pricing_app.command("import")
+def pricing_import(
+    offer: Annotated[str, typer.Argument(help="An AWS Price List offer file for AWSLambda (index.json).")],
+    effective: Annotated[
+        Optional[str], typer.Option(help="Effective date YYYY-MM-DD (default: the offer's publication date).")
+    ] = None,
+    extends: Annotated[
+        Optional[str], typer.Option(help="The version whose billing rules it inherits (default: the newest older).")
+    ] = None,
+    pricing_dir: Annotated[
+        Optional[list[str]],
+        typer.Option("--pricing-dir", help="Where to write the new table (default: $LAMBDA_COST_PRICING_DIR)."),
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Write a new dated price table from an AWS Price List offer file; never overwrites a version.
+
+    Example: lambda-cost pricing import index.json --pricing-dir my-tables/
+    """
+    from .execute import pricing_import as run
+
+    _run(lambda: run(offer, effective=effective, extends=extends, pricing_dirs=pricing_dir or ()), debug)

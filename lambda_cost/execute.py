@@ -328,3 +328,39 @@ def pricing_check(*, pricing_dirs: Sequence[str] = (), stdout: TextIO | None = N
     directories = ", ".join(str(directory) for directory in (tables.directory, *tables.private))
     print(f"{len(tables.versions)} pricing tables are valid ({directories})", file=out)
     return EXIT_OK
+
+
+def pricing_import(
+    offer: str,
+    *,
+    effective: str | None = None,
+    extends: str | None = None,
+    pricing_dirs: Sequence[str] = (),
+    stdout: TextIO | None = None,
+) -> int:
+    """`lambda-cost pricing import`: a new dated table from an AWS Price List offer file."""
+    from .offer_import import import_offer, write_imported
+    from .tables import TableCatalog, bundled_pricing_dir, private_pricing_dirs
+
+    out = stdout or sys.stdout
+    directories = private_pricing_dirs(pricing_dirs)
+    if not directories:
+        raise InputError("say where the new table goes: --pricing-dir DIR (or $LAMBDA_COST_PRICING_DIR)",
+                         hint="a directory of your own tables, or pricing/ in a checkout of lambda-cost")
+    target = directories[0]
+    # In a checkout, pricing/ is the shipped directory itself: it must not be added a second time.
+    shipped = bundled_pricing_dir().resolve()
+    private = [d for d in directories if d.resolve() != shipped]
+    tables = TableCatalog(private=private)
+    result = import_offer(
+        Path(offer),
+        tables,
+        effective=None if effective is None else parse_date(effective, "--effective"),
+        extends=extends,
+    )
+    path = write_imported(result, target, catalog=tables)
+    print(f"wrote pricing version {result.version} (extends {result.extends}) to {path}: "
+          f"{len(result.regions)} regions", file=out)
+    for item in result.unmapped:
+        print(f"  not mapped: {item}", file=sys.stderr)
+    return EXIT_OK

@@ -191,17 +191,24 @@ def import_offer(
     )
 
 
-def write_imported(result: ImportResult, directory: Path, *, force: bool = False) -> Path:
+def write_imported(
+    result: ImportResult, directory: Path, *, force: bool = False, catalog: TableCatalog | None = None
+) -> Path:
     """Write the imported table as `<version>.yaml` in `directory`, atomically. An existing version is never
-    replaced, with or without `force`: a published table must keep pricing old estimates the same way."""
+    replaced, with or without `force`: a published table must keep pricing old estimates the same way.
+
+    `catalog` is every table the new one will be read with (the shipped ones and `directory`); without it,
+    `directory` alone must hold the version it extends.
+    """
     path = directory / f"{result.version}.yaml"
     hint = "give --effective to import it under another date"
     if force:
         raise PricingError(f"pricing version {result.version} cannot be forced: tables are never overwritten",
                            hint=hint)
-    if path.exists() or result.version in TableCatalog(directory).versions:
+    known = catalog or TableCatalog(directory)
+    if path.exists() or result.version in known.versions:
         raise PricingError(f"pricing version {result.version} already exists in {directory}", hint=hint)
-    if not (directory / f"{result.extends}.yaml").is_file():
+    if result.extends not in known.files:
         raise PricingError(
             f"pricing version {result.version} extends {result.extends}, which {directory} does not hold",
             hint=f"import with --extends naming a version in {directory}",

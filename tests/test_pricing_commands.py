@@ -166,3 +166,22 @@ def test_pricing_check_names_the_file_and_problem(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "broken-2030.yaml: regions.us-east-1.requests_per_million" in result.stderr
     assert "region eu-west-1 lacks provisioned_concurrency" in result.stderr
+
+
+def test_pricing_import_command(tmp_path: Path) -> None:
+    offer = Path(__file__).parent / "fixtures" / "offers" / "AWSLambda-all-regions.json"
+    target = tmp_path / "tables"
+    target.mkdir()
+    args = ["pricing", "import", str(offer), "--pricing-dir", str(target), "--effective", "2030-01-01"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    assert "wrote pricing version 2030-01-01" in result.stdout
+    assert "not mapped: AWS-Lambda-Managed-Instances" in result.stderr
+    written = (target / "2030-01-01.yaml").read_text()
+    again = runner.invoke(app, args)
+    assert again.exit_code == 2 and "already exists" in again.stderr
+    assert (target / "2030-01-01.yaml").read_text() == written
+    listed = runner.invoke(app, ["pricing", "check", "--pricing-dir", str(target)])
+    assert listed.exit_code == 0, listed.stderr
+    nowhere = runner.invoke(app, ["pricing", "import", str(offer)], env={"LAMBDA_COST_PRICING_DIR": ""})
+    assert nowhere.exit_code == 2 and "--pricing-dir" in nowhere.stderr
