@@ -181,7 +181,8 @@ def test_pricing_import_command(tmp_path: Path) -> None:
     again = runner.invoke(app, args)
     assert again.exit_code == 2 and "already exists" in again.stderr
     assert (target / "2030-01-01.yaml").read_text() == written
-    listed = runner.invoke(app, ["pricing", "check", "--pricing-dir", str(target)])
-    assert listed.exit_code == 0, listed.stderr
+    shown = runner.invoke(app, ["pricing", "show", "2030-01-01", "--pricing-dir", str(target), "-f", "json"])
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["regions"]["us-east-1"]["requests_per_million"] == "0.2"
     nowhere = runner.invoke(app, ["pricing", "import", str(offer)], env={"LAMBDA_COST_PRICING_DIR": ""})
     assert nowhere.exit_code == 2 and "--pricing-dir" in nowhere.stderr
