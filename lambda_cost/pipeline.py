@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .errors import InputError, Problem
 from .expand import expand
 from .load import Source, parse
@@ -26,6 +28,7 @@ def estimate_source(
     resolved = catalog.select(pricing or workload.pricing)
     use_free_tier = workload.free_tier if free_tier is None else free_tier
     default_region = workload.region
+    savings_discount = workload.savings_plan.discount if workload.savings_plan else None
     try:
         usages, warnings = expand(workload)
         del workload  # the usages carry what is needed; a large workload's models can go
@@ -33,7 +36,7 @@ def estimate_source(
     except InputError as error:
         error.problems = locate_problems(error.problems, source)
         raise
-    priced, free_tier_use = price(usages, resolved, use_free_tier)
+    priced, free_tier_use = price(usages, resolved, use_free_tier, savings_discount or Decimal(0))
     problems = [Problem(w.message, w.path, file=source.name) for w in warnings]
     # Lines and columns need a second, slower read of the YAML; a generated workload of many megabytes is
     # told its warnings by field path only, so that the happy path stays fast.
@@ -45,6 +48,7 @@ def estimate_source(
         free_tier=free_tier_use,
         functions=priced,
         warnings=[EstimateWarning(p.message, _where(p)) for p in located],
+        savings_discount=savings_discount,
     )
 
 
