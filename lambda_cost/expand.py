@@ -18,7 +18,7 @@ from .model.workload import (
     SyncSource,
     Workload,
 )
-from .numbers import ZERO, exact, exact_sum, readable
+from .numbers import ZERO, exact, exact_sum, quantize, readable
 from .routing import FunctionSpec, configurations, targets
 
 __all__ = ["FunctionSpec", "FunctionUsage", "SourceUsage", "Warning", "expand"]
@@ -151,7 +151,7 @@ def _configurations(
         busy_ms = (invocations - failed) * spec.duration_ms + failed * spec.failed_duration_ms
         usages.append(FunctionUsage(
             spec, index, workload.region_of(function), tuple(sources), invocations, failed,
-            busy_ms / 1000 / (HOURS_PER_MONTH * 3600) * peak_factor,
+            quantize(busy_ms / 1000 / (HOURS_PER_MONTH * 3600) * peak_factor),
         ))
     return usages
 
