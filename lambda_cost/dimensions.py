@@ -15,7 +15,6 @@ from .routing import FunctionSpec
 BYTES_PER_GB = Decimal(2**30)
 KB = Decimal(1024)
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
-DAYS_PER_MONTH = HOURS_PER_MONTH / 24
 ONE = Decimal(1)
 _RUNTIME_FAMILIES = (
     ("java", "java"), ("python", "python"), ("dotnet", "dotnet"), ("nodejs", "nodejs"), ("ruby", "ruby"),
@@ -47,15 +46,16 @@ def configured_seconds(config: ProvisionedConcurrency, rounding_s: int) -> Decim
     if config.hours_per_month is not None:
         return round_up(config.hours_per_month * 3600, rounding_s)
     assert config.hours_per_day is not None
-    return round_up(config.hours_per_day * 3600, rounding_s) * DAYS_PER_MONTH
+    # Multiplying before dividing keeps whole-day schedules exact (730/24 days a month).
+    return round_up(config.hours_per_day * 3600, rounding_s) * HOURS_PER_MONTH / 24
 
 
-def window_hours(config: ProvisionedConcurrency) -> Decimal:
-    """Hours a month the units are configured, before rounding."""
+def window_share(config: ProvisionedConcurrency) -> Decimal:
+    """The share of the month the units are configured, before rounding."""
     if config.hours_per_month is not None:
-        return config.hours_per_month
+        return config.hours_per_month / HOURS_PER_MONTH
     assert config.hours_per_day is not None
-    return config.hours_per_day * DAYS_PER_MONTH
+    return config.hours_per_day / 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +95,7 @@ def provisioning(
         return None
     units = exact_sum(config.units for config in configs)
     unit_seconds = exact_sum(config.units * configured_seconds(config, rounding_s) for config in configs)
-    window = min(ONE, max(window_hours(config) for config in configs) / HOURS_PER_MONTH)
+    window = min(ONE, max(window_share(config) for config in configs))
     needed = billed_seconds / SECONDS_PER_MONTH
     covered = min(ONE, units / needed) if needed else ZERO
     in_window = invocations * window
