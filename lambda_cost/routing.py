@@ -9,6 +9,7 @@ from .model.pricing import Architecture
 from .model.workload import ALIAS_PC_KEY, Function, ProvisionedConcurrency, Version
 
 HUNDRED = Decimal(100)
+_NO_OVERRIDE = Version()  # one shared empty override: a plain function builds no model of its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,7 @@ class FunctionSpec:
     @classmethod
     def of(cls, function: Function, version: str | None = None) -> FunctionSpec:
         """The function's own configuration, or a version's (each key it states overrides the function's)."""
-        override = (function.versions or {}).get(version or "") or Version()
+        override = (function.versions or {}).get(version or "") or _NO_OVERRIDE
 
         def pick(field: str) -> object:
             value = getattr(override, field)
