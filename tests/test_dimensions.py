@@ -312,3 +312,10 @@ def test_dead_letters_and_logs_are_related_charges_beside_the_lambda_total() -> 
     assert estimate.related_total == Decimal("0.89696502685546875")
     assert estimate.grand_total == estimate.total + estimate.related_total
     assert "dead_letter_sns_requests" not in components(estimate, "fn")
+
+
+def test_sqs_provisioned_mode_needs_two_pollers() -> None:
+    fn = priced_one(invocations=[{"type": "sqs", "per_month": 1, "provisioned_mode": {"event_pollers": 1}}])
+    with pytest.raises(WorkloadError) as caught:
+        estimate_text(workload_yaml(fn))
+    assert "at least 2 event pollers" in caught.value.problems[0].message

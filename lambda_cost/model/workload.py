@@ -158,6 +158,8 @@ class SqsSource(_Source):
     def _fifo_batch(self) -> SqsSource:
         if self.fifo and self.batch_size > 10:
             raise ValueError(f"a FIFO queue takes a batch_size of at most 10, not {self.batch_size}")
+        if self.provisioned_mode is not None and self.provisioned_mode.event_pollers < 2:
+            raise ValueError("an SQS event source mapping in provisioned mode has at least 2 event pollers")
         return self
 
 
