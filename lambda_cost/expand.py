@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .errors import Problem, WorkloadError
-from .model.pricing import Architecture
 from .model.workload import (
+    HOURS_PER_MONTH,
     AsyncSource,
     Function,
     MqSource,
+    ProvisionedMode,
     SqsSource,
     StreamSource,
     SyncSource,
     Workload,
 )
-from .numbers import exact, exact_sum, readable
+from .numbers import ZERO, exact, exact_sum, quantize, readable
+from .routing import FunctionSpec, configurations, targets
+
+__all__ = ["FunctionSpec", "FunctionUsage", "SourceUsage", "Warning", "expand"]
 
 ONE = Decimal(1)
 # Amazon MQ redelivers a failed batch up to 6 times before the broker's dead-letter queue takes it.
@@ -49,10 +54,22 @@ class SourceUsage:
     failed_invocations: Decimal  # attempts that end in a function error (billed at error_duration_ms)
     lost: Decimal  # items that never succeed: failed for good, or sent to a DLQ / on-failure destination
     lost_label: str
+    payload_kb: Decimal | None = None  # async: the event's size, which may count as several requests
+    dead_letter: str | None = None  # the service that receives what is lost: sqs, sns, or None (not priced)
+    provisioned_mode: ProvisionedMode | None = None
+    share: Decimal = Decimal(1)  # the part of the source's traffic that reaches this configuration
 
     @property
     def successful_invocations(self) -> Decimal:
         return self.invocations - self.failed_invocations
+
+    def split(self, share: Decimal) -> SourceUsage:
+        """The part of this source that a weighted alias sends to one version (every figure is linear)."""
+        if share == 1:
+            return self
+        return replace(self, volume=self.volume * share, invocations=self.invocations * share,
+                       failed_invocations=self.failed_invocations * share, lost=self.lost * share,
+                       share=self.share * share)
 
     def explain(self) -> str:
         """The arithmetic behind the numbers, for --explain."""
@@ -82,31 +99,6 @@ class SourceUsage:
 
 
 @dataclass(frozen=True, slots=True)
-class FunctionSpec:
-    """What pricing and reports need of a function's configuration (the sources are expanded apart)."""
-
-    name: str
-    memory_mb: int
-    architecture: Architecture
-    ephemeral_storage_mb: int
-    duration_ms: Decimal
-    failed_duration_ms: Decimal
-    region: str | None  # the function's own region override, if any
-
-    @classmethod
-    def of(cls, function: Function) -> FunctionSpec:
-        return cls(
-            function.name,
-            function.memory_mb,
-            function.architecture,
-            function.ephemeral_storage_mb,
-            function.duration_ms,
-            function.failed_duration_ms,
-            function.region,
-        )
-
-
-@dataclass(frozen=True, slots=True)
 class FunctionUsage:
     """All sources of one function, with its effective region."""
 
@@ -116,33 +108,80 @@ class FunctionUsage:
     sources: tuple[SourceUsage, ...]
     invocations: Decimal  # Σ over sources
     failed_invocations: Decimal
+    peak_concurrency: Decimal = ZERO  # arrival rate × mean duration × the workload's peak-to-average factor
 
 
 @exact
 def expand(workload: Workload) -> tuple[list[FunctionUsage], list[Warning]]:
-    """Expected billable attempts for every function of a workload."""
+    """Expected billable attempts for every function (and version) of a workload."""
     warnings: list[Warning] = []
     problems: list[Problem] = []
-    usages = []
+    usages: list[FunctionUsage] = []
     for index, function in enumerate(workload.functions):
-        sources = []
+        routed: dict[str | None, list[SourceUsage]] = defaultdict(list)
         for source_index, source in enumerate(function.invocations):
             path = ("functions", index, "invocations", source_index)
             try:
-                sources.append(_expand_source(source, source_index, path, warnings))
+                usage = _expand_source(source, source_index, path, warnings)
             except _NeverEnds as error:
                 problems.append(Problem(str(error), path=(*path, "error_rate"), hint=error.hint))
-        usages.append(FunctionUsage(
-            FunctionSpec.of(function),
-            index,
-            workload.region_of(function),
-            tuple(sources),
-            exact_sum(source.invocations for source in sources),
-            exact_sum(source.failed_invocations for source in sources),
-        ))
+                continue
+            for version, share in targets(function, source.target).items():
+                routed[version].append(usage.split(share))
+        usages.extend(_configurations(function, index, workload, routed))
     if problems:
         raise WorkloadError("the workload cannot be expanded", problems=problems)
+    warnings.extend(_concurrency_warnings(usages, workload))
     return usages, warnings
+
+
+def _configurations(
+    function: Function, index: int, workload: Workload, routed: dict[str | None, list[SourceUsage]]
+) -> list[FunctionUsage]:
+    """One usage per configuration that costs something: traffic, provisioned concurrency or a SnapStart cache."""
+    usages = []
+    peak_factor = workload.concurrency.peak_to_average
+    for version in configurations(function):
+        spec = FunctionSpec.of(function, version)
+        sources = routed.get(version, [])
+        if not sources and not spec.provisioned and not (version and spec.snapstart) and (version or function.versions):
+            continue
+        invocations = exact_sum(source.invocations for source in sources)
+        failed = exact_sum(source.failed_invocations for source in sources)
+        busy_ms = (invocations - failed) * spec.duration_ms + failed * spec.failed_duration_ms
+        usages.append(FunctionUsage(
+            spec, index, workload.region_of(function), tuple(sources), invocations, failed,
+            quantize(busy_ms / 1000 / (HOURS_PER_MONTH * 3600) * peak_factor),
+        ))
+    return usages
+
+
+def _concurrency_warnings(usages: list[FunctionUsage], workload: Workload) -> list[Warning]:
+    """Throttles the estimate cannot bill: peaks above reserved concurrency or the account's regional limit."""
+    warnings = []
+    per_function: dict[int, Decimal] = defaultdict(Decimal)
+    per_region: dict[str, Decimal] = defaultdict(Decimal)
+    for usage in usages:
+        per_function[usage.index] += usage.peak_concurrency
+        per_region[usage.region] += usage.peak_concurrency
+    peak_note = f"peak-to-average {readable(workload.concurrency.peak_to_average)}"
+    for index, peak in per_function.items():
+        reserved = workload.functions[index].reserved_concurrency
+        if reserved is not None and peak > reserved:
+            warnings.append(Warning(
+                f"peak concurrency {readable(peak, 2)} ({peak_note}) exceeds reserved_concurrency {reserved}: "
+                "attempts above it are throttled, which the estimate does not bill and does not model",
+                path=("functions", index, "reserved_concurrency"),
+            ))
+    limit = workload.concurrency.account_limit
+    for region, peak in per_region.items():
+        if peak > limit:
+            warnings.append(Warning(
+                f"peak concurrency in {region} is {readable(peak, 2)} ({peak_note}), above the account limit "
+                f"{limit}: attempts above it are throttled, which the estimate does not bill and does not model",
+                path=("concurrency", "account_limit") if "concurrency" in workload.model_fields_set else (),
+            ))
+    return warnings
 
 
 class _NeverEnds(ValueError):
@@ -223,6 +262,8 @@ def _per_event(
         failed_invocations=invocations * p,
         lost=volume * p ** (retries + 1),
         lost_label=lost_label,
+        payload_kb=getattr(source, "payload_kb", None),
+        dead_letter=getattr(source, "dead_letter", None),
     )
 
 
@@ -256,6 +297,8 @@ def _sqs(source: SqsSource, index: int, path: tuple[str | int, ...], warnings: l
         failed_invocations=Decimal(0),
         lost=Decimal(0) if receives is None else volume * p ** (receives + 1),
         lost_label="to the queue's DLQ",
+        dead_letter=source.dead_letter,
+        provisioned_mode=source.provisioned_mode,
     )
 
 
@@ -288,6 +331,8 @@ def _batched(
         failed_invocations=invocations * q,
         lost=Decimal(0) if retries is None else volume * q ** (retries + 1),
         lost_label=lost_label,
+        dead_letter=getattr(source, "dead_letter", None),
+        provisioned_mode=getattr(source, "provisioned_mode", None),
     )
 
 

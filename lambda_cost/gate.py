@@ -62,7 +62,10 @@ class BudgetReport:
 def evaluate(
     functions: tuple[PricedFunction, ...], total: Decimal, budget: Budget | None, total_override: Decimal | None
 ) -> BudgetReport | None:
-    """Check the workload's budgets (`--budget` replaces its monthly total); None when there are none."""
+    """Check the workload's budgets (`--budget` replaces its monthly total); None when there are none.
+
+    `total` is the grand total: Lambda and the related charges it causes, what the account pays.
+    """
     if budget is None and total_override is None:
         return None
     budget = budget or Budget()
@@ -81,7 +84,8 @@ def evaluate(
     checks = []
     limit = total_override if total_override is not None else budget.total
     if limit is not None:
-        checks.append(check("total", "", limit, total, {n: f.total for n, f in zip(names, functions, strict=True)}))
+        costs = {n: exact_sum([f.total, f.related_total]) for n, f in zip(names, functions, strict=True)}
+        checks.append(check("total", "", limit, total, costs))
     for group, group_limit in budget.components.items():
         shares = {n: groups.get(group, ZERO) for n, groups in zip(names, by_group, strict=True)}
         checks.append(check("component", group, group_limit, exact_sum(shares.values()), shares))
@@ -92,7 +96,8 @@ def evaluate(
         priced, groups = functions[index[name]], by_group[index[name]]
         spec = spec if isinstance(spec, FunctionBudget) else FunctionBudget(total=spec)
         if spec.total is not None:
-            checks.append(check("function", name, spec.total, priced.total, groups))
+            actual = exact_sum([priced.total, priced.related_total])
+            checks.append(check("function", name, spec.total, actual, groups))
         for group, group_limit in spec.components.items():
             actual = groups.get(group, ZERO)
             checks.append(check("function_component", f"{name}.{group}", group_limit, actual, {name: actual}))
@@ -101,7 +106,7 @@ def evaluate(
 
 def _group_costs(function: PricedFunction) -> dict[str, Decimal]:
     costs: dict[str, list[Decimal]] = defaultdict(list)
-    for item in function.line_items:
+    for item in (*function.line_items, *function.related_items):
         costs[component_group(item.component)].append(item.cost)
     return {group: exact_sum(values) for group, values in costs.items()}
 

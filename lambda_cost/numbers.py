@@ -95,3 +95,8 @@ def money(value: Decimal, places: int = 2) -> str:
     """Dollars for display, rounded half-even to `places` (only display ever rounds)."""
     sign = "-" if value < 0 else ""
     return f"{sign}${abs(value):,.{places}f}"
+
+
+def percent(value: Decimal) -> str:
+    """A share for people: 0.17 -> 17%, -0.17 -> -17% (display only)."""
+    return readable(value * 100, 4) + "%"

@@ -47,6 +47,7 @@ def estimate_source(
     use_free_tier = workload.free_tier if free_tier is None else free_tier
     default_region = workload.region
     budgets = workload.budget
+    savings_discount = workload.savings_plan.discount if workload.savings_plan else None
     try:
         usages, warnings = expand(workload)
         del workload  # the usages carry what is needed; a large workload's models can go
@@ -54,7 +55,7 @@ def estimate_source(
     except InputError as error:
         error.problems = locate_problems(error.problems, source)
         raise
-    priced, free_tier_use = price(usages, resolved, use_free_tier)
+    priced, free_tier_use = price(usages, resolved, use_free_tier, savings_discount or Decimal(0))
     problems = [Problem(w.message, w.path, file=source.name) for w in warnings]
     # Lines and columns need a second, slower read of the YAML; a generated workload of many megabytes is
     # told its warnings by field path only, so that the happy path stays fast.
@@ -66,8 +67,9 @@ def estimate_source(
         free_tier=free_tier_use,
         functions=priced,
         warnings=[EstimateWarning(p.message, _where(p)) for p in located],
+        savings_discount=savings_discount,
     )
-    verdict = evaluate(estimate.functions, estimate.total, budgets, budget)
+    verdict = evaluate(estimate.functions, estimate.grand_total, budgets, budget)
     return replace(estimate, budget=verdict) if verdict else estimate
 
 

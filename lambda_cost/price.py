@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 from functools import lru_cache, partial
 
+from .availability import dimension_problems
+from .dimensions import Extras, measure, round_up
 from .errors import PricingError, Problem
 from .expand import FunctionUsage
 from .model.pricing import PricingTable, RegionRates, Tier
-from .numbers import ARITHMETIC, ZERO, allocate, exact, money, quantize, readable
+from .numbers import ARITHMETIC, ZERO, allocate, exact, exact_sum, money, quantize, readable
+from .related import related_items
 from .tables import ResolvedTable, TableCatalog
 
 MILLION = Decimal(1_000_000)
@@ -23,7 +26,7 @@ MS_PER_S = Decimal(1000)
 class LineItem:
     """One priced component of a function: quantity × unit price = cost, exactly."""
 
-    component: str  # stable name: requests, duration_tier_N, ephemeral_storage, free_tier_*
+    component: str  # stable name: requests, duration_tier_N, ephemeral_storage, free_tier_*, ... (README)
     description: str
     quantity: Decimal
     unit: str
@@ -52,6 +55,9 @@ class PricedFunction:
     billed_ms: Decimal  # a successful attempt's duration, rounded up to the granularity
     billed_error_ms: Decimal
     granularity_ms: int
+    extras: Extras | None = None
+    related_items: tuple[LineItem, ...] = ()
+    related_total: Decimal = ZERO  # charges of other services (dead letters, logs), apart from the Lambda total
 
     def explain_usage(self) -> str:
         """How attempts and durations become GB-s."""
@@ -76,6 +82,8 @@ class FreeTierUse:
     requests_used: Decimal
     gb_seconds_allowance: Decimal
     gb_seconds_used: Decimal
+    streaming_gb_allowance: Decimal | None = None  # None: the table has no free streaming
+    streaming_gb_used: Decimal = ZERO
 
 
 def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catalog: TableCatalog) -> None:
@@ -126,6 +134,7 @@ def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catal
                 path=(*path, "ephemeral_storage_mb"),
                 hint=arrived(partial(_storage_allowed, mb=mb)),
             ))
+        problems.extend(dimension_problems(usage, resolved.table, arrived))
     if problems:
         raise PricingError(
             f"the workload cannot be priced with pricing version {table.version}", problems=problems
@@ -148,8 +157,7 @@ def _memory_allowed(table: PricingTable, mb: int) -> bool:
 
 def billed_ms(duration_ms: Decimal, granularity_ms: int) -> Decimal:
     """A duration rounded up to the billing granularity (1 ms today, 100 ms before December 2020)."""
-    steps = (duration_ms / granularity_ms).to_integral_value(rounding=ROUND_CEILING)
-    return steps * granularity_ms
+    return round_up(duration_ms, granularity_ms)
 
 
 @dataclass(slots=True)
@@ -164,22 +172,38 @@ class _Metered:
     storage_gb_seconds: Decimal
     billed_ms: Decimal
     billed_error_ms: Decimal
+    extras: Extras
+    edge_gb_seconds: Decimal  # Lambda@Edge duration: its own price, no free tier, no tiers
+
+
+def _shared(allowance: Decimal, used: list[Decimal]) -> tuple[Decimal, list[Decimal]]:
+    """The part of a free allowance the workload uses, and each function's share of it."""
+    total = min(allowance, exact_sum(used))
+    return total, allocate(total, used)
 
 
 @exact
 def price(
-    usages: list[FunctionUsage], resolved: ResolvedTable, free_tier: bool
+    usages: list[FunctionUsage], resolved: ResolvedTable, free_tier: bool, savings_discount: Decimal = ZERO
 ) -> tuple[list[PricedFunction], FreeTierUse]:
     """Price every function; the free tier and the tiers are shared across the whole workload."""
     table = resolved.table
     metered = [_meter(usage, table) for usage in usages]
 
     allowance = table.free_tier
+    streaming_allowance = allowance.response_streaming_gb
+    free_streaming_total = ZERO
+    free_streaming = [ZERO] * len(metered)
     if free_tier:
-        free_requests_total = min(allowance.requests, sum((m.requests for m in metered), ZERO))
-        free_gbs_total = min(allowance.gb_seconds, sum((m.gb_seconds for m in metered), ZERO))
-        free_requests = allocate(free_requests_total, [m.requests for m in metered])
-        free_gbs = allocate(free_gbs_total, [m.gb_seconds for m in metered])
+        # Lambda@Edge has no free tier: its requests are not weighed (their gb_seconds are zero already).
+        free_requests_total, free_requests = _shared(
+            allowance.requests, [ZERO if m.extras.edge else m.requests + m.extras.extra_requests for m in metered]
+        )
+        free_gbs_total, free_gbs = _shared(allowance.gb_seconds, [m.gb_seconds for m in metered])
+        if streaming_allowance is not None:
+            free_streaming_total, free_streaming = _shared(
+                streaming_allowance, [m.extras.streamed_gb for m in metered]
+            )
     else:
         free_requests_total = free_gbs_total = ZERO
         free_requests = free_gbs = [ZERO] * len(metered)
@@ -199,7 +223,8 @@ def price(
             tier_shares[i] = allocate(billable[i], in_tier) if group_total else [ZERO] * len(tiers)
 
     priced = [
-        _line_items(m, table, free_requests[i], free_gbs[i], tier_shares[i], free_tier)
+        _line_items(m, table, (free_requests[i], free_gbs[i], free_streaming[i]), tier_shares[i], free_tier,
+                    savings_discount)
         for i, m in enumerate(metered)
     ]
     use = FreeTierUse(
@@ -208,6 +233,8 @@ def price(
         requests_used=free_requests_total,
         gb_seconds_allowance=allowance.gb_seconds,
         gb_seconds_used=free_gbs_total,
+        streaming_gb_allowance=streaming_allowance,
+        streaming_gb_used=free_streaming_total,
     )
     return priced, use
 
@@ -229,15 +256,19 @@ def split_into_tiers(total: Decimal, tiers: tuple[Tier, ...]) -> list[Decimal]:
 def _meter(usage: FunctionUsage, table: PricingTable) -> _Metered:
     function = usage.function
     billing = table.billing
-    granularity = billing.duration_granularity_ms
+    edge = function.edge_trigger is not None
+    granularity = (billing.edge_duration_granularity_ms or 1) if edge else billing.duration_granularity_ms
     ok_ms = billed_ms(function.duration_ms, granularity)
     error_ms = billed_ms(function.failed_duration_ms, granularity)
     failed = usage.failed_invocations
     invocations = usage.invocations
     succeeded = invocations - failed
     billed_seconds = ARITHMETIC.divide(succeeded * ok_ms + failed * error_ms, MS_PER_S)
+    extras = measure(usage, billing, billed_seconds, granularity)
     gb = ARITHMETIC.divide(Decimal(function.memory_mb), MB_PER_GB)
-    gb_seconds = quantize(billed_seconds * gb)
+    # On-demand duration: what provisioned concurrency does not serve, plus billed INIT phases.
+    served = extras.provisioning.served_share if extras.provisioning else ZERO
+    gb_seconds = quantize(billed_seconds * (1 - served) * gb) + extras.init_gb_seconds
     extra_storage_mb = max(function.ephemeral_storage_mb - billing.ephemeral_storage_included_mb, 0)
     storage_gb_seconds = quantize(billed_seconds * Decimal(extra_storage_mb) / MB_PER_GB)
     return _Metered(
@@ -245,28 +276,47 @@ def _meter(usage: FunctionUsage, table: PricingTable) -> _Metered:
         rates=table.regions[usage.region],
         requests=quantize(invocations),
         billed_seconds=billed_seconds,
-        gb_seconds=gb_seconds,
+        gb_seconds=ZERO if edge else gb_seconds,
         storage_gb_seconds=storage_gb_seconds,
         billed_ms=ok_ms,
         billed_error_ms=error_ms,
+        extras=extras,
+        edge_gb_seconds=gb_seconds if edge else ZERO,
     )
 
 
 def _line_items(
     m: _Metered,
     table: PricingTable,
-    free_requests: Decimal,
-    free_gbs: Decimal,
+    free: tuple[Decimal, Decimal, Decimal],
     tier_shares: list[Decimal],
     free_tier: bool,
+    savings_discount: Decimal,
 ) -> PricedFunction:
+    free_requests, free_gbs, free_streaming = free
     function = m.usage.function
     architecture = function.architecture
-    request_price = m.rates.requests_per_million / MILLION
-    tiers = m.rates.duration[architecture]
-    items = [LineItem("requests", "Requests", m.requests, "requests", request_price, m.requests * request_price,
-                      _requests_why(m.rates.requests_per_million))]
+    rates = m.rates
+    extras = m.extras
+    request_price = rates.requests_per_million / MILLION
+    tiers = rates.duration[architecture]
+    items: list[LineItem] = []
+    if extras.edge:
+        assert rates.edge is not None
+        edge_request_price = rates.edge.requests_per_million / MILLION
+        items.append(LineItem("edge_requests", "Lambda@Edge requests", m.requests, "requests", edge_request_price,
+                              m.requests * edge_request_price, _requests_why(rates.edge.requests_per_million)))
+        items.append(LineItem("edge_duration", "Lambda@Edge duration", m.edge_gb_seconds, "GB-s",
+                              rates.edge.gb_second, m.edge_gb_seconds * rates.edge.gb_second, _EDGE_WHY))
+    else:
+        items.append(LineItem("requests", "Requests", m.requests, "requests", request_price,
+                              m.requests * request_price, _requests_why(rates.requests_per_million)))
+    if extras.extra_requests:
+        items.append(LineItem("async_payload_requests", "Requests for async payload chunks", extras.extra_requests,
+                              "requests", request_price, extras.extra_requests * request_price, _PAYLOAD_WHY))
     for number, (tier, quantity) in enumerate(zip(tiers, tier_shares, strict=True), start=1):
+        if extras.edge:
+            break
         # The free GB-s are the first of tier 1, credited back on their own line below.
         if number == 1:
             quantity += free_gbs
@@ -276,30 +326,42 @@ def _line_items(
                                   quantity * tier.price, why))
     if m.storage_gb_seconds:
         included = table.billing.ephemeral_storage_included_mb
-        assert m.rates.ephemeral_storage is not None
+        assert rates.ephemeral_storage is not None
         description, why = _storage_text(included, function.ephemeral_storage_mb)
         items.append(LineItem(
             "ephemeral_storage",
             description,
             m.storage_gb_seconds,
             "GB-s",
-            m.rates.ephemeral_storage,
-            m.storage_gb_seconds * m.rates.ephemeral_storage,
+            rates.ephemeral_storage,
+            m.storage_gb_seconds * rates.ephemeral_storage,
             why,
         ))
-    if free_tier:
+    items.extend(_dimension_items(m))
+    if free_tier and not extras.edge:
         items.append(LineItem("free_tier_requests", "Free tier: requests", -free_requests, "requests",
                               request_price, -free_requests * request_price,
                               "this function's share of the account's free requests"))
         items.append(LineItem("free_tier_duration", "Free tier: duration", -free_gbs, "GB-s", tiers[0].price,
                               -free_gbs * tiers[0].price,
                               "this function's share of the account's free GB-s, at the tier-1 price"))
+    if free_streaming:
+        assert rates.response_streaming_per_gb is not None
+        items.append(LineItem("free_tier_response_streaming", "Free tier: response streaming", -free_streaming,
+                              "GB", rates.response_streaming_per_gb,
+                              -free_streaming * rates.response_streaming_per_gb, _FREE_STREAMING_WHY))
+    if savings_discount:
+        covered = exact_sum(item.cost for item in items if item.component.startswith(_SAVINGS_PLAN_COVERS))
+        if covered:
+            items.append(LineItem("savings_plan", "Compute Savings Plan discount", covered, "USD",
+                                  -savings_discount, -savings_discount * covered, _SAVINGS_WHY))
     total = sum((item.cost for item in items), ZERO)
+    related = related_items(m.usage, extras, rates)
     return PricedFunction(
         usage=m.usage,
         requests=m.requests,
         billed_seconds=m.billed_seconds,
-        gb_seconds=m.gb_seconds,
+        gb_seconds=m.gb_seconds + m.edge_gb_seconds,
         storage_gb_seconds=m.storage_gb_seconds,
         free_requests=free_requests,
         free_gb_seconds=free_gbs,
@@ -307,8 +369,61 @@ def _line_items(
         total=total,
         billed_ms=m.billed_ms,
         billed_error_ms=m.billed_error_ms,
-        granularity_ms=table.billing.duration_granularity_ms,
+        granularity_ms=(table.billing.edge_duration_granularity_ms or 1) if extras.edge
+        else table.billing.duration_granularity_ms,
+        extras=extras,
+        related_items=related,
+        related_total=exact_sum(item.cost for item in related),
     )
+
+
+def _dimension_items(m: _Metered) -> list[LineItem]:
+    """Provisioned concurrency, SnapStart, response streaming and provisioned event pollers, where used."""
+    extras = m.extras
+    rates = m.rates
+    architecture = m.usage.function.architecture
+    items = []
+    if extras.provisioning is not None:
+        assert rates.provisioned_concurrency is not None and rates.provisioned_duration is not None
+        pc_price = rates.provisioned_concurrency[architecture]
+        pd_price = rates.provisioned_duration[architecture]
+        items.append(LineItem("provisioned_concurrency", "Provisioned concurrency", extras.pc_gb_seconds, "GB-s",
+                              pc_price, extras.pc_gb_seconds * pc_price, _PC_WHY))
+        items.append(LineItem("provisioned_duration", "Duration served by provisioned concurrency",
+                              extras.pc_duration_gb_seconds, "GB-s", pd_price,
+                              extras.pc_duration_gb_seconds * pd_price, _PD_WHY))
+    if extras.snapstart_cache_gb_seconds:
+        assert rates.snapstart is not None
+        cache, restore = rates.snapstart.cache_gb_second, rates.snapstart.restore_gb
+        items.append(LineItem("snapstart_cache", "SnapStart cache", extras.snapstart_cache_gb_seconds, "GB-s",
+                              cache, extras.snapstart_cache_gb_seconds * cache, _CACHE_WHY))
+        items.append(LineItem("snapstart_restore", "SnapStart restore", extras.snapstart_restore_gb, "GB",
+                              restore, extras.snapstart_restore_gb * restore, _RESTORE_WHY))
+    if extras.streamed_gb:
+        assert rates.response_streaming_per_gb is not None
+        items.append(LineItem("response_streaming", "Response streaming beyond the free bytes per response",
+                              extras.streamed_gb, "GB", rates.response_streaming_per_gb,
+                              extras.streamed_gb * rates.response_streaming_per_gb, _STREAMING_WHY))
+    for kind, hours in extras.esm_epu_hours:
+        assert rates.esm_provisioned_epu_hour is not None
+        epu_price = rates.esm_provisioned_epu_hour[kind]  # type: ignore[index]
+        items.append(LineItem("esm_provisioned", f"Event pollers in provisioned mode ({kind})", hours,
+                              "EPU-hours", epu_price, hours * epu_price, _ESM_WHY))
+    return items
+
+
+# Line items the Compute Savings Plan discounts: on-demand duration, provisioned concurrency and its duration.
+_SAVINGS_PLAN_COVERS = ("duration_tier_", "free_tier_duration", "provisioned_concurrency", "provisioned_duration")
+_SAVINGS_WHY = "the discount rate × the cost of duration, provisioned concurrency and provisioned duration"
+_EDGE_WHY = "billed seconds × memory GB at the Lambda@Edge rate (no free tier, no tiers)"
+_PAYLOAD_WHY = "async attempts × the 64 KB chunks their payload has beyond the first 256 KB"
+_PC_WHY = "units × memory GB × configured seconds (each period rounded up to the table's increment)"
+_PD_WHY = "billed seconds of the attempts provisioned concurrency serves × memory GB"
+_CACHE_WHY = "memory GB × the hours the version is active (730, at least the table's minimum) × 3600"
+_RESTORE_WHY = "cold starts × memory GB restored"
+_STREAMING_WHY = "responses × bytes beyond the free bytes of each response / 2^30"
+_FREE_STREAMING_WHY = "this function's share of the account's free streamed GB"
+_ESM_WHY = "event pollers × hours a month"
 
 
 # Texts shared by many line items are made once: a large workload holds one copy, not one per function.

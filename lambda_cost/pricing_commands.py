@@ -114,11 +114,19 @@ def check(catalog: TableCatalog) -> list[Problem]:
 
 
 def _incomplete_regions(resolved: ResolvedTable) -> list[Problem]:
-    """A rate that some regions of a version have and others lack is a gap in the data."""
+    """A rate that some regions of a version have and others lack is a gap in the data.
+
+    A rate given for one region only is that service's home region (Lambda@Edge functions are created in
+    us-east-1, and their rates are listed there), not a gap.
+    """
     have: dict[str, set[str]] = {}
     for region, rates in resolved.table.regions.items():
         have[region] = {name for name, value in rates if value is not None}
-    every = set().union(*have.values())
+    counts: dict[str, int] = {}
+    for names in have.values():
+        for name in names:
+            counts[name] = counts.get(name, 0) + 1
+    every = {name for name, count in counts.items() if count > 1}
     problems = []
     for region, names in have.items():
         missing = sorted(every - names)

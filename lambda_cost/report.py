@@ -43,8 +43,15 @@ class Estimate:
     free_tier: FreeTierUse
     functions: tuple[PricedFunction, ...]
     warnings: tuple[EstimateWarning, ...]
-    total: Decimal  # the exact sum of the function totals
+    total: Decimal  # the exact sum of the function totals: the Lambda total
+    related_total: Decimal = Decimal(0)  # charges of other services the invocations cause (dead letters, logs)
+    savings_discount: Decimal | None = None
     budget: BudgetReport | None = None
+
+    @property
+    def grand_total(self) -> Decimal:
+        """Lambda and related charges together."""
+        return exact_sum([self.total, self.related_total])
 
 
 def build_estimate(
@@ -54,6 +61,7 @@ def build_estimate(
     free_tier: FreeTierUse,
     functions: list[PricedFunction],
     warnings: list[EstimateWarning],
+    savings_discount: Decimal | None = None,
 ) -> Estimate:
     """Assemble the estimate from the priced functions and the table that priced them."""
     table = resolved.table
@@ -72,4 +80,6 @@ def build_estimate(
         functions=tuple(functions),
         warnings=tuple(warnings),
         total=exact_sum([function.total for function in functions]),
+        related_total=exact_sum([function.related_total for function in functions]),
+        savings_discount=savings_discount,
     )

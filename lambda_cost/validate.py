@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import Problem, WorkloadError
 from .load import Source, locate, node_tree
 from .model.budget import BUDGET_COMPONENTS, Budget, FunctionBudget
-from .model.workload import INVOCATION_TYPES, Function, Workload
+from .model.workload import ALIAS_PC_KEY, INVOCATION_TYPES, Function, ProvisionedConcurrency, Workload
 
 _INVOCATION_MODELS: dict[str, type[BaseModel]] = {}
 
@@ -97,8 +97,79 @@ def cross_check(workload: Workload) -> list[Problem]:
         else:
             first_index[function.name] = index
         problems.extend(_timeout_problems(function, index))
+        problems.extend(_routing_problems(function, index))
+        problems.extend(_configuration_problems(function, index))
     if workload.budget is not None:
         problems.extend(_budget_problems(workload.budget, list(first_index)))
+    return problems
+
+
+def _routing_problems(function: Function, index: int) -> list[Problem]:
+    """Aliases name existing versions with weights adding up to 100%; targets name an alias or a version."""
+    problems = []
+    versions = function.versions or {}
+    aliases = function.aliases or {}
+    for alias, routes in aliases.items():
+        path: tuple[str | int, ...] = ("functions", index, "aliases", alias)
+        if alias in versions:
+            problems.append(Problem(f"{alias!r} is both an alias and a version", path=path,
+                                    hint="give the alias another name"))
+        total = Decimal(0)
+        for name, value in routes.items():
+            if name == ALIAS_PC_KEY:
+                if not isinstance(value, ProvisionedConcurrency):
+                    problems.append(Problem("provisioned_concurrency needs units and hours_per_month or "
+                                            "hours_per_day", path=(*path, name)))
+                continue
+            if not isinstance(value, Decimal):
+                problems.append(Problem(f"the weight of {name!r} must be a percentage such as 90% or 90",
+                                        path=(*path, name)))
+                continue
+            total += value
+            if name not in versions:
+                known = ", ".join(versions) or "none declared"
+                problems.append(Problem(f"alias {alias!r} routes to unknown version {name!r}", path=(*path, name),
+                                        hint=f"versions: {known}; declare it under versions:"))
+        if total != 100:
+            problems.append(Problem(f"the weights of alias {alias!r} add up to {total}%, not 100%", path=path,
+                                    hint="make the version weights add up to exactly 100%"))
+    for source_index, source in enumerate(function.invocations):
+        target = source.target
+        if target is not None and target not in aliases and target not in versions:
+            choices = [*aliases, *versions]
+            match = difflib.get_close_matches(target, choices, n=1, cutoff=0.6)
+            hint = f"did you mean {match[0]!r}?" if match else (
+                f"aliases and versions: {', '.join(choices)}" if choices else "declare it under aliases: or versions:"
+            )
+            problems.append(Problem(f"unknown target {target!r}", hint=hint,
+                                    path=("functions", index, "invocations", source_index, "target")))
+    return problems
+
+
+def _configuration_problems(function: Function, index: int) -> list[Problem]:
+    """Cold starts need a rate with their INIT duration; SnapStart needs a runtime; Lambda@Edge has no versions."""
+    problems = []
+    configs: list[tuple[tuple[str | int, ...], Any]] = [(("functions", index), function)]
+    for name, version in (function.versions or {}).items():
+        configs.append((("functions", index, "versions", name), version))
+    for path, config in configs:
+        init = config.init_duration_ms if config.init_duration_ms is not None else function.init_duration_ms
+        rate_given = any(getattr(c, field) is not None for c in (config, function)
+                         for field in ("cold_start_rate", "cold_starts_per_month"))
+        if config.init_duration_ms is not None and not rate_given:
+            problems.append(Problem("init_duration_ms needs cold_start_rate or cold_starts_per_month",
+                                    path=(*path, "init_duration_ms"),
+                                    hint="add cold_start_rate: 0.01 (a share of attempts) or cold_starts_per_month"))
+        if init is None and config.cold_start_rate is not None:
+            problems.append(Problem("cold_start_rate needs init_duration_ms", path=(*path, "cold_start_rate"),
+                                    hint="add init_duration_ms: the mean INIT phase of a cold start"))
+        if config.snapstart and not (config.runtime or function.runtime):
+            problems.append(Problem("snapstart needs a runtime", path=(*path, "snapstart"),
+                                    hint="add runtime: java21, python3.12 or dotnet8"))
+    if function.edge is not None and (function.versions or function.aliases or function.provisioned_concurrency):
+        problems.append(Problem("a Lambda@Edge function cannot have versions, aliases or provisioned concurrency "
+                                "here", path=("functions", index, "edge"),
+                                hint="price each edge version as its own function"))
     return problems
 
 

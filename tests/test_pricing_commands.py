@@ -35,7 +35,9 @@ def _date(text: str) -> Any:
 
 def test_as_of_picks_the_version_in_force() -> None:
     catalog = TableCatalog()
-    assert catalog.select(as_of=_date("2020-11-30")).version == "2014-11-13"
+    assert catalog.select(as_of=_date("2014-12-01")).version == "2014-11-13"
+    assert catalog.select(as_of=_date("2019-12-02")).version == "2017-07-17"  # Lambda@Edge's launch
+    assert catalog.select(as_of=_date("2020-11-30")).version == "2019-12-03"  # provisioned concurrency
     assert catalog.select(as_of=_date("2020-12-01")).version == "2020-12-01"
     assert catalog.select(as_of=_date("2030-01-01")).version == catalog.versions[-1]
     with pytest.raises(PricingError, match="no pricing table was in force on 2010-01-01"):
@@ -53,7 +55,7 @@ def test_command_line_as_of(write: Any) -> None:
     path = write("w.yaml", workload_yaml(CLASSIC))
     result = runner.invoke(app, ["estimate", path, "--as-of", "2019-06-01", "-f", "json"])
     document = json.loads(result.stdout)
-    assert (document["total"], document["pricing"]["version"]) == ("18.737", "2014-11-13")
+    assert (document["total"], document["pricing"]["version"]) == ("18.737", "2017-07-17")
     bad = runner.invoke(app, ["estimate", path, "--as-of", "June 2019"])
     assert bad.exit_code == 2 and "--as-of takes a date as YYYY-MM-DD" in bad.stderr
 
@@ -87,7 +89,9 @@ def test_private_overlay_scales_a_public_version(private_dir: Path) -> None:
     # the public table it extends is unchanged
     assert catalog.select("2022-08-01").table.regions["us-east-1"].duration["x86_64"][0].price == Decimal(
         "0.0000166667")
-    assert catalog.versions[-1] == "acme-2025"  # the newest effective date: the default
+    # ordered by effective date among the shipped versions
+    assert catalog.versions.index("2024-11-22") < catalog.versions.index("acme-2025") < catalog.versions.index(
+        "2025-08-01")
 
 
 def test_private_tables_from_the_command_line_and_the_environment(
@@ -115,9 +119,9 @@ def test_a_private_table_may_not_shadow_a_shipped_one(tmp_path: Path) -> None:
 def test_pricing_list() -> None:
     result = runner.invoke(app, ["pricing", "list", "--format", "json"])
     assert result.exit_code == 0
-    rows = json.loads(result.stdout)
-    assert [row["version"] for row in rows][:2] == ["2014-11-13", "2020-12-01"]
-    assert rows[1]["extends"] == "2014-11-13" and "1 ms" in rows[1]["summary"]
+    rows = {row["version"]: row for row in json.loads(result.stdout)}
+    assert next(iter(rows)) == "2014-11-13"
+    assert rows["2020-12-01"]["extends"] == "2019-12-03" and "1 ms" in rows["2020-12-01"]["summary"]
     table = runner.invoke(app, ["pricing", "list"])
     assert "2014-11-13" in table.stdout and "Launch pricing" in table.stdout
 
@@ -160,12 +164,13 @@ def test_pricing_check_names_the_file_and_problem(tmp_path: Path) -> None:
     )
     (directory / "gap-2031.yaml").write_text(
         'version: gap-2031\neffective: 2031-01-01\nextends: "2022-08-01"\nsummary: gap\n'
-        "regions:\n  us-east-1:\n    provisioned_concurrency: {x86_64: '0.0000041667', arm64: '0.0000033334'}\n"
+        "regions:\n  us-east-1:\n    esm_provisioned_epu_hour: {kafka: '0.185'}\n"
+        "  us-west-2:\n    esm_provisioned_epu_hour: {kafka: '0.185'}\n"
     )
     result = runner.invoke(app, ["pricing", "check", "--pricing-dir", str(directory)])
     assert result.exit_code == 2
     assert "broken-2030.yaml: regions.us-east-1.requests_per_million" in result.stderr
-    assert "region eu-west-1 lacks provisioned_concurrency" in result.stderr
+    assert "region eu-west-1 lacks esm_provisioned_epu_hour" in result.stderr
 
 
 def test_pricing_import_command(tmp_path: Path) -> None:

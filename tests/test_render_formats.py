@@ -69,7 +69,7 @@ def test_csv_rows_are_exact(example: str, monkeypatch: pytest.MonkeyPatch) -> No
     reader = csv.DictReader(io.StringIO(_render("csv", estimate)))
     assert tuple(reader.fieldnames or ()) == HEADER
     rows = list(reader)
-    assert len(rows) == sum(len(priced.line_items) for priced in estimate.functions)
+    assert len(rows) == sum(len(priced.line_items) + len(priced.related_items) for priced in estimate.functions)
     with localcontext(ARITHMETIC):
         for row in rows:
             assert Decimal(row["quantity"]) * Decimal(row["unit_price"]) == Decimal(row["cost"]), row
@@ -81,7 +81,7 @@ def test_csv_costs_add_up_to_the_total(example: str, monkeypatch: pytest.MonkeyP
     rows = list(csv.DictReader(io.StringIO(_render("csv", estimate))))
     with localcontext(ARITHMETIC):
         total = sum((Decimal(row["cost"]) for row in rows), ZERO)
-    assert total == estimate.total
+    assert total == estimate.grand_total  # Lambda line items and related charges (section column)
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
@@ -90,7 +90,7 @@ def test_markdown_has_one_details_block_per_function(example: str, monkeypatch: 
     output = _render("markdown", estimate)
     assert output.count("<details>") == output.count("</details>") == len(estimate.functions)
     for priced in estimate.functions:
-        assert f"<summary>{priced.usage.function.name} — " in output
+        assert f"<summary>{priced.usage.function.label} — " in output
 
 
 def test_markdown_explain_adds_the_arithmetic(monkeypatch: pytest.MonkeyPatch) -> None:

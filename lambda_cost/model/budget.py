@@ -7,8 +7,14 @@ from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-# Budget components group line items: a group's cost is its line items net of their free-tier credit.
-BUDGET_COMPONENTS = ("requests", "duration", "ephemeral_storage")
+# Budget components group line items: a group's cost is its line items net of their free-tier credit
+# (duration covers every tier). The last three are related charges of other services.
+BUDGET_COMPONENTS = (
+    "requests", "async_payload_requests", "duration", "ephemeral_storage", "provisioned_concurrency",
+    "provisioned_duration", "snapstart_cache", "snapstart_restore", "response_streaming", "esm_provisioned",
+    "edge_requests", "edge_duration", "savings_plan",
+    "dead_letter_sqs_requests", "dead_letter_sns_requests", "cloudwatch_logs_ingestion",
+)
 
 
 def _percent(value: Any) -> Any:

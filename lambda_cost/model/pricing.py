@@ -10,6 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 Architecture = Literal["x86_64", "arm64"]
 ARCHITECTURES: tuple[Architecture, ...] = ("x86_64", "arm64")
+# How a function is packaged, for the INIT billing rule: a ZIP on a managed runtime, a custom runtime, an image.
+PackageKind = Literal["zip_managed", "custom_runtime", "image"]
+# Runtime families (the runtime identifier without its version), as SnapStart rules name them.
+RuntimeFamily = Literal["java", "python", "dotnet", "nodejs", "ruby", "go", "custom"]
+EdgeTriggerKind = Literal["viewer", "origin"]
 
 NonNegativeDecimal = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 PositiveInt = Annotated[int, Field(gt=0)]
@@ -41,6 +46,21 @@ class Range(_Strict):
         return self
 
 
+class EdgeLimit(_Strict):
+    """What a Lambda@Edge function of one trigger kind may be configured with."""
+
+    max_memory_mb: PositiveInt
+    max_duration_ms: PositiveInt
+
+
+class AsyncPayload(_Strict):
+    """Asynchronous events: the first base_kb are one request, each further chunk_kb one more, up to max_kb."""
+
+    base_kb: PositiveInt
+    chunk_kb: PositiveInt
+    max_kb: PositiveInt
+
+
 class Billing(_Strict):
     """Billing rules in force for this version: granularity and what can be configured."""
 
@@ -50,6 +70,30 @@ class Billing(_Strict):
     ephemeral_storage_mb: Range
     # Ephemeral storage up to this size is included in the price of duration.
     ephemeral_storage_included_mb: PositiveInt = 512
+    # Every rule below is optional: None means the version predates the dimension it governs.
+    init_billed: tuple[PackageKind, ...] | None = Field(
+        default=None, description="package kinds whose on-demand INIT phase is billed as duration"
+    )
+    provisioned_concurrency_rounding_s: PositiveInt | None = Field(
+        default=None, description="provisioned concurrency time is rounded up to this many seconds"
+    )
+    snapstart_runtimes: tuple[RuntimeFamily, ...] | None = Field(
+        default=None, description="runtime families that can use SnapStart"
+    )
+    snapstart_charged_runtimes: tuple[RuntimeFamily, ...] = Field(
+        default=(), description="runtime families that pay SnapStart cache and restore (others: free)"
+    )
+    snapstart_cache_minimum_hours: PositiveInt | None = None
+    edge_duration_granularity_ms: PositiveInt | None = None
+    edge_limits: dict[EdgeTriggerKind, EdgeLimit] | None = Field(
+        default=None, description="Lambda@Edge memory and duration limits per trigger kind"
+    )
+    async_payload: AsyncPayload | None = Field(
+        default=None, description="how an asynchronous event's payload size counts in requests"
+    )
+    streaming_free_bytes_per_response: PositiveInt | None = Field(
+        default=None, description="bytes of each streamed response not charged for"
+    )
 
     @field_validator("architectures")
     @classmethod

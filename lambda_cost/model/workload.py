@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .budget import Budget
 from .pricing import Architecture
@@ -27,8 +27,73 @@ Probability = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
 Milliseconds = Annotated[Decimal, Field(gt=0, le=900_000, allow_inf_nan=False)]
 
 
+Bytes = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+
+
+def _percent(value: Any) -> Any:
+    """A weight written "90%" or 90: both mean ninety percent."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return value.strip()[:-1].strip()
+    return value
+
+
+Percent = Annotated[Decimal, BeforeValidator(_percent), Field(ge=0, le=100, allow_inf_nan=False)]
+# The key of an alias mapping that configures its provisioned concurrency rather than naming a version.
+ALIAS_PC_KEY = "provisioned_concurrency"
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProvisionedConcurrency(_Strict):
+    """Provisioned concurrency: units kept initialised, for hours a month or a daily schedule."""
+
+    units: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+    hours_per_month: Annotated[Decimal, Field(gt=0, le=730, allow_inf_nan=False)] | None = None
+    hours_per_day: Annotated[Decimal, Field(gt=0, le=24, allow_inf_nan=False)] | None = None
+
+    @model_validator(mode="after")
+    def _one_schedule(self) -> ProvisionedConcurrency:
+        if (self.hours_per_month is None) == (self.hours_per_day is None):
+            raise ValueError("give exactly one of hours_per_month, hours_per_day")
+        return self
+
+
+class ProvisionedMode(_Strict):
+    """An event source mapping in provisioned mode: event pollers reserved for some hours a month."""
+
+    event_pollers: int = Field(ge=1, le=2000)
+    hours_per_month: Annotated[Decimal, Field(gt=0, le=730, allow_inf_nan=False)] = HOURS_PER_MONTH
+
+
+class Edge(_Strict):
+    """A Lambda@Edge function and the CloudFront event that triggers it."""
+
+    trigger: Literal["viewer-request", "viewer-response", "origin-request", "origin-response"]
+
+    @property
+    def kind(self) -> Literal["viewer", "origin"]:
+        return "viewer" if self.trigger.startswith("viewer") else "origin"
+
+
+class ResponseStreaming(_Strict):
+    """A function that streams its responses, and their mean size."""
+
+    bytes_per_response: Bytes
+
+
+class Concurrency(_Strict):
+    """How concurrency is checked: the account's limit per region and the peak-to-average ratio of traffic."""
+
+    account_limit: int = Field(default=1000, ge=1)
+    peak_to_average: Annotated[Decimal, Field(ge=1, allow_inf_nan=False)] = Decimal(1)
+
+
+class SavingsPlan(_Strict):
+    """A Compute Savings Plan: its discount on duration, provisioned concurrency and provisioned duration."""
+
+    discount: Annotated[Decimal, Field(ge=0, lt=1, allow_inf_nan=False)]
 
 
 class _Source(_Strict):
@@ -39,6 +104,7 @@ class _Source(_Strict):
     per_hour: Volume | None = Field(default=None, description="an hour (a month is 730 hours)")
     per_second: Volume | None = Field(default=None, description="a second, sustained all month")
     error_rate: Probability = Field(default=Decimal(0), description="probability that one attempt fails")
+    target: str | None = Field(default=None, min_length=1, description="an alias or version (default: the function)")
 
     @model_validator(mode="after")
     def _one_rate(self) -> _Source:
@@ -73,6 +139,8 @@ class AsyncSource(_Source):
 
     type: Literal["async"]
     max_retries: int = Field(default=2, ge=0, le=2, description="MaximumRetryAttempts, 0..2")
+    payload_kb: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)] | None = None
+    dead_letter: Literal["sqs", "sns"] | None = None
 
 
 class SqsSource(_Source):
@@ -85,11 +153,15 @@ class SqsSource(_Source):
         default=None, ge=1, le=1000, description="the queue's redrive policy; absent: no DLQ, retried forever"
     )
     report_batch_item_failures: bool = False
+    dead_letter: Literal["sqs", "sns"] | None = None
+    provisioned_mode: ProvisionedMode | None = None
 
     @model_validator(mode="after")
     def _fifo_batch(self) -> SqsSource:
         if self.fifo and self.batch_size > 10:
             raise ValueError(f"a FIFO queue takes a batch_size of at most 10, not {self.batch_size}")
+        if self.provisioned_mode is not None and self.provisioned_mode.event_pollers < 2:
+            raise ValueError("an SQS event source mapping in provisioned mode has at least 2 event pollers")
         return self
 
 
@@ -101,6 +173,14 @@ class StreamSource(_Source):
     max_retry_attempts: int = Field(
         default=-1, ge=-1, le=10_000, description="-1: retried until the record expires"
     )
+    dead_letter: Literal["sqs", "sns"] | None = None
+    provisioned_mode: ProvisionedMode | None = None
+
+    @model_validator(mode="after")
+    def _provisioned_kafka(self) -> StreamSource:
+        if self.provisioned_mode is not None and self.type not in ("msk", "kafka"):
+            raise ValueError(f"provisioned_mode is for msk, kafka and sqs sources, not {self.type}")
+        return self
 
 
 class MqSource(_Source):
@@ -116,7 +196,35 @@ Invocation = Annotated[
 INVOCATION_TYPES = ("sync", "async", "sqs", "kinesis", "dynamodb", "msk", "kafka", "mq", "documentdb")
 
 
-class Function(_Strict):
+class _Configuration(_Strict):
+    """What a function and each of its versions configure; a version overrides what it states."""
+
+    runtime: str | None = Field(default=None, min_length=1, description="python3.12, java21, provided.al2023...")
+    package_type: Literal["zip", "image"] | None = None
+    init_duration_ms: Milliseconds | None = Field(default=None, description="mean INIT phase of a cold start")
+    cold_start_rate: Probability | None = Field(default=None, description="share of on-demand attempts that start cold")
+    cold_starts_per_month: Volume | None = None
+    snapstart: bool | None = None
+    provisioned_concurrency: ProvisionedConcurrency | None = None
+
+    @model_validator(mode="after")
+    def _one_cold_start_figure(self) -> _Configuration:
+        if self.cold_start_rate is not None and self.cold_starts_per_month is not None:
+            raise ValueError("give cold_start_rate or cold_starts_per_month, not both")
+        return self
+
+
+class Version(_Configuration):
+    """A published version: its own memory, architecture, durations, storage and runtime."""
+
+    memory_mb: int | None = Field(default=None, ge=128, le=10_240)
+    architecture: Architecture | None = None
+    ephemeral_storage_mb: int | None = Field(default=None, ge=512, le=10_240)
+    duration_ms: Milliseconds | None = None
+    error_duration_ms: Milliseconds | None = None
+
+
+class Function(_Configuration):
     """One Lambda function and its invocation sources."""
 
     name: str = Field(min_length=1, max_length=140)
@@ -127,6 +235,14 @@ class Function(_Strict):
     error_duration_ms: Milliseconds | None = Field(
         default=None, description="mean duration of a failed attempt (default: duration_ms)"
     )
+    versions: dict[str, Version] | None = None
+    aliases: dict[str, dict[str, Percent | ProvisionedConcurrency]] | None = Field(
+        default=None, description="alias -> {version: weight}, and optionally provisioned_concurrency"
+    )
+    edge: Edge | None = None
+    response_streaming: ResponseStreaming | None = None
+    log_bytes_per_invocation: Bytes | None = None
+    reserved_concurrency: int | None = Field(default=None, ge=0)
     timeout_s: int | None = Field(default=None, ge=1, le=900)
     region: str | None = Field(default=None, min_length=1)
     invocations: list[Invocation] = Field(min_length=1)
@@ -144,6 +260,8 @@ class Workload(_Strict):
     free_tier: bool = True
     pricing: str | None = Field(default=None, description="a pricing table version, or 'latest'")
     as_of: dt.date | None = Field(default=None, description="price with the table in force on this date")
+    concurrency: Concurrency = Concurrency()
+    savings_plan: SavingsPlan | None = None
     functions: list[Function] = Field(min_length=1)
     budget: Budget | None = Field(default=None, description="monthly limits that gate CI (exit code 1)")
 

@@ -6,6 +6,8 @@ import importlib
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
+from ..numbers import readable
+from ..price import PricedFunction
 from ..report import Estimate
 
 # format name -> module; each module has `render(estimate, options) -> str`.
@@ -45,3 +47,19 @@ def get_renderer(name: str) -> Renderer:
     module = importlib.import_module(RENDERERS[name])
     renderer: Renderer = module.render
     return renderer
+
+
+def dimension_notes(priced: PricedFunction) -> list[str]:
+    """Facts beside a function's line items: provisioned concurrency use, cold starts, peak concurrency."""
+    notes = []
+    extras = priced.extras
+    if extras is not None and extras.provisioning is not None:
+        notes.append("provisioned concurrency: " + extras.provisioning.explain())
+    if extras is not None and extras.cold_starts:
+        init = ""
+        if extras.init_gb_seconds:
+            init = f", INIT billed as duration: {readable(extras.init_gb_seconds, 2)} GB-s"
+        notes.append(f"cold starts: {readable(extras.cold_starts, 2)}{init}")
+    if priced.usage.peak_concurrency:
+        notes.append(f"peak concurrency: {readable(priced.usage.peak_concurrency, 2)}")
+    return notes

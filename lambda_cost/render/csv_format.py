@@ -14,6 +14,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 HEADER = (
     "function", "region", "architecture", "component", "description", "quantity", "unit", "unit_price", "cost",
+    "section",
 )
 
 
@@ -23,9 +24,11 @@ def render(estimate: Estimate, options: RenderOptions) -> str:
     writer.writerow(HEADER)
     for priced in estimate.functions:
         function = priced.usage.function
-        for item in priced.line_items:
+        sections = [("lambda", item) for item in priced.line_items]
+        sections += [("related", item) for item in priced.related_items]
+        for section, item in sections:
             writer.writerow((
-                _text(function.name),
+                _text(function.label),
                 priced.usage.region,
                 function.architecture,
                 item.component,
@@ -34,6 +37,7 @@ def render(estimate: Estimate, options: RenderOptions) -> str:
                 item.unit,
                 plain(item.unit_price),
                 plain(item.cost),
+                section,
             ))
     return buffer.getvalue()
 

@@ -7,7 +7,7 @@ import json
 from typing import Any, TextIO
 
 from ..numbers import plain
-from ..price import PricedFunction
+from ..price import LineItem, PricedFunction
 from ..report import SCHEMA_VERSION, Estimate
 from . import RenderOptions
 
@@ -62,12 +62,18 @@ def document(estimate: Estimate, options: RenderOptions, *, with_functions: bool
             "sources": list(pricing.sources),
         },
         "total": plain(estimate.total),
+        "related_total": plain(estimate.related_total),
+        "grand_total": plain(estimate.grand_total),
         "functions": [_function(function, options) for function in estimate.functions] if with_functions else [],
         "free_tier": {
             "enabled": free.enabled,
             "requests": {"allowance": plain(free.requests_allowance), "used": plain(free.requests_used)},
             "gb_seconds": {"allowance": plain(free.gb_seconds_allowance), "used": plain(free.gb_seconds_used)},
+            "response_streaming_gb": None if free.streaming_gb_allowance is None else {
+                "allowance": plain(free.streaming_gb_allowance), "used": plain(free.streaming_gb_used)
+            },
         },
+        "savings_plan": None if estimate.savings_discount is None else {"discount": plain(estimate.savings_discount)},
         "warnings": [{"message": w.message, "where": w.where} for w in estimate.warnings],
         "budget": _budget(estimate),
     }
@@ -95,10 +101,9 @@ def _budget(estimate: Estimate) -> dict[str, Any] | None:
     }
 
 
-def _function(priced: PricedFunction, options: RenderOptions) -> dict[str, Any]:
-    function = priced.usage.function
-    line_items = []
-    for item in priced.line_items:
+def _items(items: tuple[LineItem, ...], options: RenderOptions) -> list[dict[str, Any]]:
+    entries = []
+    for item in items:
         entry: dict[str, Any] = {
             "component": item.component,
             "description": item.description,
@@ -109,7 +114,31 @@ def _function(priced: PricedFunction, options: RenderOptions) -> dict[str, Any]:
         }
         if options.explain:
             entry["explain"] = item.explain()
-        line_items.append(entry)
+        entries.append(entry)
+    return entries
+
+
+def _dimensions(priced: PricedFunction) -> dict[str, Any]:
+    """Usage figures of the newer dimensions: provisioned concurrency, cold starts, concurrency."""
+    extras = priced.extras
+    pc = extras.provisioning if extras else None
+    return {
+        "provisioned_concurrency": None if pc is None else {
+            "units": plain(pc.units),
+            "utilization": plain(pc.utilization),
+            "needed_concurrency": plain(pc.needed),
+            "served_invocations": plain(pc.served_invocations),
+            "spillover_invocations": plain(pc.spillover_invocations),
+        },
+        "cold_starts": plain(extras.cold_starts) if extras else "0",
+        "init_gb_seconds": plain(extras.init_gb_seconds) if extras else "0",
+        "peak_concurrency": plain(priced.usage.peak_concurrency),
+    }
+
+
+def _function(priced: PricedFunction, options: RenderOptions) -> dict[str, Any]:
+    function = priced.usage.function
+    line_items = _items(priced.line_items, options)
     sources = []
     for source in priced.usage.sources:
         source_entry: dict[str, Any] = {
@@ -126,7 +155,9 @@ def _function(priced: PricedFunction, options: RenderOptions) -> dict[str, Any]:
             source_entry["explain"] = source.explain()
         sources.append(source_entry)
     result: dict[str, Any] = {
-        "name": function.name,
+        "name": function.label,
+        "function": function.name,
+        "version": function.version,
         "region": priced.usage.region,
         "architecture": function.architecture,
         "memory_mb": function.memory_mb,
@@ -137,6 +168,9 @@ def _function(priced: PricedFunction, options: RenderOptions) -> dict[str, Any]:
         "total": plain(priced.total),
         "line_items": line_items,
         "sources": sources,
+        **_dimensions(priced),
+        "related_total": plain(priced.related_total),
+        "related_items": _items(priced.related_items, options),
     }
     if options.explain:
         result["explain"] = priced.explain_usage()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..numbers import money, readable
+from ..numbers import money, percent, readable
 from ..price import LineItem, PricedFunction
 from ..report import Estimate
-from . import RenderOptions
+from . import RenderOptions, dimension_notes
 
 # Characters that Markdown (CommonMark, GFM tables, GitLab references, GitHub math) may give a meaning to.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&$])")
@@ -26,6 +26,7 @@ def render(estimate: Estimate, options: RenderOptions) -> str:
         f"### Lambda cost estimate: {_md(estimate.workload)}",
         "",
         f"**Total: {money(estimate.total)} / month**",
+        *_related_summary(estimate),
         "",
         *_budget(estimate),
         *_summary_table(estimate),
@@ -59,6 +60,13 @@ def _budget(estimate: Estimate) -> list[str]:
     return [*lines, ""]
 
 
+def _related_summary(estimate: Estimate) -> list[str]:
+    if not estimate.related_total:
+        return []
+    return ["", f"Related charges (other services): {money(estimate.related_total)}; "
+                f"**grand total: {money(estimate.grand_total)}**"]
+
+
 def _summary_table(estimate: Estimate) -> list[str]:
     rows = [
         "| function | region | arch | memory | requests | GB-s | monthly cost |",
@@ -67,7 +75,7 @@ def _summary_table(estimate: Estimate) -> list[str]:
     for priced in estimate.functions:
         function = priced.usage.function
         cells = [
-            _md(function.name),
+            _md(function.label),
             _md(priced.usage.region),
             _md(function.architecture),
             f"{readable(Decimal(function.memory_mb))} MB",
@@ -87,7 +95,7 @@ def _details(priced: PricedFunction, options: RenderOptions) -> list[str]:
         storage = f", {readable(Decimal(function.ephemeral_storage_mb))} MB ephemeral storage"
     lines = [
         "<details>",
-        f"<summary>{_html(function.name)} — {money(priced.total)}</summary>",
+        f"<summary>{_html(function.label)} — {money(priced.total)}</summary>",
         "",
         f"{_md(priced.usage.region)}, {_md(function.architecture)}, "
         f"{readable(Decimal(function.memory_mb))} MB{storage}",
@@ -104,9 +112,20 @@ def _details(priced: PricedFunction, options: RenderOptions) -> list[str]:
             money(item.cost),
         ]))
     lines.append(_row(["**Function total**", "", "", "", f"**{money(priced.total)}**"]))
+    if priced.related_items:
+        lines.extend(["", "Related charges (other services):", "",
+                      "| component | quantity | unit | unit price | cost |", "|---|---:|---|---:|---:|"])
+        for item in priced.related_items:
+            lines.append(_row([_md(item.description), readable(item.quantity, 2), _md(item.unit),
+                               _unit_price(item), money(item.cost)]))
+        lines.append(_row(["**Related total**", "", "", "", f"**{money(priced.related_total)}**"]))
+    notes = dimension_notes(priced)
+    if notes:
+        lines.append("")
+        lines.extend(f"- {_md(note)}" for note in notes)
     if options.explain:
         lines.extend(["", "How these numbers arise:", ""])
-        for item in priced.line_items:
+        for item in (*priced.line_items, *priced.related_items):
             lines.append(f"- {_md(item.description)}: {_md(item.explain())}")
     if priced.usage.sources:
         lines.extend(["", "Retries and dead letters:", ""])
@@ -142,6 +161,8 @@ def _assumptions(estimate: Estimate) -> str:
 
 
 def _unit_price(item: LineItem) -> str:
+    if item.unit == "USD":
+        return percent(item.unit_price)
     if item.unit == "requests":
         # A decimal shift for display, exact: requests are priced per million.
         return f"{money(item.unit_price.scaleb(6))} / 1M"

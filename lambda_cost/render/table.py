@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..numbers import money, readable
+from ..numbers import money, percent, readable
 from ..price import LineItem, PricedFunction
 from ..report import Estimate
-from . import RenderOptions
+from . import RenderOptions, dimension_notes
 
 
 def render(estimate: Estimate, options: RenderOptions) -> str:
@@ -31,6 +32,9 @@ def render(estimate: Estimate, options: RenderOptions) -> str:
     for priced in estimate.functions:
         _print_function(console, priced, options)
     console.print(Text(f"Total for the month: {money(estimate.total)}", style="bold"))
+    if estimate.related_total:
+        console.print(f"Related charges (other services): {money(estimate.related_total)}")
+        console.print(Text(f"Grand total: {money(estimate.grand_total)}", style="bold"))
     console.print()
     _print_assumptions(console, estimate)
     _print_retries(console, estimate, options)
@@ -44,16 +48,35 @@ def _print_function(console: Console, priced: PricedFunction, options: RenderOpt
     function = priced.usage.function
     storage = f", {function.ephemeral_storage_mb} MB ephemeral storage" if function.ephemeral_storage_mb > 512 else ""
     title = (
-        f"{function.name}: {priced.usage.region}, {function.architecture}, "
+        f"{function.label}: {priced.usage.region}, {function.architecture}, "
         f"{function.memory_mb} MB{storage}"
     )
+    console.print(_items_table(title, "Function total", priced.line_items, priced.total))
+    notes = dimension_notes(priced)
+    for line in notes:
+        console.print(f"  {line}")
+    if notes:
+        console.print()
+    if priced.related_items:
+        console.print(_items_table(f"{function.label}: related charges", "Related total", priced.related_items,
+                                   priced.related_total))
+    if options.explain:
+        console.print(Text("  How these numbers arise:", style="bold"))
+        console.print(Text(f"  - usage: {priced.explain_usage()}", style="dim"))
+        for item in (*priced.line_items, *priced.related_items):
+            console.print(Text(f"  - {item.description}: {item.explain()}", style="dim"))
+        console.print()
+
+
+def _items_table(title: str, footer: str, items: tuple[LineItem, ...], total: Decimal) -> Table:
+    """Line items with quantity, unit, unit price and cost, and their total in the footer."""
     table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, show_footer=True)
-    table.add_column("Component", footer="Function total")
+    table.add_column("Component", footer=footer)
     table.add_column("Quantity", justify="right")
     table.add_column("Unit")
     table.add_column("Unit price", justify="right")
-    table.add_column("Cost", justify="right", footer=money(priced.total))
-    for item in priced.line_items:
+    table.add_column("Cost", justify="right", footer=money(total))
+    for item in items:
         table.add_row(
             item.description,
             readable(item.quantity, 2),
@@ -62,18 +85,14 @@ def _print_function(console: Console, priced: PricedFunction, options: RenderOpt
             money(item.cost),
             style="green" if item.cost < 0 else None,
         )
-    console.print(table)
-    if options.explain:
-        console.print(Text("  How these numbers arise:", style="bold"))
-        console.print(Text(f"  - usage: {priced.explain_usage()}", style="dim"))
-        for item in priced.line_items:
-            console.print(Text(f"  - {item.description}: {item.explain()}", style="dim"))
-        console.print()
+    return table
 
 
 def _unit_price(item: LineItem) -> str:
     if item.unit == "requests":
         return f"{money(item.unit_price * 1_000_000)} / 1M"
+    if item.unit == "USD":
+        return percent(item.unit_price)
     return f"${item.unit_price.normalize():f}"
 
 
@@ -93,6 +112,12 @@ def _print_assumptions(console: Console, estimate: Estimate) -> None:
         )
     else:
         lines.append("free tier: off")
+    if free.enabled and free.streaming_gb_allowance is not None and free.streaming_gb_used:
+        lines.append(f"free response streaming: {readable(free.streaming_gb_used, 2)} of "
+                     f"{readable(free.streaming_gb_allowance)} GB used")
+    if estimate.savings_discount:
+        lines.append(f"Compute Savings Plan: {percent(estimate.savings_discount)} off duration and provisioned "
+                     "concurrency")
     for line in lines:
         console.print(f"  {line}")
     console.print()
@@ -101,7 +126,7 @@ def _print_assumptions(console: Console, estimate: Estimate) -> None:
 def _print_retries(console: Console, estimate: Estimate, options: RenderOptions) -> None:
     console.print(Text("Retries and dead letters", style="bold"))
     for priced in estimate.functions:
-        name = priced.usage.function.name
+        name = priced.usage.function.label
         for source in priced.usage.sources:
             batch = "" if source.batch_size is None else f", batches of {source.batch_size}"
             console.print(

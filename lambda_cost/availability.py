@@ -1,0 +1,125 @@
+"""What a pricing version cannot price of a configuration: a dimension it predates, or a limit it sets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from .dimensions import runtime_family
+from .errors import Problem
+from .expand import FunctionUsage
+from .model.pricing import PricingTable
+
+Predicate = Callable[[PricingTable], bool]
+Arrived = Callable[[Predicate], str]
+Predates = Callable[[str, tuple[str | int, ...], Predicate], None]
+
+
+def dimension_problems(usage: FunctionUsage, table: PricingTable, arrived: Arrived) -> list[Problem]:
+    """Every problem of one configuration with the dimensions that arrived after launch."""
+    spec = usage.function
+    rates = table.regions.get(usage.region)
+    if rates is None:
+        return []  # the unknown region is reported already
+    base: tuple[str | int, ...] = ("functions", usage.index)
+    path = base if spec.version is None else (*base, "versions", spec.version)
+    billing = table.billing
+    problems = []
+
+    def predates(what: str, field_path: tuple[str | int, ...], predicate: Predicate) -> None:
+        problems.append(Problem(f"pricing version {table.version} predates {what}", path=field_path,
+                                hint=arrived(predicate) + "; choose a newer pricing version"))
+
+    if spec.provisioned:
+        pc_rates = rates.provisioned_concurrency or {}
+        if billing.provisioned_concurrency_rounding_s is None or spec.architecture not in pc_rates:
+            what = f"provisioned concurrency ({spec.architecture}, {usage.region})"
+            predates(what, (*path, "provisioned_concurrency"),
+                     partial(_has_pc, region=usage.region, architecture=spec.architecture))
+    if spec.snapstart:
+        family = runtime_family(spec.runtime)
+        has_snapstart = partial(_has_snapstart, family=family)
+        if family not in (billing.snapstart_runtimes or ()):
+            predates(f"SnapStart for runtime {spec.runtime}", (*path, "snapstart"), has_snapstart)
+        elif family in billing.snapstart_charged_runtimes and rates.snapstart is None:
+            predates(f"SnapStart rates in {usage.region}", (*path, "snapstart"), has_snapstart)
+    if spec.streaming_bytes is not None and rates.response_streaming_per_gb is None:
+        predates("response streaming", (*base, "response_streaming"), partial(_has_streaming, region=usage.region))
+    if spec.edge_trigger is not None:
+        problems.extend(_edge_problems(usage, table, base, predates))
+    if spec.log_bytes is not None and (rates.related is None or rates.related.cloudwatch_logs_ingestion_per_gb is None):
+        predates("CloudWatch Logs rates", (*base, "log_bytes_per_invocation"), _has_logs)
+    for source in usage.sources:
+        source_path = (*base, "invocations", source.index)
+        if source.payload_kb is not None:
+            rule = billing.async_payload
+            if rule is None:
+                predates("asynchronous payloads above 256 KB (payload_kb)", (*source_path, "payload_kb"), _has_payload)
+            elif source.payload_kb > rule.max_kb:
+                problems.append(Problem(f"an asynchronous payload is at most {rule.max_kb} KB, not {source.payload_kb}",
+                                        path=(*source_path, "payload_kb"), hint="lower payload_kb"))
+        if source.provisioned_mode is not None:
+            kind = "sqs" if source.type == "sqs" else "kafka"
+            if kind not in (rates.esm_provisioned_epu_hour or {}):
+                predates(f"provisioned mode for {kind} event source mappings", (*source_path, "provisioned_mode"),
+                         partial(_has_esm, kind=kind))
+    return problems
+
+
+def _edge_problems(
+    usage: FunctionUsage, table: PricingTable, path: tuple[str | int, ...], predates: Predates
+) -> list[Problem]:
+    spec = usage.function
+    rates = table.regions[usage.region]
+    limits = table.billing.edge_limits
+    if rates.edge is None or limits is None:
+        if table.billing.edge_limits is None:
+            predates("Lambda@Edge", (*path, "edge"), _has_edge)
+            return []
+        return [Problem(f"Lambda@Edge functions are created in us-east-1, not {usage.region}", path=(*path, "edge"),
+                        hint="set region: us-east-1 on the function")]
+    problems = []
+    if spec.architecture != "x86_64":
+        problems.append(Problem("Lambda@Edge runs x86_64 only", path=(*path, "architecture"),
+                                hint="set architecture: x86_64"))
+    assert spec.edge_trigger is not None
+    kind = "viewer" if spec.edge_trigger.startswith("viewer") else "origin"
+    limit = limits[kind]  # type: ignore[index]
+    if spec.memory_mb > limit.max_memory_mb:
+        problems.append(Problem(f"a {kind} trigger allows at most {limit.max_memory_mb} MB, not {spec.memory_mb}",
+                                path=(*path, "memory_mb"), hint="lower memory_mb or use an origin trigger"))
+    for field, value in (("duration_ms", spec.duration_ms), ("error_duration_ms", spec.failed_duration_ms)):
+        if value > limit.max_duration_ms:
+            problems.append(Problem(f"a {kind} trigger runs at most {limit.max_duration_ms} ms, not {value}",
+                                    path=(*path, field), hint="a longer attempt is stopped at the limit"))
+    return problems
+
+
+def _has_pc(table: PricingTable, region: str, architecture: str) -> bool:
+    rates = table.regions.get(region)
+    return bool(rates and rates.provisioned_concurrency and architecture in rates.provisioned_concurrency)
+
+
+def _has_snapstart(table: PricingTable, family: str | None) -> bool:
+    return family in (table.billing.snapstart_runtimes or ())
+
+
+def _has_streaming(table: PricingTable, region: str) -> bool:
+    rates = table.regions.get(region)
+    return bool(rates and rates.response_streaming_per_gb is not None)
+
+
+def _has_edge(table: PricingTable) -> bool:
+    return table.billing.edge_limits is not None
+
+
+def _has_logs(table: PricingTable) -> bool:
+    return any(r.related and r.related.cloudwatch_logs_ingestion_per_gb is not None for r in table.regions.values())
+
+
+def _has_payload(table: PricingTable) -> bool:
+    return table.billing.async_payload is not None
+
+
+def _has_esm(table: PricingTable, kind: str) -> bool:
+    return any(kind in (r.esm_provisioned_epu_hour or {}) for r in table.regions.values())

@@ -1,0 +1,185 @@
+"""The billable dimensions beyond requests and duration: provisioned concurrency, INIT, SnapStart, streaming, more."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal
+
+from .expand import FunctionUsage
+from .model.pricing import Billing, PackageKind
+from .model.workload import HOURS_PER_MONTH, ProvisionedConcurrency
+from .numbers import ZERO, exact_sum, quantize, readable
+from .routing import FunctionSpec
+
+# AWS bills data in binary units: 1 GB = 2^30 bytes (a unit, not a price: the tables say how many are free).
+BYTES_PER_GB = Decimal(2**30)
+KB = Decimal(1024)
+SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
+ONE = Decimal(1)
+_RUNTIME_FAMILIES = (
+    ("java", "java"), ("python", "python"), ("dotnet", "dotnet"), ("nodejs", "nodejs"), ("ruby", "ruby"),
+    ("go", "go"), ("provided", "custom"),
+)
+
+
+def round_up(value: Decimal, step: int) -> Decimal:
+    """A value rounded up to a whole number of steps (billing granularity, 5-minute PC increments)."""
+    return (value / step).to_integral_value(rounding=ROUND_CEILING) * step
+
+
+def runtime_family(runtime: str | None) -> str | None:
+    """java21 -> java, python3.12 -> python, provided.al2023 -> custom; None when unknown or not given."""
+    if runtime is None:
+        return None
+    return next((family for prefix, family in _RUNTIME_FAMILIES if runtime.startswith(prefix)), None)
+
+
+def package_kind(spec: FunctionSpec) -> PackageKind:
+    """What the INIT billing rule looks at: an image, a custom runtime, or a ZIP on a managed runtime."""
+    if spec.package_type == "image":
+        return "image"
+    return "custom_runtime" if runtime_family(spec.runtime) == "custom" else "zip_managed"
+
+
+def configured_seconds(config: ProvisionedConcurrency, rounding_s: int) -> Decimal:
+    """Seconds a month one unit is configured: each enabled period rounded up to the table's increment."""
+    if config.hours_per_month is not None:
+        return round_up(config.hours_per_month * 3600, rounding_s)
+    assert config.hours_per_day is not None
+    # Multiplying before dividing keeps whole-day schedules exact (730/24 days a month).
+    return round_up(config.hours_per_day * 3600, rounding_s) * HOURS_PER_MONTH / 24
+
+
+def window_share(config: ProvisionedConcurrency) -> Decimal:
+    """The share of the month the units are configured, before rounding."""
+    if config.hours_per_month is not None:
+        return config.hours_per_month / HOURS_PER_MONTH
+    assert config.hours_per_day is not None
+    return config.hours_per_day / 24
+
+
+@dataclass(frozen=True, slots=True)
+class Provisioning:
+    """Provisioned concurrency of one configuration, and how much of its traffic it serves."""
+
+    units: Decimal
+    unit_seconds: Decimal  # Σ units × configured seconds (rounded up)
+    window_share: Decimal  # the share of the month it is configured
+    needed: Decimal  # mean concurrency the traffic needs: arrival rate × billed duration
+    served_share: Decimal  # the share of all attempts it serves
+    served_invocations: Decimal
+    spillover_invocations: Decimal  # attempts during its hours beyond its units: on-demand
+
+    @property
+    def utilization(self) -> Decimal:
+        """The share of the provisioned units busy while configured."""
+        return min(self.needed, self.units) / self.units
+
+    def explain(self) -> str:
+        """How the traffic splits between provisioned and on-demand environments."""
+        return (
+            f"{readable(self.units)} units configured {readable(self.window_share * 100, 2)}% of the month; "
+            f"needed concurrency {readable(self.needed, 4)} (arrival rate × billed duration); "
+            f"utilization {readable(self.utilization * 100, 2)}%; {readable(self.served_invocations, 2)} attempts "
+            f"served, {readable(self.spillover_invocations, 2)} spill over to on-demand"
+        )
+
+
+def provisioning(
+    configs: tuple[ProvisionedConcurrency, ...], invocations: Decimal, billed_seconds: Decimal, rounding_s: int
+) -> Provisioning | None:
+    """Split the traffic: arrivals are uniform over the month, so the PC hours see their share of it; of that,
+    the part the units can hold (units / needed concurrency, at most all) is served, the rest spills over.
+    Several configurations (a version's own and its share of an alias's) add their units over the longest window."""
+    if not configs:
+        return None
+    units = exact_sum(config.units for config in configs)
+    unit_seconds = exact_sum(config.units * configured_seconds(config, rounding_s) for config in configs)
+    window = min(ONE, max(window_share(config) for config in configs))
+    needed = billed_seconds / SECONDS_PER_MONTH
+    covered = min(ONE, units / needed) if needed else ZERO
+    in_window = invocations * window
+    return Provisioning(units, unit_seconds, window, needed, window * covered, in_window * covered,
+                        in_window * (ONE - covered))
+
+
+@dataclass(frozen=True, slots=True)
+class Extras:
+    """A configuration's usage in the units of the dimensions beyond requests and on-demand duration."""
+
+    edge: bool
+    extra_requests: Decimal  # asynchronous payload chunks beyond the first
+    provisioning: Provisioning | None
+    pc_gb_seconds: Decimal
+    pc_duration_gb_seconds: Decimal
+    cold_starts: Decimal
+    init_gb_seconds: Decimal  # included in on-demand duration
+    snapstart_cache_gb_seconds: Decimal
+    snapstart_restore_gb: Decimal
+    streamed_gb: Decimal
+    esm_epu_hours: tuple[tuple[str, Decimal], ...]  # (kafka | sqs, EPU-hours) per source in provisioned mode
+    dead_letters: tuple[tuple[str, Decimal], ...]  # (sqs | sns, messages)
+    log_gb: Decimal
+
+
+def measure(usage: FunctionUsage, billing: Billing, billed_seconds: Decimal, granularity: int) -> Extras:
+    """Everything but requests and on-demand duration, in billing units; on-demand seconds are billed_seconds
+    × (1 − provisioning.served_share)."""
+    spec = usage.function
+    gb = Decimal(spec.memory_mb) / KB
+    invocations = usage.invocations
+    rounding = billing.provisioned_concurrency_rounding_s or 1
+    pc = provisioning(spec.provisioned, invocations, billed_seconds, rounding)
+    served_share = pc.served_share if pc else ZERO
+    if spec.cold_starts_per_month is not None:
+        cold_starts = spec.cold_starts_per_month
+    else:
+        # PC environments are initialised in advance: only on-demand attempts start cold.
+        cold_starts = invocations * (ONE - served_share) * (spec.cold_start_rate or ZERO)
+    init_seconds = ZERO
+    init_billed = package_kind(spec) in (billing.init_billed or ())
+    if spec.init_duration_ms is not None and init_billed and not spec.snapstart:
+        init_seconds = cold_starts * round_up(spec.init_duration_ms, granularity) / 1000
+    charged_snapstart = spec.snapstart and runtime_family(spec.runtime) in billing.snapstart_charged_runtimes
+    cache_hours = max(HOURS_PER_MONTH, Decimal(billing.snapstart_cache_minimum_hours or 0))
+    streamed = ZERO
+    if spec.streaming_bytes is not None:
+        free_bytes = Decimal(billing.streaming_free_bytes_per_response or 0)
+        streamed = invocations * max(spec.streaming_bytes - free_bytes, ZERO) / BYTES_PER_GB
+    return Extras(
+        edge=spec.edge_trigger is not None,
+        extra_requests=quantize(exact_sum(
+            source.invocations * payload_chunks(source.payload_kb, billing) for source in usage.sources
+        )),
+        provisioning=pc,
+        pc_gb_seconds=quantize(pc.unit_seconds * gb) if pc else ZERO,
+        pc_duration_gb_seconds=quantize(billed_seconds * served_share * gb),
+        cold_starts=cold_starts,
+        init_gb_seconds=quantize(init_seconds * gb),
+        snapstart_cache_gb_seconds=quantize(gb * cache_hours * 3600) if charged_snapstart else ZERO,
+        snapstart_restore_gb=quantize(cold_starts * gb) if charged_snapstart else ZERO,
+        streamed_gb=quantize(streamed),
+        esm_epu_hours=tuple(
+            ("sqs" if source.type == "sqs" else "kafka",
+             source.provisioned_mode.event_pollers * source.provisioned_mode.hours_per_month * source.share)
+            for source in usage.sources if source.provisioned_mode is not None
+        ),
+        dead_letters=_dead_letters(usage),
+        log_gb=quantize(invocations * (spec.log_bytes or ZERO) / BYTES_PER_GB),
+    )
+
+
+def payload_chunks(payload_kb: Decimal | None, billing: Billing) -> Decimal:
+    """Requests an asynchronous event counts beyond its first: one per further chunk above the base size."""
+    rule = billing.async_payload
+    if payload_kb is None or rule is None or payload_kb <= rule.base_kb:
+        return ZERO
+    return round_up(min(payload_kb, Decimal(rule.max_kb)) - rule.base_kb, rule.chunk_kb) / rule.chunk_kb
+
+
+def _dead_letters(usage: FunctionUsage) -> tuple[tuple[str, Decimal], ...]:
+    totals: dict[str, Decimal] = {}
+    for source in usage.sources:
+        if source.dead_letter is not None and source.lost:
+            totals[source.dead_letter] = totals.get(source.dead_letter, ZERO) + source.lost
+    return tuple((service, quantize(count)) for service, count in sorted(totals.items()))
