@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import Problem, WorkloadError
 from .load import Source, locate, node_tree
 from .model.workload import INVOCATION_TYPES, Function, Workload
+from .placeholders import PLACEHOLDER, PLACEHOLDER_MESSAGE, hints_from_comments, is_placeholder, unique_placeholders
 
 _INVOCATION_MODELS: dict[str, type[BaseModel]] = {}
 
@@ -68,9 +69,10 @@ def build_workload(data: Any, source: Source) -> Workload:
 
 
 def _refuse(source: Source, problems: list[Problem]) -> NoReturn:
+    problems = unique_placeholders(problems)
     raise WorkloadError(
         f"{source.name}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the workload",
-        problems=locate_problems(problems, source),
+        problems=hints_from_comments(locate_problems(problems, source), source),
     )
 
 
@@ -139,6 +141,8 @@ def _problem_from_pydantic(item: Any, data: Any, prefix: tuple[str | int, ...] =
         )
     if kind == "missing":
         return Problem("required key is missing", path=loc, hint=f"add {loc[-1]}:")
+    if is_placeholder(item.get("input")):
+        return Problem(PLACEHOLDER_MESSAGE, path=loc, hint=f"replace {PLACEHOLDER} with a value")
     if kind == "literal_error" and loc == ("version",):
         return Problem(f"unsupported format version {item['input']!r}", path=loc, hint="write version: 1")
     message = str(item["msg"])

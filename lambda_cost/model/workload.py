@@ -8,10 +8,11 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .pricing import Architecture
+from .units import Count, DurationMs, Megabytes, Rate, Seconds
 
 # A month is 730 hours (8,760 hours a year / 12), as AWS's own calculator assumes.
 HOURS_PER_MONTH = Decimal(730)
-RATE_FIELDS = ("per_month", "per_day", "per_hour", "per_second")
+RATE_FIELDS = ("per_month", "per_day", "per_hour", "per_second", "rate")
 # per month = value × numerator / denominator; multiplying first keeps whole-day volumes exact.
 _PER_MONTH_RATIO = {
     "per_month": (Decimal(1), Decimal(1)),
@@ -20,9 +21,9 @@ _PER_MONTH_RATIO = {
     "per_second": (HOURS_PER_MONTH * 3600, Decimal(1)),
 }
 
-Volume = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+Volume = Count  # a number, or 3M, 200k, 1.5B (model/units.py)
 Probability = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
-Milliseconds = Annotated[Decimal, Field(gt=0, le=900_000, allow_inf_nan=False)]
+Milliseconds = Annotated[DurationMs, Field(gt=0, le=900_000, allow_inf_nan=False)]  # or 120ms, 1.2s
 
 
 class _Strict(BaseModel):
@@ -36,6 +37,7 @@ class _Source(_Strict):
     per_day: Volume | None = Field(default=None, description="a day (a month is 730/24 days)")
     per_hour: Volume | None = Field(default=None, description="an hour (a month is 730 hours)")
     per_second: Volume | None = Field(default=None, description="a second, sustained all month")
+    rate: Rate | None = Field(default=None, description="the volume as COUNT/PERIOD: 50/s, 200k/day, 3M/month")
     error_rate: Probability = Field(default=Decimal(0), description="probability that one attempt fails")
 
     @model_validator(mode="after")
@@ -43,7 +45,7 @@ class _Source(_Strict):
         given = [name for name in RATE_FIELDS if getattr(self, name) is not None]
         if len(given) != 1:
             found = ", ".join(given) if given else "none"
-            raise ValueError(f"give exactly one of per_month, per_day, per_hour, per_second (found {found})")
+            raise ValueError(f"give exactly one of per_month, per_day, per_hour, per_second, rate (found {found})")
         return self
 
     @property
@@ -54,6 +56,8 @@ class _Source(_Strict):
     def monthly_volume(self) -> Decimal:
         """The volume per month, converting a daily, hourly or per-second rate with a 730-hour month."""
         name = self.rate_field
+        if self.rate is not None:
+            return self.rate.per_month
         value: Decimal = getattr(self, name)
         numerator, denominator = _PER_MONTH_RATIO[name]
         return value * numerator / denominator
@@ -118,14 +122,14 @@ class Function(_Strict):
     """One Lambda function and its invocation sources."""
 
     name: str = Field(min_length=1, max_length=140)
-    memory_mb: int = Field(ge=128, le=10_240)
+    memory_mb: Megabytes = Field(ge=128, le=10_240)
     architecture: Architecture = "x86_64"
-    ephemeral_storage_mb: int = Field(default=512, ge=512, le=10_240)
+    ephemeral_storage_mb: Megabytes = Field(default=512, ge=512, le=10_240)
     duration_ms: Milliseconds = Field(description="mean duration of a successful attempt")
     error_duration_ms: Milliseconds | None = Field(
         default=None, description="mean duration of a failed attempt (default: duration_ms)"
     )
-    timeout_s: int | None = Field(default=None, ge=1, le=900)
+    timeout_s: Seconds | None = Field(default=None, ge=1, le=900)
     region: str | None = Field(default=None, min_length=1)
     invocations: list[Invocation] = Field(min_length=1)
 
