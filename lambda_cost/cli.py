@@ -91,3 +91,52 @@ def estimate(
         debug=debug,
     )
     raise typer.Exit(code)
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def validate(
+    workloads: Annotated[list[str], typer.Argument(help="Workload YAML files; - reads standard input.")],
+    output_format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="text for people (on stderr), json for machines.")
+    ] = CheckFormat.text,
+    pricing: Annotated[
+        Optional[str], typer.Option(help="Check against this pricing table version (default: each file's).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing about valid files; errors still.")] = False,
+    debug: Annotated[bool, typer.Option(help="Show a traceback on internal errors.")] = False,
+) -> None:
+    """Check workload files and report every problem of every file; exit 2 if there is any.
+
+    Example: lambda-cost validate examples/*.yaml --format json
+    """
+    from .check import validate as run_validate
+    from .execute import run_guarded
+
+    code = run_guarded(
+        lambda: run_validate(workloads, output_format=output_format.value, pricing=pricing, quiet=quiet),
+        debug=debug,
+    )
+    raise typer.Exit(code)
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Optional[str], typer.Option("--output", "-o", help="Write the schema to this file (atomically).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Let --output overwrite an existing file.")] = False,
+) -> None:
+    """Print the JSON Schema of the workload format, for editors' completion and checking.
+
+    Example: lambda-cost schema -o lambda-cost.schema.json, then start a workload with the line
+    # yaml-language-server: $schema=./lambda-cost.schema.json
+    """
+    from .execute import run_guarded
+    from .schema import write_schema
+
+    raise typer.Exit(run_guarded(lambda: write_schema(output, force=force)))

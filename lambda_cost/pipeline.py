@@ -2,27 +2,48 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from .errors import InputError, Problem
-from .expand import expand
+from .expand import FunctionUsage, expand
 from .load import Source, parse
 from .price import check_compatible, price
 from .report import Estimate, EstimateWarning, build_estimate
-from .tables import TableCatalog
+from .tables import ResolvedTable, TableCatalog
 from .validate import build_workload, locate_problems
 
 LOCATE_WARNINGS_UP_TO = 1024 * 1024  # characters of YAML
 
 
-def estimate_source(
+@dataclass
+class Expanded:
+    """One workload checked against its pricing table and expanded to usages, ready to price."""
+
+    source: Source
+    usages: list[FunctionUsage]
+    resolved: ResolvedTable
+    free_tier: bool
+    default_region: str
+    warnings: list[Problem]  # located where the file is small enough
+
+
+def expand_source(
     source: Source,
     *,
     pricing: str | None = None,
     free_tier: bool | None = None,
     catalog: TableCatalog | None = None,
-) -> Estimate:
-    """Price one workload. `pricing` and `free_tier` override what the workload says."""
+    edit: Callable[[Any], Any] | None = None,
+) -> Expanded:
+    """Every check short of pricing: schema, cross-field, expansion, the table's limits.
+
+    `edit` changes the parsed data before validation (the command line's --set).
+    """
     catalog = catalog or TableCatalog()
-    workload = build_workload(parse(source), source)
+    data = parse(source)
+    workload = build_workload(edit(data) if edit else data, source)
     resolved = catalog.select(pricing or workload.pricing)
     use_free_tier = workload.free_tier if free_tier is None else free_tier
     default_region = workload.region
@@ -33,22 +54,35 @@ def estimate_source(
     except InputError as error:
         error.problems = locate_problems(error.problems, source)
         raise
-    priced, free_tier_use = price(usages, resolved, use_free_tier)
     problems = [Problem(w.message, w.path, file=source.name) for w in warnings]
     # Lines and columns need a second, slower read of the YAML; a generated workload of many megabytes is
     # told its warnings by field path only, so that the happy path stays fast.
     located = locate_problems(problems, source) if problems and len(source.text) <= LOCATE_WARNINGS_UP_TO else problems
+    return Expanded(source, usages, resolved, use_free_tier, default_region, located)
+
+
+def estimate_source(
+    source: Source,
+    *,
+    pricing: str | None = None,
+    free_tier: bool | None = None,
+    catalog: TableCatalog | None = None,
+    edit: Callable[[Any], Any] | None = None,
+) -> Estimate:
+    """Price one workload. `pricing` and `free_tier` override what the workload says."""
+    expanded = expand_source(source, pricing=pricing, free_tier=free_tier, catalog=catalog, edit=edit)
+    priced, free_tier_use = price(expanded.usages, expanded.resolved, expanded.free_tier)
     return build_estimate(
         workload_name=source.name,
-        default_region=default_region,
-        resolved=resolved,
+        default_region=expanded.default_region,
+        resolved=expanded.resolved,
         free_tier=free_tier_use,
         functions=priced,
-        warnings=[EstimateWarning(p.message, _where(p)) for p in located],
+        warnings=[EstimateWarning(p.message, where(p)) for p in expanded.warnings],
     )
 
 
-def _where(problem: Problem) -> str:
+def where(problem: Problem) -> str:
     text = problem.file or ""
     if problem.line is not None:
         text += f":{problem.line}:{problem.column}"

@@ -207,8 +207,10 @@ Kilobytes = Annotated[
     Decimal, Field(ge=0, allow_inf_nan=False), BeforeValidator(parse_kilobytes),
     HumanSpelling(_KB_PATTERN, KILOBYTE_SPELLINGS),
 ]
+# A Lambda attempt runs at most 15 minutes (900,000 ms).
 DurationMs = Annotated[
-    Decimal, BeforeValidator(parse_milliseconds), HumanSpelling(_DURATION_PATTERN, DURATION_SPELLINGS),
+    Decimal, Field(gt=0, le=900_000, allow_inf_nan=False), BeforeValidator(parse_milliseconds),
+    HumanSpelling(_DURATION_PATTERN, DURATION_SPELLINGS),
 ]
 Seconds = Annotated[int, BeforeValidator(parse_seconds), HumanSpelling(_DURATION_PATTERN, DURATION_SPELLINGS)]
 Rate = Annotated[

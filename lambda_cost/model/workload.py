@@ -23,7 +23,7 @@ _PER_MONTH_RATIO = {
 
 Volume = Count  # a number, or 3M, 200k, 1.5B (model/units.py)
 Probability = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
-Milliseconds = Annotated[DurationMs, Field(gt=0, le=900_000, allow_inf_nan=False)]  # or 120ms, 1.2s
+Milliseconds = DurationMs  # 0 < ms <= 900,000; or 120ms, 1.2s (model/units.py)
 
 
 class _Strict(BaseModel):
