@@ -140,3 +140,27 @@ def schema(
     from .schema import write_schema
 
     raise typer.Exit(run_guarded(lambda: write_schema(output, force=force)))
+
+
+@app.command()
+def init(
+    template: Annotated[
+        Optional[str],
+        typer.Option("--from", help="Draft the workload from this AWS SAM or CloudFormation template (YAML or JSON)."),
+    ] = None,
+    output: Annotated[str, typer.Option("--output", "-o", help="The file to write; - prints it.")] = "workload.yaml",
+    force: Annotated[bool, typer.Option(help="Overwrite the output file if it exists.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not say what was written.")] = False,
+    debug: Annotated[bool, typer.Option(help="Show a traceback on internal errors.")] = False,
+) -> None:
+    """Write a commented starter workload, or draft one from a SAM or CloudFormation template.
+
+    Values a template cannot know (volumes, durations, error rates) are FILL-ME placeholders that validate
+    and estimate refuse until they are filled in.
+
+    Example: lambda-cost init --from template.yaml -o workload.yaml
+    """
+    from .execute import run_guarded
+    from .starter import init as run_init
+
+    raise typer.Exit(run_guarded(lambda: run_init(template, output, force=force, quiet=quiet), debug=debug))
