@@ -53,7 +53,10 @@ def main(
 
 @app.command()
 def estimate(
-    workload: Annotated[str, typer.Argument(help="The workload YAML file, or - to read standard input.")],
+    workloads: Annotated[
+        list[str],
+        typer.Argument(help="Workload YAML files (several: priced as one account), or - to read standard input."),
+    ],
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
     pricing: Annotated[
         Optional[str], typer.Option(help="Pricing table version (default: the workload's, else the newest).")
@@ -69,8 +72,14 @@ def estimate(
     force: Annotated[bool, typer.Option(help="Let --output overwrite an existing file.")] = False,
     color: Annotated[Color, typer.Option(help="Colour the table: auto honours NO_COLOR and terminals.")] = Color.auto,
     debug: Annotated[bool, typer.Option(help="Show a traceback on internal errors.")] = False,
+    set_values: Annotated[
+        Optional[list[str]],
+        typer.Option("--set", help="Override a value for this run, e.g. functions.api.memory_mb=2048 (repeatable)."),
+    ] = None,
+    chart: Annotated[bool, typer.Option(help="Add bar charts of cost by function and by component (table).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No messages on stderr but errors.")] = False,
 ) -> None:
-    """Price a workload for one month.
+    """Price a workload for one month; several files are priced as one account.
 
     Example: lambda-cost estimate examples/web-api.yaml --format json
     """
@@ -79,7 +88,7 @@ def estimate(
 
     code = run_guarded(
         lambda: run_estimate(
-            [workload],
+            workloads,
             output_format=output_format.value,
             pricing=pricing,
             free_tier=free_tier,
@@ -87,6 +96,9 @@ def estimate(
             color=color.value,
             output=output,
             force=force,
+            assignments=set_values,
+            chart=chart,
+            quiet=quiet,
         ),
         debug=debug,
     )
@@ -164,3 +176,46 @@ def init(
     from .starter import init as run_init
 
     raise typer.Exit(run_guarded(lambda: run_init(template, output, force=force, quiet=quiet), debug=debug))
+
+
+class CompareFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def compare(
+    workload: Annotated[str, typer.Argument(help="The workload YAML file, or - to read standard input.")],
+    vary: Annotated[
+        list[str],
+        typer.Option(help="PATH=V1,V2,...: values to try; a bare function key (memory_mb) means every function."),
+    ],
+    set_values: Annotated[
+        Optional[list[str]], typer.Option("--set", help="Override a value in every combination (repeatable).")
+    ] = None,
+    output_format: Annotated[
+        CompareFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CompareFormat.table,
+    pricing: Annotated[Optional[str], typer.Option(help="Pricing table version.")] = None,
+    free_tier: Annotated[
+        Optional[bool], typer.Option("--free-tier/--no-free-tier", help="Deduct the monthly free tier.")
+    ] = None,
+    chart: Annotated[bool, typer.Option(help="Show a bar chart of the totals.")] = True,
+    debug: Annotated[bool, typer.Option(help="Show a traceback on internal errors.")] = False,
+) -> None:
+    """Price every combination of --vary values, cheapest first, and mark the cheapest.
+
+    Example: lambda-cost compare examples/web-api.yaml --vary memory_mb=512,1024,2048
+    --vary architecture=x86_64,arm64
+    """
+    import sys
+
+    from .compare import compare as run_compare
+    from .execute import output_width, run_guarded
+
+    code = run_guarded(
+        lambda: run_compare(workload, vary, assignments=set_values, output_format=output_format.value,
+                            pricing=pricing, free_tier=free_tier, chart=chart, width=output_width(sys.stdout)),
+        debug=debug,
+    )
+    raise typer.Exit(code)

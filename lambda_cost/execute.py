@@ -10,9 +10,12 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .errors import EXIT_INTERNAL, EXIT_OK, LambdaCostError
+
+if TYPE_CHECKING:
+    from .report import EstimateWarning
 
 ISSUES_URL = "https://github.com/lambda-cost/lambda-cost/issues"
 
@@ -67,21 +70,25 @@ def estimate(
     output: str | None = None,
     force: bool = False,
     stdout: TextIO | None = None,
+    assignments: list[str] | None = None,
+    chart: bool = False,
+    quiet: bool = False,
 ) -> int:
-    """`lambda-cost estimate`: price a workload and print it in the chosen format."""
-    from .load import read_source
-    from .pipeline import estimate_source
+    """`lambda-cost estimate`: price a workload (several: one account) and print it in the chosen format."""
+    from .account import estimate_workloads
     from .render import RenderOptions, write_report
+    from .whatif import parse_assignment
 
     out = stdout or sys.stdout
-    (path,) = workloads
     with _without_gc():
-        result = estimate_source(read_source(path), pricing=pricing, free_tier=free_tier)
+        overrides = [parse_assignment(text) for text in assignments or []]
+        result = estimate_workloads(workloads, pricing=pricing, free_tier=free_tier, assignments=overrides)
         to_terminal = output is None and output_format == "table"
         options = RenderOptions(
             color=use_color(color, out) if to_terminal else False,
             width=output_width(out) if output is None else 100,
             explain=explain,
+            chart=chart,
         )
         if output is None:
             write_report(output_format, result, options, out)
@@ -91,7 +98,18 @@ def estimate(
 
             with atomic_output(Path(output), force=force) as handle:
                 write_report(output_format, result, options, handle)
+    if not quiet:
+        _tell(result.warnings, output, output_format)
     return EXIT_OK
+
+
+def _tell(warnings: tuple[EstimateWarning, ...], output: str | None, output_format: str) -> None:
+    """Lines for people on stderr: where the report went, and the warnings (the table shows its own)."""
+    if output is not None:
+        print(f"wrote {output}", file=sys.stderr)
+    if output is not None or output_format != "table":
+        for warning in warnings:
+            print(f"warning: {warning.where + ': ' if warning.where else ''}{warning.message}", file=sys.stderr)
 
 
 @contextmanager

@@ -33,6 +33,16 @@ class EstimateWarning:
 
 
 @dataclass(frozen=True)
+class FileSubtotal:
+    """One workload file's part of an estimate of several files priced as one account."""
+
+    workload: str
+    prefix: str  # the qualifier of its function names: prefix/name
+    functions: int
+    total: Decimal
+
+
+@dataclass(frozen=True)
 class Estimate:
     """A monthly estimate of one workload, ready to render."""
 
@@ -43,6 +53,7 @@ class Estimate:
     functions: tuple[PricedFunction, ...]
     warnings: tuple[EstimateWarning, ...]
     total: Decimal  # the exact sum of the function totals
+    files: tuple[FileSubtotal, ...] = ()  # several files priced as one account; empty for one file
 
 
 def build_estimate(

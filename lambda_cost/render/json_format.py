@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 from ..numbers import plain
 from ..price import PricedFunction
-from ..report import SCHEMA_VERSION, Estimate
+from ..report import SCHEMA_VERSION, Estimate, FileSubtotal
 from . import RenderOptions
 
 
@@ -69,7 +69,13 @@ def document(estimate: Estimate, options: RenderOptions, *, with_functions: bool
             "gb_seconds": {"allowance": plain(free.gb_seconds_allowance), "used": plain(free.gb_seconds_used)},
         },
         "warnings": [{"message": w.message, "where": w.where} for w in estimate.warnings],
+        **({"files": [_subtotal(f) for f in estimate.files]} if estimate.files else {}),
     }
+
+
+def _subtotal(subtotal: FileSubtotal) -> dict[str, Any]:
+    return {"workload": subtotal.workload, "prefix": subtotal.prefix, "functions": subtotal.functions,
+            "total": plain(subtotal.total)}
 
 
 def _function(priced: PricedFunction, options: RenderOptions) -> dict[str, Any]:
