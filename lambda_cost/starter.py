@@ -153,9 +153,9 @@ def _source_lines(source: SourceDraft) -> list[str]:
     for key, known in source.settings.items():
         lines += _key(8, key, known, key in model_fields)
     if source.type == "async":
-        lines += _key(8, "payload_kb", Known(None, "mean event size in KB"), "payload_kb" in model_fields) \
-            if "payload_kb" in model_fields else [_line(8, "# payload_kb: 1", "(priced once lambda-cost supports it)"
-                                                        " mean event size in KB")]
+        # Optional either way: most events are far below the size that is billed, so no placeholder.
+        state = "optional" if "payload_kb" in model_fields else "(priced once lambda-cost supports it)"
+        lines.append(_line(8, "# payload_kb: 1", f"{state} mean event size in KB"))
     return lines
 
 
