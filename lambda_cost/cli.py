@@ -31,6 +31,11 @@ class OutputFormat(str, Enum):
     csv = "csv"
 
 
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
 class Color(str, Enum):
     auto = "auto"
     always = "always"
@@ -44,7 +49,13 @@ OutputOption = Annotated[
 ]
 ForceOption = Annotated[bool, typer.Option(help="Let --output overwrite an existing file.")]
 ColorOption = Annotated[Color, typer.Option(help="Colour the table: auto honours NO_COLOR and terminals.")]
+ListFormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
 DebugOption = Annotated[bool, typer.Option(help="Show a traceback on internal errors.")]
+SetOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--set", help="Override a value for this run, e.g. functions.api.memory_mb=2048 (repeatable)."),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No messages on stderr but errors.")]
 PricingDirOption = Annotated[
     Optional[list[str]],
     typer.Option(
@@ -77,7 +88,10 @@ def main(
 
 @app.command()
 def estimate(
-    workload: Annotated[str, typer.Argument(help="The workload YAML file, or - to read standard input.")],
+    workloads: Annotated[
+        list[str],
+        typer.Argument(help="Workload YAML files (several: priced as one account), or - to read standard input."),
+    ],
     output_format: FormatOption = OutputFormat.table,
     pricing: Annotated[
         Optional[str], typer.Option(help="Pricing table version (default: the workload's, else the newest).")
@@ -99,8 +113,11 @@ def estimate(
     force: ForceOption = False,
     color: ColorOption = Color.auto,
     debug: DebugOption = False,
+    set_values: SetOption = None,
+    chart: Annotated[bool, typer.Option(help="Add bar charts of cost by function and by component (table).")] = False,
+    quiet: QuietOption = False,
 ) -> None:
-    """Price a workload for one month.
+    """Price a workload for one month; several files are priced as one account.
 
     Example: lambda-cost estimate examples/web-api.yaml --format json
     """
@@ -108,7 +125,7 @@ def estimate(
 
     _run(
         lambda: run_estimate(
-            [workload],
+            workloads,
             output_format=output_format.value,
             pricing=pricing,
             as_of=as_of,
@@ -119,6 +136,9 @@ def estimate(
             color=color.value,
             output=output,
             force=force,
+            assignments=set_values,
+            chart=chart,
+            quiet=quiet,
         ),
         debug,
     )
@@ -164,6 +184,103 @@ def diff(
     )
 
 
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def validate(
+    workloads: Annotated[list[str], typer.Argument(help="Workload YAML files; - reads standard input.")],
+    output_format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="text for people (on stderr), json for machines.")
+    ] = CheckFormat.text,
+    pricing: Annotated[
+        Optional[str], typer.Option(help="Check against this pricing table version (default: each file's).")
+    ] = None,
+    pricing_dir: PricingDirOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing about valid files; errors still.")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Check workload files and report every problem of every file; exit 2 if there is any.
+
+    Example: lambda-cost validate examples/*.yaml --format json
+    """
+    from .check import validate as run_validate
+    from .execute import catalog
+
+    _run(lambda: run_validate(workloads, output_format=output_format.value, pricing=pricing,
+                              catalog=catalog(pricing_dir or ()), quiet=quiet), debug)
+
+
+@app.command()
+def schema(output: OutputOption = None, force: ForceOption = False, debug: DebugOption = False) -> None:
+    """Print the JSON Schema of the workload format, for editors' completion and checking.
+
+    Example: lambda-cost schema -o lambda-cost.schema.json, then start a workload with the line
+    # yaml-language-server: $schema=./lambda-cost.schema.json
+    """
+    from .schema import write_schema
+
+    _run(lambda: write_schema(output, force=force), debug)
+
+
+@app.command()
+def init(
+    template: Annotated[
+        Optional[str],
+        typer.Option("--from", help="Draft the workload from this AWS SAM or CloudFormation template (YAML or JSON)."),
+    ] = None,
+    output: Annotated[str, typer.Option("--output", "-o", help="The file to write; - prints it.")] = "workload.yaml",
+    force: Annotated[bool, typer.Option(help="Overwrite the output file if it exists.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not say what was written.")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Write a commented starter workload, or draft one from a SAM or CloudFormation template.
+
+    Values a template cannot know (volumes, durations, error rates) are FILL-ME placeholders that validate
+    and estimate refuse until they are filled in.
+
+    Example: lambda-cost init --from template.yaml -o workload.yaml
+    """
+    from .starter import init as run_init
+
+    _run(lambda: run_init(template, output, force=force, quiet=quiet), debug)
+
+
+@app.command()
+def compare(
+    workload: Annotated[str, typer.Argument(help="The workload YAML file, or - to read standard input.")],
+    vary: Annotated[
+        list[str],
+        typer.Option(help="PATH=V1,V2,...: values to try; a bare function key (memory_mb) means every function."),
+    ],
+    set_values: SetOption = None,
+    output_format: ListFormatOption = ListFormat.table,
+    pricing: Annotated[Optional[str], typer.Option(help="Pricing table version.")] = None,
+    pricing_dir: PricingDirOption = None,
+    free_tier: Annotated[
+        Optional[bool], typer.Option("--free-tier/--no-free-tier", help="Deduct the monthly free tier.")
+    ] = None,
+    chart: Annotated[bool, typer.Option(help="Show a bar chart of the totals.")] = True,
+    debug: DebugOption = False,
+) -> None:
+    """Price every combination of --vary values, cheapest first, and mark the cheapest.
+
+    Example: lambda-cost compare examples/web-api.yaml --vary memory_mb=512,1024,2048
+    --vary architecture=x86_64,arm64
+    """
+    import sys
+
+    from .compare import compare as run_compare
+    from .execute import catalog, output_width
+
+    _run(lambda: run_compare(workload, vary, assignments=set_values, output_format=output_format.value,
+                             pricing=pricing, free_tier=free_tier, catalog=catalog(pricing_dir or ()),
+                             chart=chart, width=output_width(sys.stdout)), debug)
+
+
+
 pricing_app = typer.Typer(
     name="pricing",
     help="Inspect, compare, check and import the price tables.",
@@ -173,12 +290,6 @@ pricing_app = typer.Typer(
 app.add_typer(pricing_app)
 
 
-class ListFormat(str, Enum):
-    table = "table"
-    json = "json"
-
-
-ListFormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
 RegionOption = Annotated[Optional[str], typer.Option(help="Only this region, e.g. eu-west-1.")]
 
 

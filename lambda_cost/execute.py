@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from .render import RenderOptions
+    from .report import EstimateWarning
     from .tables import TableCatalog
 
 from .errors import EXIT_INTERNAL, EXIT_OK, InputError, LambdaCostError, TableError
@@ -104,37 +105,44 @@ def estimate(
     output: str | None = None,
     force: bool = False,
     stdout: TextIO | None = None,
+    assignments: list[str] | None = None,
+    chart: bool = False,
+    quiet: bool = False,
 ) -> int:
-    """`lambda-cost estimate`: price a workload and print it in the chosen format."""
-    from .load import read_source
-    from .pipeline import estimate_source
+    """`lambda-cost estimate`: price a workload (several: one account) and print it in the chosen format."""
+    from .account import estimate_workloads
     from .render import write_report
+    from .whatif import parse_assignment
 
     out = stdout or sys.stdout
-    (path,) = workloads
     with _without_gc():
+        overrides = [parse_assignment(text) for text in assignments or []]
         limit = None if budget is None else parse_usd(budget, "--budget")
-        result = estimate_source(
-            read_source(path),
+        result = estimate_workloads(
+            workloads,
             pricing=pricing,
             as_of=None if as_of is None else parse_date(as_of, "--as-of"),
             free_tier=free_tier,
             budget=limit,
             catalog=catalog(pricing_dirs),
+            assignments=overrides,
         )
-        options = _render_options(output_format, color, output, out, explain)
+        options = _render_options(output_format, color, output, out, explain, chart)
         _emit(lambda stream: write_report(output_format, result, options, stream), output, force, out)
+    if not quiet:
+        _tell(result.warnings, output, output_format)
     if result.budget is None:
         return EXIT_OK
     from .gate import messages
 
     for line in messages(result.budget):
-        print(line, file=sys.stderr)
+        if not quiet or line.startswith("over budget"):
+            print(line, file=sys.stderr)
     return result.budget.exit_code
 
 
 def _render_options(
-    output_format: str, color: str, output: str | None, stdout: TextIO, explain: bool = False
+    output_format: str, color: str, output: str | None, stdout: TextIO, explain: bool = False, chart: bool = False
 ) -> RenderOptions:
     """Colour and width only for a table on a terminal; files and pipes get a fixed width, no colour."""
     from .render import RenderOptions
@@ -144,6 +152,7 @@ def _render_options(
         color=use_color(color, stdout) if to_terminal else False,
         width=output_width(stdout) if output is None else 100,
         explain=explain,
+        chart=chart,
     )
 
 
@@ -157,6 +166,15 @@ def _emit(write: Callable[[TextIO], object], output: str | None, force: bool, st
 
     with atomic_output(Path(output), force=force) as handle:
         write(handle)
+
+
+def _tell(warnings: tuple[EstimateWarning, ...], output: str | None, output_format: str) -> None:
+    """Lines for people on stderr: where the report went, and the warnings (the table shows its own)."""
+    if output is not None:
+        print(f"wrote {output}", file=sys.stderr)
+    if output is not None or output_format != "table":
+        for warning in warnings:
+            print(f"warning: {warning.where + ': ' if warning.where else ''}{warning.message}", file=sys.stderr)
 
 
 @contextmanager

@@ -25,7 +25,7 @@ def component_group(component: str) -> str:
 class BudgetCheck:
     """One limit against the estimate."""
 
-    scope: str  # total | function | component | function_component
+    scope: str  # total | file | function | component | function_component
     name: str  # "" for the total; a function, a component, or function.component
     limit: Decimal
     actual: Decimal
@@ -38,7 +38,7 @@ class BudgetCheck:
 
     @property
     def label(self) -> str:
-        return {"total": "monthly total", "function": f"function {self.name}",
+        return {"total": "monthly total", "file": f"file {self.name}", "function": f"function {self.name}",
                 "component": f"component {self.name}", "function_component": f"{self.name}"}[self.scope]
 
 

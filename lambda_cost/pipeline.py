@@ -3,37 +3,55 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from .errors import InputError, PricingError, Problem
-from .expand import expand
+from .expand import FunctionUsage, expand
 from .gate import evaluate
 from .load import Source, parse
+from .model.budget import Budget
 from .price import check_compatible, price
 from .report import Estimate, EstimateWarning, build_estimate
-from .tables import TableCatalog
+from .tables import ResolvedTable, TableCatalog
 from .validate import build_workload, locate_problems
 
 LOCATE_WARNINGS_UP_TO = 1024 * 1024  # characters of YAML
 
 
-def estimate_source(
+@dataclass
+class Expanded:
+    """One workload checked against its pricing table and expanded to usages, ready to price."""
+
+    source: Source
+    usages: list[FunctionUsage]
+    resolved: ResolvedTable
+    free_tier: bool
+    default_region: str
+    warnings: list[Problem]  # located where the file is small enough
+    budget: Budget | None
+    savings_discount: Decimal | None
+
+
+def expand_source(
     source: Source,
     *,
     pricing: str | None = None,
     as_of: dt.date | None = None,
     free_tier: bool | None = None,
-    budget: Decimal | None = None,
     catalog: TableCatalog | None = None,
-) -> Estimate:
-    """Price one workload.
+    edit: Callable[[Any], Any] | None = None,
+) -> Expanded:
+    """Every check short of pricing: schema, cross-field, the choice of table, expansion, the table's limits.
 
-    `pricing` or `as_of` (the command line's) replace the workload's choice of table; `free_tier` and `budget`
-    (the monthly total) replace the workload's too.
+    `pricing` or `as_of` (the command line's) replace the workload's choice of table, `free_tier` its free
+    tier; `edit` changes the parsed data before validation (the command line's --set).
     """
     catalog = catalog or TableCatalog()
-    workload = build_workload(parse(source), source)
+    data = parse(source)
+    workload = build_workload(edit(data) if edit else data, source)
     if pricing is not None or as_of is not None:
         resolved = catalog.select(pricing, as_of)
     else:
@@ -46,7 +64,7 @@ def estimate_source(
             raise
     use_free_tier = workload.free_tier if free_tier is None else free_tier
     default_region = workload.region
-    budgets = workload.budget
+    budget = workload.budget
     savings_discount = workload.savings_plan.discount if workload.savings_plan else None
     try:
         usages, warnings = expand(workload)
@@ -55,25 +73,42 @@ def estimate_source(
     except InputError as error:
         error.problems = locate_problems(error.problems, source)
         raise
-    priced, free_tier_use = price(usages, resolved, use_free_tier, savings_discount or Decimal(0))
     problems = [Problem(w.message, w.path, file=source.name) for w in warnings]
     # Lines and columns need a second, slower read of the YAML; a generated workload of many megabytes is
     # told its warnings by field path only, so that the happy path stays fast.
     located = locate_problems(problems, source) if problems and len(source.text) <= LOCATE_WARNINGS_UP_TO else problems
+    return Expanded(source, usages, resolved, use_free_tier, default_region, located, budget, savings_discount)
+
+
+def estimate_source(
+    source: Source,
+    *,
+    pricing: str | None = None,
+    as_of: dt.date | None = None,
+    free_tier: bool | None = None,
+    budget: Decimal | None = None,
+    catalog: TableCatalog | None = None,
+    edit: Callable[[Any], Any] | None = None,
+) -> Estimate:
+    """Price one workload. The options replace the workload's own choices; `budget` its monthly total."""
+    expanded = expand_source(source, pricing=pricing, as_of=as_of, free_tier=free_tier, catalog=catalog, edit=edit)
+    priced, free_tier_use = price(
+        expanded.usages, expanded.resolved, expanded.free_tier, expanded.savings_discount or Decimal(0)
+    )
     estimate = build_estimate(
         workload_name=source.name,
-        default_region=default_region,
-        resolved=resolved,
+        default_region=expanded.default_region,
+        resolved=expanded.resolved,
         free_tier=free_tier_use,
         functions=priced,
-        warnings=[EstimateWarning(p.message, _where(p)) for p in located],
-        savings_discount=savings_discount,
+        warnings=[EstimateWarning(p.message, where(p)) for p in expanded.warnings],
+        savings_discount=expanded.savings_discount,
     )
-    verdict = evaluate(estimate.functions, estimate.grand_total, budgets, budget)
+    verdict = evaluate(estimate.functions, estimate.grand_total, expanded.budget, budget)
     return replace(estimate, budget=verdict) if verdict else estimate
 
 
-def _where(problem: Problem) -> str:
+def where(problem: Problem) -> str:
     text = problem.file or ""
     if problem.line is not None:
         text += f":{problem.line}:{problem.column}"

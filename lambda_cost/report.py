@@ -34,6 +34,16 @@ class EstimateWarning:
 
 
 @dataclass(frozen=True)
+class FileSubtotal:
+    """One workload file's part of an estimate of several files priced as one account."""
+
+    workload: str
+    prefix: str  # the qualifier of its function names: prefix/name
+    functions: int
+    total: Decimal
+
+
+@dataclass(frozen=True)
 class Estimate:
     """A monthly estimate of one workload, ready to render."""
 
@@ -47,6 +57,7 @@ class Estimate:
     related_total: Decimal = Decimal(0)  # charges of other services the invocations cause (dead letters, logs)
     savings_discount: Decimal | None = None
     budget: BudgetReport | None = None
+    files: tuple[FileSubtotal, ...] = ()  # several files priced as one account; empty for one file
 
     @property
     def grand_total(self) -> Decimal:

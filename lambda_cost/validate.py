@@ -12,6 +12,7 @@ from .errors import Problem, WorkloadError
 from .load import Source, locate, node_tree
 from .model.budget import BUDGET_COMPONENTS, Budget, FunctionBudget
 from .model.workload import ALIAS_PC_KEY, INVOCATION_TYPES, Function, ProvisionedConcurrency, Workload
+from .placeholders import PLACEHOLDER, PLACEHOLDER_MESSAGE, hints_from_comments, is_placeholder, unique_placeholders
 
 _INVOCATION_MODELS: dict[str, type[BaseModel]] = {}
 
@@ -69,9 +70,10 @@ def build_workload(data: Any, source: Source) -> Workload:
 
 
 def _refuse(source: Source, problems: list[Problem]) -> NoReturn:
+    problems = unique_placeholders(problems)
     raise WorkloadError(
         f"{source.name}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the workload",
-        problems=locate_problems(problems, source),
+        problems=hints_from_comments(locate_problems(problems, source), source),
     )
 
 
@@ -243,6 +245,8 @@ def _problem_from_pydantic(item: Any, data: Any, prefix: tuple[str | int, ...] =
         )
     if kind == "missing":
         return Problem("required key is missing", path=loc, hint=f"add {loc[-1]}:")
+    if is_placeholder(item.get("input")):
+        return Problem(PLACEHOLDER_MESSAGE, path=loc, hint=f"replace {PLACEHOLDER} with a value")
     if kind == "literal_error" and loc == ("version",):
         return Problem(f"unsupported format version {item['input']!r}", path=loc, hint="write version: 1")
     message = str(item["msg"])

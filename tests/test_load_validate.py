@@ -129,7 +129,7 @@ def test_unknown_key_inside_an_invocation_suggests_its_fields() -> None:
 
 def test_exactly_one_rate() -> None:
     (problem,) = problems_of(GOOD.replace("per_month: 1000", "per_month: 1000\n        per_day: 5"))
-    assert "exactly one of per_month, per_day, per_hour, per_second (found per_month, per_day)" in problem
+    assert "exactly one of per_month, per_day, per_hour, per_second, rate (found per_month, per_day)" in problem
     (problem,) = problems_of(GOOD.replace("per_month: 1000", "error_rate: 0.1"))
     assert "(found none)" in problem
 

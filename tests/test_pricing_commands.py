@@ -191,3 +191,10 @@ def test_pricing_import_command(tmp_path: Path) -> None:
     assert json.loads(shown.stdout)["regions"]["us-east-1"]["requests_per_million"] == "0.2"
     nowhere = runner.invoke(app, ["pricing", "import", str(offer)], env={"LAMBDA_COST_PRICING_DIR": ""})
     assert nowhere.exit_code == 2 and "--pricing-dir" in nowhere.stderr
+
+
+def test_an_unquoted_version_is_read_as_its_text(write: Any) -> None:
+    path = write("w.yaml", "version: 1\npricing: 2020-12-01\n" + workload_yaml(CLASSIC).split("\n", 1)[1])
+    result = runner.invoke(app, ["estimate", path, "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["pricing"]["version"] == "2020-12-01"

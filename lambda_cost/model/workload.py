@@ -10,10 +10,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from .budget import Budget
 from .pricing import Architecture
+from .units import Count, DurationMs, Kilobytes, Megabytes, Rate, Seconds
 
 # A month is 730 hours (8,760 hours a year / 12), as AWS's own calculator assumes.
 HOURS_PER_MONTH = Decimal(730)
-RATE_FIELDS = ("per_month", "per_day", "per_hour", "per_second")
+RATE_FIELDS = ("per_month", "per_day", "per_hour", "per_second", "rate")
 # per month = value × numerator / denominator; multiplying first keeps whole-day volumes exact.
 _PER_MONTH_RATIO = {
     "per_month": (Decimal(1), Decimal(1)),
@@ -22,12 +23,17 @@ _PER_MONTH_RATIO = {
     "per_second": (HOURS_PER_MONTH * 3600, Decimal(1)),
 }
 
-Volume = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+Volume = Count  # a number, or 3M, 200k, 1.5B (model/units.py)
 Probability = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
-Milliseconds = Annotated[Decimal, Field(gt=0, le=900_000, allow_inf_nan=False)]
+Milliseconds = DurationMs  # 0 < ms <= 900,000; or 120ms, 1.2s (model/units.py)
 
 
 Bytes = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+
+
+def _version_text(value: Any) -> Any:
+    """`pricing: 2022-08-01` unquoted is a YAML date; a version id is its text."""
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def _percent(value: Any) -> Any:
@@ -103,6 +109,7 @@ class _Source(_Strict):
     per_day: Volume | None = Field(default=None, description="a day (a month is 730/24 days)")
     per_hour: Volume | None = Field(default=None, description="an hour (a month is 730 hours)")
     per_second: Volume | None = Field(default=None, description="a second, sustained all month")
+    rate: Rate | None = Field(default=None, description="the volume as COUNT/PERIOD: 50/s, 200k/day, 3M/month")
     error_rate: Probability = Field(default=Decimal(0), description="probability that one attempt fails")
     target: str | None = Field(default=None, min_length=1, description="an alias or version (default: the function)")
 
@@ -111,7 +118,7 @@ class _Source(_Strict):
         given = [name for name in RATE_FIELDS if getattr(self, name) is not None]
         if len(given) != 1:
             found = ", ".join(given) if given else "none"
-            raise ValueError(f"give exactly one of per_month, per_day, per_hour, per_second (found {found})")
+            raise ValueError(f"give exactly one of per_month, per_day, per_hour, per_second, rate (found {found})")
         return self
 
     @property
@@ -122,6 +129,8 @@ class _Source(_Strict):
     def monthly_volume(self) -> Decimal:
         """The volume per month, converting a daily, hourly or per-second rate with a 730-hour month."""
         name = self.rate_field
+        if self.rate is not None:
+            return self.rate.per_month
         value: Decimal = getattr(self, name)
         numerator, denominator = _PER_MONTH_RATIO[name]
         return value * numerator / denominator
@@ -139,7 +148,7 @@ class AsyncSource(_Source):
 
     type: Literal["async"]
     max_retries: int = Field(default=2, ge=0, le=2, description="MaximumRetryAttempts, 0..2")
-    payload_kb: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)] | None = None
+    payload_kb: Kilobytes | None = None
     dead_letter: Literal["sqs", "sns"] | None = None
 
 
@@ -217,9 +226,9 @@ class _Configuration(_Strict):
 class Version(_Configuration):
     """A published version: its own memory, architecture, durations, storage and runtime."""
 
-    memory_mb: int | None = Field(default=None, ge=128, le=10_240)
+    memory_mb: Megabytes | None = Field(default=None, ge=128, le=10_240)
     architecture: Architecture | None = None
-    ephemeral_storage_mb: int | None = Field(default=None, ge=512, le=10_240)
+    ephemeral_storage_mb: Megabytes | None = Field(default=None, ge=512, le=10_240)
     duration_ms: Milliseconds | None = None
     error_duration_ms: Milliseconds | None = None
 
@@ -228,9 +237,9 @@ class Function(_Configuration):
     """One Lambda function and its invocation sources."""
 
     name: str = Field(min_length=1, max_length=140)
-    memory_mb: int = Field(ge=128, le=10_240)
+    memory_mb: Megabytes = Field(ge=128, le=10_240)
     architecture: Architecture = "x86_64"
-    ephemeral_storage_mb: int = Field(default=512, ge=512, le=10_240)
+    ephemeral_storage_mb: Megabytes = Field(default=512, ge=512, le=10_240)
     duration_ms: Milliseconds = Field(description="mean duration of a successful attempt")
     error_duration_ms: Milliseconds | None = Field(
         default=None, description="mean duration of a failed attempt (default: duration_ms)"
@@ -243,7 +252,7 @@ class Function(_Configuration):
     response_streaming: ResponseStreaming | None = None
     log_bytes_per_invocation: Bytes | None = None
     reserved_concurrency: int | None = Field(default=None, ge=0)
-    timeout_s: int | None = Field(default=None, ge=1, le=900)
+    timeout_s: Seconds | None = Field(default=None, ge=1, le=900)
     region: str | None = Field(default=None, min_length=1)
     invocations: list[Invocation] = Field(min_length=1)
 
@@ -258,7 +267,9 @@ class Workload(_Strict):
     version: Literal[1]
     region: str = Field(default="us-east-1", min_length=1)
     free_tier: bool = True
-    pricing: str | None = Field(default=None, description="a pricing table version, or 'latest'")
+    pricing: Annotated[str | None, BeforeValidator(_version_text)] = Field(
+        default=None, description="a pricing table version, or 'latest'"
+    )
     as_of: dt.date | None = Field(default=None, description="price with the table in force on this date")
     concurrency: Concurrency = Concurrency()
     savings_plan: SavingsPlan | None = None

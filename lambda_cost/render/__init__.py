@@ -26,6 +26,7 @@ class RenderOptions:
     color: bool = False
     width: int = 100
     explain: bool = False
+    chart: bool = False  # bar charts of cost by function and component (table only)
 
 
 class Renderer(Protocol):

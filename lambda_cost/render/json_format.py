@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 from ..numbers import plain
 from ..price import LineItem, PricedFunction
-from ..report import SCHEMA_VERSION, Estimate
+from ..report import SCHEMA_VERSION, Estimate, FileSubtotal
 from . import RenderOptions
 
 
@@ -76,7 +76,13 @@ def document(estimate: Estimate, options: RenderOptions, *, with_functions: bool
         "savings_plan": None if estimate.savings_discount is None else {"discount": plain(estimate.savings_discount)},
         "warnings": [{"message": w.message, "where": w.where} for w in estimate.warnings],
         "budget": _budget(estimate),
+        **({"files": [_subtotal(f) for f in estimate.files]} if estimate.files else {}),
     }
+
+
+def _subtotal(subtotal: FileSubtotal) -> dict[str, Any]:
+    return {"workload": subtotal.workload, "prefix": subtotal.prefix, "functions": subtotal.functions,
+            "total": plain(subtotal.total)}
 
 
 def _budget(estimate: Estimate) -> dict[str, Any] | None:

@@ -36,6 +36,10 @@ def render(estimate: Estimate, options: RenderOptions) -> str:
         console.print(f"Related charges (other services): {money(estimate.related_total)}")
         console.print(Text(f"Grand total: {money(estimate.grand_total)}", style="bold"))
     console.print()
+    if estimate.files:
+        _print_files(console, estimate)
+    if options.chart:
+        _print_charts(console, estimate, options)
     _print_assumptions(console, estimate)
     _print_retries(console, estimate, options)
     _print_budget(console, estimate)
@@ -161,3 +165,23 @@ def _print_warnings(console: Console, estimate: Estimate) -> None:
     for warning in estimate.warnings:
         prefix = f"{warning.where}: " if warning.where else ""
         console.print(f"  ! {prefix}{warning.message}")
+
+
+def _print_files(console: Console, estimate: Estimate) -> None:
+    console.print(Text("Subtotals by file (priced as one account: one free tier, shared tiers)", style="bold"))
+    for subtotal in estimate.files:
+        count = f"{subtotal.functions} function{'s' if subtotal.functions != 1 else ''}"
+        console.print(f"  {subtotal.workload} ({subtotal.prefix}/…, {count}): {money(subtotal.total)}")
+    console.print()
+
+
+def _print_charts(console: Console, estimate: Estimate, options: RenderOptions) -> None:
+    from ..chart import estimate_charts
+
+    rows = [
+        (priced.usage.function.name, priced.total, [(item.component, item.cost) for item in priced.line_items])
+        for priced in estimate.functions
+    ]
+    for line in estimate_charts(rows, options.width):
+        console.print(Text(line, style="cyan" if line.startswith("  ") else "bold"))
+    console.print()

@@ -1,0 +1,140 @@
+"""Several workload files priced as one AWS account: one free tier, shared tiers, a subtotal per file."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import Counter
+from decimal import Decimal
+from pathlib import PurePath
+
+from .errors import InputError, PricingError, Problem
+from .expand import FunctionUsage
+from .gate import BudgetCheck, BudgetReport, evaluate
+from .model.budget import Budget
+from .numbers import exact_sum
+from .pipeline import Expanded, estimate_source, expand_source, where
+from .price import PricedFunction, price
+from .report import Estimate, EstimateWarning, FileSubtotal, build_estimate
+from .tables import TableCatalog
+from .whatif import Assignment, apply, editor
+
+
+def prefixes(names: list[str]) -> list[str]:
+    """How each file qualifies its function names: its stem, or its path without suffix if stems repeat."""
+    stems = [PurePath(name).stem for name in names]
+    counts = Counter(stems)
+    return [stem if counts[stem] == 1 else str(PurePath(name).with_suffix("")) for stem, name in zip(
+        stems, names, strict=True)]
+
+
+def estimate_workloads(
+    paths: list[str],
+    *,
+    pricing: str | None = None,
+    as_of: dt.date | None = None,
+    free_tier: bool | None = None,
+    budget: Decimal | None = None,
+    catalog: TableCatalog | None = None,
+    assignments: list[Assignment] | None = None,
+) -> Estimate:
+    """One file: the plain estimate. Several: one account, functions named FILE-STEM/NAME.
+
+    `budget` (the command line's) is the monthly limit of the whole account; each file's own budgets apply to
+    its functions, and its `total` to its subtotal.
+    """
+    from .load import read_source
+
+    assignments = assignments or []
+    catalog = catalog or TableCatalog()
+    if len(paths) == 1:
+        return estimate_source(read_source(paths[0]), pricing=pricing, as_of=as_of, free_tier=free_tier,
+                               budget=budget, catalog=catalog, edit=editor(assignments))
+    applied: set[str] = set()
+
+    def edit(data: object) -> object:
+        # With several files an assignment applies to every file where its path exists.
+        for assignment in assignments:
+            try:
+                apply(data, [assignment])
+                applied.add(assignment.text)
+            except InputError:
+                pass
+        return data
+
+    expanded: list[Expanded] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            expanded.append(expand_source(read_source(path), pricing=pricing, as_of=as_of, free_tier=free_tier,
+                                          catalog=catalog, edit=edit))
+        except InputError as error:
+            problems += error.problems or [Problem(error.message, hint=error.hint)]
+    if problems:
+        raise InputError(f"{len(paths)} workloads: problems in the files", problems=problems)
+    missing = [a.text for a in assignments if a.text not in applied]
+    if missing:
+        raise InputError(f"--set {missing[0]!r}: no file has that path", hint="check the function name")
+    return _one_account(expanded, pricing is not None or as_of is not None, free_tier is not None, budget)
+
+
+def _one_account(
+    expanded: list[Expanded], pricing_given: bool, free_tier_given: bool, budget: Decimal | None
+) -> Estimate:
+    versions = sorted({e.resolved.version for e in expanded})
+    if len(versions) > 1 and not pricing_given:
+        named = ", ".join(f"{e.source.name}: {e.resolved.version}" for e in expanded)
+        raise PricingError(f"the files are priced with different pricing versions ({named})",
+                           hint="one account has one price list: give --pricing VERSION")
+    if len({e.free_tier for e in expanded}) > 1 and not free_tier_given:
+        raise InputError("the files disagree on free_tier, and an account has one free tier",
+                         hint="give --free-tier or --no-free-tier")
+    if len({e.savings_discount for e in expanded}) > 1:
+        raise InputError("the files disagree on savings_plan, and an account has one Compute Savings Plan",
+                         hint="give every file the same savings_plan, or none")
+    labels = prefixes([e.source.name for e in expanded])
+    usages: list[FunctionUsage] = []
+    for label, item in zip(labels, expanded, strict=True):
+        for usage in item.usages:
+            usages.append(dataclasses.replace(
+                usage, function=dataclasses.replace(usage.function, name=f"{label}/{usage.function.name}")))
+    resolved = expanded[0].resolved
+    savings_discount = expanded[0].savings_discount
+    priced, free_tier_use = price(usages, resolved, expanded[0].free_tier, savings_discount or Decimal(0))
+    subtotals = []
+    checks: list[BudgetCheck] = []
+    start = 0
+    for label, item in zip(labels, expanded, strict=True):
+        part = tuple(priced[start:start + len(item.usages)])
+        start += len(item.usages)
+        subtotal = exact_sum(f.total for f in part)
+        subtotals.append(FileSubtotal(item.source.name, label, len(part), subtotal))
+        checks += _file_checks(label, part, item.budget)
+    regions = sorted({e.default_region for e in expanded})
+    estimate = build_estimate(
+        workload_name=", ".join(e.source.name for e in expanded),
+        default_region=", ".join(regions),
+        resolved=resolved,
+        free_tier=free_tier_use,
+        functions=priced,
+        warnings=[EstimateWarning(p.message, where(p)) for e in expanded for p in e.warnings],
+        savings_discount=savings_discount,
+    )
+    account = evaluate(estimate.functions, estimate.grand_total, None, budget)
+    if account is not None:
+        checks = [*account.checks, *checks]
+    verdict = BudgetReport(next((e.budget.warn_at for e in expanded if e.budget), Budget().warn_at), tuple(checks))
+    return dataclasses.replace(estimate, files=tuple(subtotals), budget=verdict if checks else None)
+
+
+def _file_checks(label: str, part: tuple[PricedFunction, ...], budget: Budget | None) -> list[BudgetCheck]:
+    """A file's own budgets, on its own functions: its total is the file's subtotal (with related charges)."""
+    if budget is None:
+        return []
+    qualified = budget.model_copy(update={"functions": {f"{label}/{name}": spec
+                                                        for name, spec in budget.functions.items()}})
+    grand = exact_sum([*(f.total for f in part), *(f.related_total for f in part)])
+    report = evaluate(part, grand, qualified, None)
+    assert report is not None
+    return [dataclasses.replace(check, scope="file", name=label) if check.scope == "total" else check
+            for check in report.checks]

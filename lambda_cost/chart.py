@@ -1,0 +1,63 @@
+"""Bar charts in the terminal: cost by function, by component, or by what-if combination."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from .numbers import money
+
+# Eighths of a block, so that a bar is drawn to 1/8 of a character.
+_PARTS = ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")
+_FULL = "█"
+# Line items grouped as people think of them; the free tier lines reduce their component.
+COMPONENT_GROUPS = {
+    "requests": "Requests",
+    "free_tier_requests": "Requests",
+    "ephemeral_storage": "Ephemeral storage",
+    "free_tier_duration": "Duration",
+}
+
+
+def component_group(component: str) -> str:
+    if component.startswith("duration_tier_"):
+        return "Duration"
+    return COMPONENT_GROUPS.get(component, component.replace("_", " ").capitalize())
+
+
+def bar(value: Decimal, largest: Decimal, width: int) -> str:
+    """A bar `width` characters long at `largest`; nothing for zero or negative values."""
+    if value <= 0 or largest <= 0:
+        return ""
+    eighths = int((value / largest * width * 8).to_integral_value(rounding=ROUND_HALF_EVEN))
+    return _FULL * (eighths // 8) + _PARTS[eighths % 8]
+
+
+def bars(title: str, rows: Sequence[tuple[str, Decimal]], width: int = 100) -> list[str]:
+    """`title`, then one line per row: label, bar, amount; bars scaled to the largest amount."""
+    if not rows:
+        return []
+    label_width = min(max(len(label) for label, _ in rows), 40)
+    amounts = [money(value) for _, value in rows]
+    amount_width = max(len(amount) for amount in amounts)
+    bar_width = max(width - label_width - amount_width - 6, 10)
+    largest = max(value for _, value in rows)
+    lines = [title]
+    for (label, value), amount in zip(rows, amounts, strict=True):
+        shown = label if len(label) <= label_width else label[: label_width - 1] + "…"
+        drawn = bar(value, largest, bar_width)
+        lines.append(f"  {shown.ljust(label_width)}  {amount.rjust(amount_width)}  {drawn}".rstrip())
+    return lines
+
+
+def estimate_charts(functions: Sequence[tuple[str, Decimal, Sequence[tuple[str, Decimal]]]], width: int) -> list[str]:
+    """Cost by function and by component (net of the free tier), from (name, total, [(component, cost)])."""
+    by_component: dict[str, Decimal] = {}
+    for _, _, items in functions:
+        for component, cost in items:
+            group = component_group(component)
+            by_component[group] = by_component.get(group, Decimal(0)) + cost
+    lines = bars("Cost by function", [(name, total) for name, total, _ in functions], width)
+    lines.append("")
+    lines += bars("Cost by component (after the free tier)", list(by_component.items()), width)
+    return lines

@@ -1,0 +1,220 @@
+"""Human units in workload values: counts (3M), rates (50/s), sizes (1.5 GB), durations (120ms), exact."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, GetJsonSchemaHandler, PlainValidator, WithJsonSchema
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+# What `init` writes where a template cannot know a value: YAML keeps it as a string, validation refuses it.
+PLACEHOLDER = "FILL-ME"
+
+# Case matters: `M` is a million and `m` would be milli or minutes, so lower-case `m` is refused.
+COUNT_SUFFIXES = {"": Decimal(1), "k": Decimal(10**3), "K": Decimal(10**3), "M": Decimal(10**6), "B": Decimal(10**9)}
+COUNT_SPELLINGS = "a number, or one with k or K (thousand), M (million), B (billion): 3M, 200k, 1.5B"
+# AWS Lambda's memory and storage "MB" are mebibytes and 1 GB is 1024 MB; MiB and GiB say the same.
+SIZE_UNITS = {"": Decimal(1), "MB": Decimal(1), "MiB": Decimal(1), "GB": Decimal(1024), "GiB": Decimal(1024)}
+SIZE_SPELLINGS = "a number of MB, or one with MB, MiB, GB or GiB (1 GB = 1024 MB, as AWS Lambda counts): 512 MB, 1.5 GB"
+KILOBYTE_UNITS = {"": Decimal(1), "KB": Decimal(1), "KiB": Decimal(1), "MB": Decimal(1024), "MiB": Decimal(1024)}
+KILOBYTE_SPELLINGS = "a number of KB, or one with KB, KiB, MB or MiB (1 MB = 1024 KB): 256 KB, 1 MB"
+DURATION_MS = {"": Decimal(1), "ms": Decimal(1), "s": Decimal(1000), "sec": Decimal(1000), "min": Decimal(60_000)}
+DURATION_SPELLINGS = "a number, or one with ms, s, sec or min: 120ms, 1.2s, 2min"
+# Seconds in each period a rate may be given per; a month is 730 hours, as everywhere in lambda-cost.
+RATE_PERIODS: dict[str, tuple[str, Decimal]] = {
+    "s": ("second", Decimal(1)), "sec": ("second", Decimal(1)), "second": ("second", Decimal(1)),
+    "min": ("minute", Decimal(60)), "minute": ("minute", Decimal(60)),
+    "h": ("hour", Decimal(3600)), "hr": ("hour", Decimal(3600)), "hour": ("hour", Decimal(3600)),
+    "d": ("day", Decimal(86_400)), "day": ("day", Decimal(86_400)),
+    "mo": ("month", Decimal(730 * 3600)), "month": ("month", Decimal(730 * 3600)),
+}
+RATE_SPELLINGS = "COUNT/PERIOD with PERIOD s, min, h, day or month (also sec, second, minute, hr, hour, d, mo): " \
+    "50/s, 200k/day, 3M/month"
+
+_NUMBER = r"[0-9][0-9_,]*(?:\.[0-9]+)?|\.[0-9]+"
+_COUNT = re.compile(rf"^\s*({_NUMBER})\s*([A-Za-z]*)\s*$")
+
+
+def _error(kind: str, message: str) -> PydanticCustomError:
+    return PydanticCustomError(kind, message)
+
+
+def _number(text: str, spellings: str) -> Decimal:
+    """A plain decimal number; `_` and `,` group thousands (1,000,000 and 1_000_000 are one million)."""
+    cleaned = text.replace("_", "").replace(",", "")
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        raise _error("unit", f"{text!r} is not a number; write {spellings}") from None
+    if not number.is_finite():
+        raise _error("unit", f"{text!r} is not a finite number")
+    return number
+
+
+def _whole(number: Decimal) -> Decimal:
+    """1.5 × 10^9 is written 1500000000, not 1500000000.0: the same value, the exponent people expect."""
+    whole = number == number.to_integral_value() and number.adjusted() < 27  # quantize keeps 28 digits
+    return number.quantize(Decimal(1)) if whole else number
+
+
+def _placeholder(value: str) -> None:
+    if value.strip().startswith(PLACEHOLDER):
+        raise _error("placeholder", "placeholder not filled")
+
+
+def _split(value: str, spellings: str) -> tuple[Decimal, str]:
+    _placeholder(value)
+    match = _COUNT.match(value)
+    if not match:
+        raise _error("unit", f"cannot read {value!r}; write {spellings}")
+    return _number(match.group(1), spellings), match.group(2)
+
+
+def _scaled(value: str, units: dict[str, Decimal], spellings: str, what: str = "unit") -> Decimal:
+    """A number times the factor of its unit (a bare number has factor 1)."""
+    number, unit = _split(value, spellings)
+    if unit not in units:
+        raise _error("unit", f"{value!r}: unknown or ambiguous {what} {unit!r}; write {spellings}")
+    return _whole(number * units[unit])
+
+
+def parse_count(value: Any) -> Any:
+    """`3M` → 3000000, `200k` → 200000, `1.5B` → 1500000000, exactly; other values pass to the field's type."""
+    return _scaled(value, COUNT_SUFFIXES, COUNT_SPELLINGS, "suffix") if isinstance(value, str) else value
+
+
+def parse_megabytes(value: Any) -> Any:
+    """`1.5 GB` → 1536, `512 MB` → 512 (AWS's 1024-based MB and GB); a whole number of MB."""
+    if not isinstance(value, str):
+        return value
+    megabytes = _scaled(value, SIZE_UNITS, SIZE_SPELLINGS)
+    if megabytes != megabytes.to_integral_value():
+        raise _error("unit", f"{value!r} is {megabytes} MB, not a whole number of MB")
+    return int(megabytes)
+
+
+def parse_kilobytes(value: Any) -> Any:
+    """`256 KB` → 256, `1 MB` → 1024 (1024-based), for payload sizes."""
+    return _scaled(value, KILOBYTE_UNITS, KILOBYTE_SPELLINGS) if isinstance(value, str) else value
+
+
+def _duration_ms(value: str) -> Decimal:
+    return _scaled(value, DURATION_MS, DURATION_SPELLINGS)
+
+
+def parse_milliseconds(value: Any) -> Any:
+    """`120ms` → 120, `1.2s` → 1200, `2min` → 120000; a bare number is milliseconds."""
+    if not isinstance(value, str):
+        return value
+    return _duration_ms(value)
+
+
+def parse_seconds(value: Any) -> Any:
+    """`30s` → 30, `2min` → 120, `1500ms` → refused (not whole seconds); a bare number is seconds."""
+    if not isinstance(value, str):
+        return value
+    number, unit = _split(value, DURATION_SPELLINGS)
+    if unit == "":
+        return number
+    seconds = _duration_ms(value) / 1000
+    if seconds != seconds.to_integral_value():
+        raise _error("unit", f"{value!r} is {seconds} s, not a whole number of seconds")
+    return int(seconds)
+
+
+@dataclass(frozen=True)
+class RateValue:
+    """`50/s`: a count per period, kept as written so that the monthly volume is computed exactly once."""
+
+    count: Decimal
+    period: str  # second, minute, hour, day or month
+    text: str
+
+    @property
+    def per_month(self) -> Decimal:
+        """count × (seconds in 730 hours) / (seconds in the period): 200k/day → 200000 × 730 / 24."""
+        seconds = next(s for name, s in RATE_PERIODS.values() if name == self.period)
+        return self.count * Decimal(730 * 3600) / seconds
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_rate(value: Any) -> RateValue:
+    """`50/s`, `200k/day`, `3M/month`; `/m` is refused (minute or month?)."""
+    if isinstance(value, RateValue):
+        return value
+    if not isinstance(value, str):
+        raise _error("unit", f"a rate is written COUNT/PERIOD, not {value!r}; write {RATE_SPELLINGS}")
+    _placeholder(value)
+    count_text, slash, period = value.partition("/")
+    if not slash:
+        raise _error("unit", f"{value!r} has no period; write {RATE_SPELLINGS}")
+    try:
+        count = parse_count(count_text)
+    except PydanticCustomError as error:
+        if error.type == "placeholder":
+            raise
+        raise _error("unit", f"{value!r}: {error.message()}; a rate is {RATE_SPELLINGS}") from None
+    period = period.strip()
+    if period not in RATE_PERIODS:
+        raise _error("unit", f"{value!r}: unknown or ambiguous period {period!r}; write {RATE_SPELLINGS}")
+    if count < 0:
+        raise _error("unit", f"{value!r}: a rate cannot be negative")
+    return RateValue(Decimal(count), RATE_PERIODS[period][0], value.strip())
+
+
+@dataclass(frozen=True)
+class HumanSpelling:
+    """Adds the accepted string spellings to a field's JSON Schema, beside its numeric range."""
+
+    pattern: str
+    description: str
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        inner = handler(schema)
+        # A Decimal's schema already allows a numeric string; keep only its number branch and range.
+        if "anyOf" in inner:
+            numbers = [branch for branch in inner["anyOf"] if branch.get("type") != "string"]
+            inner = numbers[0] if len(numbers) == 1 else {"anyOf": numbers}
+        spelled = {"type": "string", "pattern": self.pattern, "description": self.description}
+        return {"anyOf": [inner, spelled]}
+
+
+_COUNT_PATTERN = r"^\s*([0-9][0-9_,]*(\.[0-9]+)?|\.[0-9]+)\s*[kKMB]?\s*$"
+_SIZE_PATTERN = r"^\s*([0-9][0-9_,]*(\.[0-9]+)?|\.[0-9]+)\s*(MB|MiB|GB|GiB)?\s*$"
+_KB_PATTERN = r"^\s*([0-9][0-9_,]*(\.[0-9]+)?|\.[0-9]+)\s*(KB|KiB|MB|MiB)?\s*$"
+_DURATION_PATTERN = r"^\s*([0-9][0-9_,]*(\.[0-9]+)?|\.[0-9]+)\s*(ms|s|sec|min)?\s*$"
+RATE_PATTERN = (
+    r"^\s*([0-9][0-9_,]*(\.[0-9]+)?|\.[0-9]+)\s*[kKMB]?\s*/\s*"
+    r"(s|sec|second|min|minute|h|hr|hour|d|day|mo|month)\s*$"
+)
+
+# Reusable field types: a number, or a string in human units, validated to the same exact value.
+# Constraints written inside an alias come before its validator, so the schema shows them as a range.
+Count = Annotated[
+    Decimal, Field(ge=0, allow_inf_nan=False), BeforeValidator(parse_count),
+    HumanSpelling(_COUNT_PATTERN, COUNT_SPELLINGS),
+]
+Megabytes = Annotated[int, BeforeValidator(parse_megabytes), HumanSpelling(_SIZE_PATTERN, SIZE_SPELLINGS)]
+Kilobytes = Annotated[
+    Decimal, Field(ge=0, allow_inf_nan=False), BeforeValidator(parse_kilobytes),
+    HumanSpelling(_KB_PATTERN, KILOBYTE_SPELLINGS),
+]
+# A Lambda attempt runs at most 15 minutes (900,000 ms).
+DurationMs = Annotated[
+    Decimal, Field(gt=0, le=900_000, allow_inf_nan=False), BeforeValidator(parse_milliseconds),
+    HumanSpelling(_DURATION_PATTERN, DURATION_SPELLINGS),
+]
+Seconds = Annotated[int, BeforeValidator(parse_seconds), HumanSpelling(_DURATION_PATTERN, DURATION_SPELLINGS)]
+Rate = Annotated[
+    RateValue,
+    PlainValidator(parse_rate, json_schema_input_type=str),
+    WithJsonSchema({"type": "string", "pattern": RATE_PATTERN, "description": RATE_SPELLINGS}),
+]

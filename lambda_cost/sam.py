@@ -1,0 +1,402 @@
+"""What a SAM or CloudFormation template says about its functions and their triggers, for `init --from`."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+SAM_FUNCTION = "AWS::Serverless::Function"
+CFN_FUNCTION = "AWS::Lambda::Function"
+SECONDS_PER_MONTH = Decimal(730 * 3600)
+
+# SAM event types and what invokes the function; None: not an invocation lambda-cost can price.
+SAM_EVENTS: dict[str, str] = {
+    "SQS": "sqs", "Kinesis": "kinesis", "DynamoDB": "dynamodb", "MSK": "msk", "SelfManagedKafka": "kafka",
+    "MQ": "mq", "DocumentDB": "documentdb",
+    "S3": "async", "SNS": "async", "EventBridgeRule": "async", "CloudWatchEvent": "async", "Schedule": "async",
+    "ScheduleV2": "async", "CloudWatchLogs": "async", "IoTRule": "async", "Cognito": "sync", "AlexaSkill": "sync",
+    "Api": "sync", "HttpApi": "sync",
+}
+# Resource types an event source mapping reads from.
+ESM_SOURCES = {
+    "AWS::SQS::Queue": "sqs", "AWS::Kinesis::Stream": "kinesis", "AWS::DynamoDB::Table": "dynamodb",
+    "AWS::MSK::Cluster": "msk", "AWS::MSK::ServerlessCluster": "msk", "AWS::AmazonMQ::Broker": "mq",
+    "AWS::DocDB::DBCluster": "documentdb",
+}
+ARN_SERVICES = {"sqs": "sqs", "kinesis": "kinesis", "dynamodb": "dynamodb", "kafka": "msk", "mq": "mq",
+                "rds": "documentdb"}
+# Services that invoke a function asynchronously or synchronously, by the principal of its permission.
+PRINCIPALS = {
+    "s3.amazonaws.com": "async", "sns.amazonaws.com": "async", "events.amazonaws.com": "async",
+    "logs.amazonaws.com": "async", "iot.amazonaws.com": "async", "ses.amazonaws.com": "async",
+    "codecommit.amazonaws.com": "async", "config.amazonaws.com": "async",
+    "apigateway.amazonaws.com": "sync", "elasticloadbalancing.amazonaws.com": "sync",
+    "cognito-idp.amazonaws.com": "sync", "lex.amazonaws.com": "sync", "secretsmanager.amazonaws.com": "sync",
+}
+BATCH_DEFAULTS = {"sqs": 10, "kinesis": 100, "dynamodb": 100, "msk": 100, "kafka": 100, "mq": 100,
+                  "documentdb": 100}
+_RATE = re.compile(r"^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$")
+_PERIOD_SECONDS = {"minute": 60, "hour": 3600, "day": 86_400}
+
+
+@dataclass
+class Known:
+    """A value read from the template: `value` None when it cannot be known offline; `note` says why."""
+
+    value: Any
+    note: str = ""
+
+
+@dataclass
+class SourceDraft:
+    """One trigger of a function, as far as the template tells it."""
+
+    type: str
+    origin: str  # what in the template it comes from, for the comment
+    settings: dict[str, Known] = field(default_factory=dict)
+    per_month: Known | None = None  # a schedule's volume is known; others are placeholders
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FunctionDraft:
+    """One function of the template, with its configuration and triggers."""
+
+    name: str
+    resource_type: str
+    settings: dict[str, Known] = field(default_factory=dict)
+    sources: list[SourceDraft] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class Template:
+    """A parsed template (long-form intrinsics) and the lookups that resolve values offline."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.resources: dict[str, Any] = {
+            name: resource for name, resource in data.get("Resources", {}).items() if isinstance(resource, dict)
+        }
+        self.parameters: dict[str, Any] = data.get("Parameters") or {}
+        self.mappings: dict[str, Any] = data.get("Mappings") or {}
+        globals_ = data.get("Globals") or {}
+        self.function_globals: dict[str, Any] = globals_.get("Function") or {}
+
+    def type_of(self, name: str | None) -> str | None:
+        resource = self.resources.get(name or "")
+        return resource.get("Type") if resource else None
+
+    def properties(self, name: str) -> dict[str, Any]:
+        props = self.resources[name].get("Properties")
+        return props if isinstance(props, dict) else {}
+
+    def resolve(self, raw: Any) -> Known:
+        """A literal, a parameter's default, a mapping entry, or unknown, with a note saying which."""
+        if not isinstance(raw, dict) or len(raw) != 1:
+            return Known(raw)
+        ((function, argument),) = raw.items()
+        if function not in ("Ref", "Condition") and not str(function).startswith("Fn::"):
+            return Known(raw)  # a plain one-key mapping such as EphemeralStorage: {Size: 1024}
+        if function == "Ref" and isinstance(argument, str):
+            parameter = self.parameters.get(argument)
+            if isinstance(parameter, dict):
+                if "Default" in parameter:
+                    return Known(parameter["Default"], f"parameter {argument}'s default")
+                return Known(None, f"parameter {argument} has no default")
+            return Known(None, f"!Ref {argument} cannot be known offline")
+        if function == "Fn::If" and isinstance(argument, list) and len(argument) == 3:
+            first = self.resolve(argument[1])
+            note = f"!If {argument[0]}: the value when it holds"
+            return Known(first.value, f"{note}; {first.note}" if first.note else note)
+        if function == "Fn::FindInMap" and isinstance(argument, list) and len(argument) == 3:
+            keys = [self.resolve(part).value for part in argument]
+            try:
+                return Known(self.mappings[keys[0]][keys[1]][keys[2]], f"mapping {keys[0]}.{keys[1]}.{keys[2]}")
+            except (KeyError, TypeError):
+                return Known(None, "!FindInMap with keys known only at deploy time")
+        if function == "Fn::Sub" and isinstance(argument, str) and "${" not in argument:
+            return Known(argument)
+        return Known(None, f"!{function.removeprefix('Fn::')} cannot be evaluated offline")
+
+    def target(self, raw: Any) -> str | None:
+        """The logical id a reference names: !Ref X, !GetAtt X.Arn, !Sub ${X.Arn}, or a literal function name."""
+        if isinstance(raw, dict) and len(raw) == 1:
+            ((function, argument),) = raw.items()
+            if function == "Ref" and isinstance(argument, str):
+                return argument
+            if function == "Fn::GetAtt":
+                parts = argument if isinstance(argument, list) else str(argument).split(".")
+                return str(parts[0])
+            if function == "Fn::Sub" and isinstance(argument, str):
+                match = re.match(r"^\$\{([A-Za-z0-9]+)(\.[A-Za-z]+)?\}$", argument)
+                return match.group(1) if match else None
+            return None
+        if isinstance(raw, str):
+            name = raw.split(":")[-1] if raw.startswith("arn:") else raw
+            for logical, resource in self.resources.items():
+                if resource.get("Type") in (SAM_FUNCTION, CFN_FUNCTION) and self.properties(logical).get(
+                    "FunctionName"
+                ) == name:
+                    return logical
+            return raw if raw in self.resources else None
+        return None
+
+
+def _merge_globals(global_props: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+    """SAM's Globals: a function's own properties win; maps (Environment, Tags...) merge key by key."""
+    merged = dict(global_props)
+    for key, value in own.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def read_functions(data: dict[str, Any]) -> list[FunctionDraft]:
+    """Every Lambda function of a template with its settings and the triggers that can be mapped."""
+    template = Template(data)
+    drafts: dict[str, FunctionDraft] = {}
+    for name, resource in template.resources.items():
+        kind = resource.get("Type")
+        if kind == SAM_FUNCTION:
+            props = _merge_globals(template.function_globals, template.properties(name))
+            inherited = set(template.function_globals) - set(template.properties(name))
+            drafts[name] = _function(template, name, kind, props, from_globals=inherited)
+            _sam_events(template, drafts[name], props)
+        elif kind == CFN_FUNCTION:
+            drafts[name] = _function(template, name, kind, template.properties(name), from_globals=set())
+    _related_resources(template, drafts)
+    for draft in drafts.values():
+        _apply_event_invoke_config(draft)
+    return list(drafts.values())
+
+
+def _setting(template: Template, props: dict[str, Any], key: str, default: Any, globals_: set[str]) -> Known:
+    if key not in props:
+        return Known(default, "default")
+    known = template.resolve(props[key])
+    source = "Globals" if key in globals_ else ""
+    note = "; ".join(part for part in (key if not source else f"{key} (Globals)", known.note) if part)
+    return Known(known.value, note)
+
+
+def _function(
+    template: Template, name: str, kind: str, props: dict[str, Any], from_globals: set[str]
+) -> FunctionDraft:
+    draft = FunctionDraft(name, kind)
+    settings = draft.settings
+    settings["memory_mb"] = _setting(template, props, "MemorySize", 128, from_globals)
+    settings["timeout_s"] = _setting(template, props, "Timeout", 3, from_globals)
+    architectures = _setting(template, props, "Architectures", ["x86_64"], from_globals)
+    if isinstance(architectures.value, list) and architectures.value:
+        architectures.value = template.resolve(architectures.value[0]).value
+    settings["architecture"] = architectures
+    storage = _setting(template, props, "EphemeralStorage", {"Size": 512}, from_globals)
+    if isinstance(storage.value, dict):
+        storage = Known(template.resolve(storage.value.get("Size", 512)).value, storage.note or "EphemeralStorage")
+    settings["ephemeral_storage_mb"] = storage
+    runtime = _setting(template, props, "Runtime", None, from_globals)
+    if runtime.value is not None:
+        settings["runtime"] = runtime
+    image = props.get("PackageType") == "Image" or "ImageUri" in props or "ImageUri" in (props.get("Code") or {})
+    settings["package_type"] = Known("image" if image else "zip", "PackageType")
+    snapstart = props.get("SnapStart")
+    if isinstance(snapstart, dict) and template.resolve(snapstart.get("ApplyOn")).value == "PublishedVersions":
+        settings["snapstart"] = Known(True, "SnapStart ApplyOn: PublishedVersions")
+    provisioned = props.get("ProvisionedConcurrencyConfig")
+    if isinstance(provisioned, dict):
+        _provisioned(draft, template.resolve(provisioned.get("ProvisionedConcurrentExecutions")), "alias")
+    if isinstance(props.get("FunctionUrlConfig"), dict):
+        draft.sources.append(SourceDraft("sync", "function URL (FunctionUrlConfig)"))
+    invoke_config = props.get("EventInvokeConfig")
+    if isinstance(invoke_config, dict) and "MaximumRetryAttempts" in invoke_config:
+        draft.settings["_max_retries"] = Known(
+            template.resolve(invoke_config["MaximumRetryAttempts"]).value, "EventInvokeConfig MaximumRetryAttempts"
+        )
+    return draft
+
+
+def _provisioned(draft: FunctionDraft, units: Known, where: str) -> None:
+    note = f"ProvisionedConcurrentExecutions on the {where}; always on: 730 hours a month"
+    if units.note:
+        note += f"; {units.note}"
+    draft.settings["provisioned_concurrency"] = Known(
+        None if units.value is None else {"units": units.value, "hours_per_month": 730}, note
+    )
+
+
+def _sam_events(template: Template, draft: FunctionDraft, props: dict[str, Any]) -> None:
+    events = props.get("Events")
+    if not isinstance(events, dict):
+        return
+    for event_name, event in events.items():
+        if not isinstance(event, dict):
+            continue
+        event_type = str(event.get("Type"))
+        raw_props = event.get("Properties")
+        event_props: dict[str, Any] = raw_props if isinstance(raw_props, dict) else {}
+        kind = SAM_EVENTS.get(event_type)
+        if kind is None:
+            draft.notes.append(f"event {event_name} of type {event_type} is not mapped to an invocation type")
+            continue
+        origin = f"event {event_name} ({event_type})"
+        source = SourceDraft(kind, origin)
+        if kind in BATCH_DEFAULTS:
+            reference = template.target(
+                event_props.get("Queue") or event_props.get("Stream") or event_props.get("Broker")
+            )
+            if reference in template.resources:
+                source.origin += f" from {reference}"
+            _mapping_settings(template, source, event_props, reference)
+        elif event_type in ("Schedule", "ScheduleV2", "CloudWatchEvent", "EventBridgeRule"):
+            expression = event_props.get("Schedule") or event_props.get("ScheduleExpression")
+            if expression is not None:
+                _schedule(template, source, expression)
+        draft.sources.append(source)
+
+
+def _mapping_settings(
+    template: Template, source: SourceDraft, props: dict[str, Any], queue: str | None
+) -> None:
+    """Batch size, retries and partial batch responses of an event source mapping (SAM event or resource)."""
+    kind = source.type
+    batch = props.get("BatchSize")
+    default = Known(BATCH_DEFAULTS[kind], "default BatchSize")
+    source.settings["batch_size"] = default if batch is None else _noted(template.resolve(batch), "BatchSize")
+    if kind == "sqs":
+        types = props.get("FunctionResponseTypes") or []
+        if "ReportBatchItemFailures" in types:
+            source.settings["report_batch_item_failures"] = Known(True, "FunctionResponseTypes")
+        if queue and template.type_of(queue) == "AWS::SQS::Queue":
+            _queue_settings(template, source, queue)
+    elif kind in ("kinesis", "dynamodb", "msk", "kafka", "documentdb"):
+        retries = props.get("MaximumRetryAttempts")
+        if retries is not None:
+            source.settings["max_retry_attempts"] = _noted(template.resolve(retries), "MaximumRetryAttempts")
+        else:
+            source.settings["max_retry_attempts"] = Known(-1, "default: until the record expires")
+        if props.get("BisectBatchOnFunctionError") is True:
+            source.notes.append("BisectBatchOnFunctionError splits failing batches; lambda-cost retries them whole")
+
+
+def _noted(known: Known, key: str) -> Known:
+    return Known(known.value, f"{key}; {known.note}" if known.note else key)
+
+
+def _queue_settings(template: Template, source: SourceDraft, queue: str) -> None:
+    props = template.properties(queue)
+    if template.resolve(props.get("FifoQueue")).value in (True, "true", "True"):
+        source.settings["fifo"] = Known(True, f"{queue} FifoQueue")
+    policy = props.get("RedrivePolicy")
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(policy)
+        except ValueError:
+            policy = None
+    if isinstance(policy, dict) and "maxReceiveCount" in policy:
+        count = template.resolve(policy["maxReceiveCount"])
+        source.settings["max_receive_count"] = _noted(count, f"{queue} RedrivePolicy maxReceiveCount")
+
+
+def _related_resources(template: Template, drafts: dict[str, FunctionDraft]) -> None:
+    """Resources that point at a function: event source mappings, URLs, permissions, rules, configs."""
+    permitted: set[tuple[str, str]] = set()
+    for name, resource in template.resources.items():
+        kind = resource.get("Type")
+        props = template.properties(name)
+        if kind == "AWS::Lambda::EventSourceMapping":
+            target = template.target(props.get("FunctionName"))
+            if target in drafts:
+                _event_source_mapping(template, drafts[target], name, props)
+        elif kind == "AWS::Lambda::Url":
+            target = template.target(props.get("TargetFunctionArn"))
+            if target in drafts:
+                drafts[target].sources.append(SourceDraft("sync", f"function URL {name}"))
+        elif kind == "AWS::Lambda::Permission":
+            target = template.target(props.get("FunctionName"))
+            principal = template.resolve(props.get("Principal")).value
+            invoked_by = PRINCIPALS.get(str(principal))
+            source_resource = template.target(props.get("SourceArn"))
+            # A rule's target is read from the rule itself (with its schedule); one permission per source.
+            key = (str(target), str(source_resource or principal))
+            if target in drafts and invoked_by and template.type_of(source_resource) != "AWS::Events::Rule" \
+                    and key not in permitted:
+                permitted.add(key)
+                what = f"{principal}" + (f" from {source_resource}" if source_resource else "")
+                drafts[target].sources.append(SourceDraft(invoked_by, f"permission {name} for {what}"))
+        elif kind == "AWS::Events::Rule":
+            for rule_target in props.get("Targets") or []:
+                target = template.target(rule_target.get("Arn")) if isinstance(rule_target, dict) else None
+                if target in drafts:
+                    source = SourceDraft("async", f"rule {name}")
+                    expression = props.get("ScheduleExpression")
+                    if expression is not None:
+                        _schedule(template, source, expression)
+                    drafts[target].sources.append(source)
+        elif kind == "AWS::Lambda::EventInvokeConfig":
+            target = template.target(props.get("FunctionName"))
+            if target in drafts and "MaximumRetryAttempts" in props:
+                drafts[target].settings["_max_retries"] = _noted(
+                    template.resolve(props["MaximumRetryAttempts"]), f"{name} MaximumRetryAttempts"
+                )
+        elif kind in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+            config = props.get("ProvisionedConcurrencyConfig")
+            target = template.target(props.get("FunctionName"))
+            if target in drafts and isinstance(config, dict):
+                units = template.resolve(config.get("ProvisionedConcurrentExecutions"))
+                _provisioned(drafts[target], units, f"{kind.split('::')[-1].lower()} {name}")
+
+
+def _event_source_mapping(template: Template, draft: FunctionDraft, name: str, props: dict[str, Any]) -> None:
+    if "SelfManagedEventSource" in props:
+        kind: str | None = "kafka"
+        source_resource = None
+    else:
+        raw = props.get("EventSourceArn")
+        source_resource = template.target(raw)
+        kind = ESM_SOURCES.get(template.type_of(source_resource) or "")
+        literal = template.resolve(raw).value
+        if kind is None and isinstance(literal, str) and literal.startswith("arn:"):
+            kind = ARN_SERVICES.get(literal.split(":")[2])
+    if kind is None:
+        draft.notes.append(f"event source mapping {name}: its source is not known, so it is not mapped")
+        return
+    origin = f"event source mapping {name}" + (f" from {source_resource}" if source_resource else "")
+    source = SourceDraft(kind, origin)
+    _mapping_settings(template, source, props, source_resource)
+    draft.sources.append(source)
+
+
+def _apply_event_invoke_config(draft: FunctionDraft) -> None:
+    retries = draft.settings.pop("_max_retries", None)
+    if retries is None:
+        return
+    for source in draft.sources:
+        if source.type == "async":
+            source.settings["max_retries"] = retries
+
+
+def _schedule(template: Template, source: SourceDraft, expression: Any) -> None:
+    """A rate() schedule says its own volume; for a cron() one the comment shows the expression to count."""
+    text = template.resolve(expression).value
+    source.per_month = schedule_volume(text)
+    if source.per_month is None and isinstance(text, str):
+        source.origin += f", {text}: count its runs a month"
+
+
+def schedule_volume(expression: Any) -> Known | None:
+    """rate(5 minutes) → 8,760 a month (730 h × 60 / 5); a cron expression is left to the user."""
+    if not isinstance(expression, str):
+        return None
+    match = _RATE.match(expression.strip())
+    if not match:
+        return None
+    every = int(match.group(1))
+    period = match.group(2).rstrip("s")
+    if every <= 0:
+        return None
+    volume = SECONDS_PER_MONTH / (every * _PERIOD_SECONDS[period])
+    return Known(volume, f"{expression}: 730 h / {every} {period}{'s' if every != 1 else ''}")

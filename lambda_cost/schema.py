@@ -1,0 +1,105 @@
+"""The JSON Schema of the workload format, generated from the pydantic models, for editors and CI."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+SCHEMA_ID = "https://lambda-cost.dev/schema/workload-v1.json"
+# Descriptions for fields the models leave undescribed, so that an editor's hover says what a key means.
+DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "Workload": {
+        "version": "format version; only 1 exists",
+        "region": "default AWS region of every function",
+        "free_tier": "deduct the account's monthly free tier (1M requests, 400,000 GB-s)",
+        "functions": "the functions to price",
+    },
+    "Function": {
+        "name": "unique name of the function",
+        "memory_mb": "memory in MB, 128..10240; or 1.5 GB (1 GB = 1024 MB, as AWS Lambda counts)",
+        "architecture": "x86_64 (default) or arm64",
+        "ephemeral_storage_mb": "/tmp size in MB, 512..10240; above 512 is billed",
+        "timeout_s": "timeout in seconds, 1..900 (or 30s, 2min); no duration may exceed it",
+        "region": "AWS region of this function, overriding the workload's",
+        "invocations": "one entry per trigger",
+    },
+    "SyncSource": {"type": "sync: API Gateway, function URLs, SDK calls"},
+    "AsyncSource": {"type": "async: S3, SNS, EventBridge and other asynchronous events"},
+    "SqsSource": {
+        "type": "sqs: an SQS event source mapping",
+        "batch_size": "BatchSize, 1..10000 (a FIFO queue at most 10)",
+        "report_batch_item_failures": "FunctionResponseTypes: ReportBatchItemFailures",
+    },
+    "StreamSource": {
+        "type": "a stream event source mapping",
+        "batch_size": "BatchSize, 1..10000",
+        "max_retry_attempts": "MaximumRetryAttempts; -1: retried until the record expires",
+    },
+    "MqSource": {"type": "mq: an Amazon MQ event source mapping", "batch_size": "BatchSize, 1..10000"},
+}
+_RANGE_KEYWORDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+
+
+def workload_schema() -> dict[str, Any]:
+    """The schema of a workload file (format version 1), with descriptions and numeric ranges."""
+    from .model.workload import Workload
+
+    schema = Workload.model_json_schema(mode="validation")
+    for name, definition in [("Workload", schema), *schema.get("$defs", {}).items()]:
+        for key, text in DESCRIPTIONS.get(name, {}).items():
+            prop = definition.get("properties", {}).get(key)
+            if prop is not None:
+                prop.setdefault("description", text)
+    _fix_ranges(schema)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        **schema,
+        "title": "lambda-cost workload",
+    }
+
+
+def _fix_ranges(node: Any) -> None:
+    """Pydantic writes a constraint on an annotated union as ge/le beside it: make them JSON Schema ranges
+    on the numeric branches, where validators and editors understand them."""
+    if isinstance(node, list):
+        for item in node:
+            _fix_ranges(item)
+        return
+    if not isinstance(node, dict):
+        return
+    ranges = {_RANGE_KEYWORDS[key]: node.pop(key) for key in list(node) if key in _RANGE_KEYWORDS}
+    if ranges:
+        for target in _numeric_branches(node):
+            target.update(ranges)
+    for value in node.values():
+        _fix_ranges(value)
+
+
+def _numeric_branches(node: dict[str, Any]) -> list[dict[str, Any]]:
+    if node.get("type") in ("number", "integer"):
+        return [node]
+    branches: list[dict[str, Any]] = []
+    for branch in node.get("anyOf", []):
+        branches += _numeric_branches(branch)
+    return branches
+
+
+def schema_text() -> str:
+    """The schema as stable, indented JSON."""
+    return json.dumps(workload_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_schema(output: str | None, *, force: bool = False) -> int:
+    """`lambda-cost schema`: the schema on stdout, or atomically to a file that is not overwritten by accident."""
+    import sys
+    from pathlib import Path
+
+    from .atomic import write_atomically
+
+    text = schema_text()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomically(Path(output), text, force=force)
+    return 0

@@ -1,0 +1,210 @@
+"""`lambda-cost init`: a starter workload, and drafts from SAM and CloudFormation templates."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import estimate_text
+from typer.testing import CliRunner
+
+from lambda_cost.cfn_yaml import load_template
+from lambda_cost.cli import app
+from lambda_cost.errors import LoadError, WorkloadError
+from lambda_cost.load import Source, parse
+from lambda_cost.model.workload import Function, Workload
+from lambda_cost.sam import read_functions, schedule_volume
+from lambda_cost.starter import draft_text
+
+TEMPLATES = Path(__file__).resolve().parent / "fixtures" / "templates"
+runner = CliRunner()
+
+
+def draft(name: str) -> str:
+    path = TEMPLATES / name
+    return draft_text(read_functions(load_template(Source(str(path), path.read_text()))), name)
+
+
+def fill(text: str) -> str:
+    """Fill every placeholder as a user would: a memory, an error rate, and 100 for the rest."""
+    values = {"memory_mb": "1024", "error_rate": "0.01"}
+    return re.sub(r"(\w+): FILL-ME", lambda m: f"{m.group(1)}: {values.get(m.group(1), '100')}", text)
+
+
+def placeholders(text: str) -> list[str]:
+    with pytest.raises(WorkloadError) as caught:
+        estimate_text(text)
+    messages = {p.message for p in caught.value.problems}
+    assert messages == {"placeholder not filled"}, messages
+    return [p.dotted_path for p in caught.value.problems]
+
+
+def workload_of(text: str) -> Workload:
+    data = parse(Source("w.yaml", fill(text)))
+    return Workload.model_validate(data)
+
+
+def by_name(workload: Workload, name: str) -> Function:
+    return next(f for f in workload.functions if f.name == name)
+
+
+def sources(function: Function) -> list[tuple[Any, ...]]:
+    return [(s.type, getattr(s, "batch_size", None), s.per_month) for s in function.invocations]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in TEMPLATES.iterdir()))
+def test_every_draft_validates_once_its_placeholders_are_filled(name: str) -> None:
+    text = draft(name)
+    assert placeholders(text)  # refused as drafted: volumes, durations and error rates are unknown
+    estimate = estimate_text(fill(text), free_tier=False)
+    assert len(estimate.functions) == text.count("\n  - name: ")
+    assert all(function.total > 0 for function in estimate.functions)
+
+
+def test_sam_queues_with_globals_redrive_and_fifo() -> None:
+    text = draft("sam-order-queue.yaml")
+    assert placeholders(text) == [
+        "functions[0].duration_ms", "functions[0].invocations[0].per_month", "functions[0].invocations[0].error_rate",
+        "functions[1].duration_ms", "functions[1].invocations[0].per_month", "functions[1].invocations[0].error_rate",
+    ]
+    workload = workload_of(text)
+    orders = by_name(workload, "OrdersFunction")
+    assert (orders.memory_mb, orders.architecture, orders.timeout_s) == (1024, "arm64", 15)  # own memory, Globals rest
+    (queue,) = orders.invocations
+    assert (queue.type, queue.batch_size, queue.report_batch_item_failures, queue.max_receive_count, queue.fifo) == (
+        "sqs", 25, True, 5, False)
+    payments = by_name(workload, "PaymentsFunction")
+    assert (payments.memory_mb, payments.ephemeral_storage_mb) == (256, 1024)
+    (fifo,) = payments.invocations
+    assert (fifo.fifo, fifo.batch_size, fifo.max_receive_count, fifo.report_batch_item_failures) == (True, 10, 3, False)
+    assert "memory_mb: 256                  # MemorySize (Globals)" in text
+    assert re.search(r"\n        batch_size: 25 +# BatchSize\n", text)
+
+
+def test_sam_api_streams_schedules_and_parameters() -> None:
+    text = draft("sam-web-and-streams.yaml")
+    workload = workload_of(text)
+    api = by_name(workload, "ApiFunction")
+    assert api.memory_mb == 1769 and api.architecture == "arm64"  # !Ref ApiMemory → its Default '1769'
+    assert [s.type for s in api.invocations] == ["sync", "sync", "sync"]  # function URL, HttpApi, Api
+    assert "memory_mb: 1769                 # MemorySize; parameter ApiMemory's default" in text
+    report = by_name(workload, "JavaReportFunction")
+    assert "memory_mb: FILL-ME              # MemorySize; parameter ReportMemory has no default" in text
+    assert report.timeout_s == 300  # !If IsProd [300, 60]: the first branch, said in a comment
+    assert "!If IsProd: the value when it holds" in text
+    # rate(5 minutes) is 730 × 60 / 5 = 8,760 a month; the cron schedule is left to fill in
+    assert sources(report) == [("async", None, Decimal(100)), ("async", None, Decimal(8760))]
+    assert "cron(0 2 * * ? *): count its runs a month" in text
+    clicks = by_name(workload, "ClicksFunction")
+    kinesis, dynamodb = clicks.invocations
+    assert (kinesis.type, kinesis.batch_size, kinesis.max_retry_attempts) == ("kinesis", 500, 3)
+    assert (dynamodb.type, dynamodb.batch_size, dynamodb.max_retry_attempts) == ("dynamodb", 100, -1)
+    assert "# BisectBatchOnFunctionError splits failing batches" in text
+    thumbs = by_name(workload, "ThumbnailFunction")
+    assert [(s.type, getattr(s, "max_retries", None)) for s in thumbs.invocations] == [
+        ("async", 1), ("async", 1), ("async", 1), ("sync", None)]  # S3, SNS, EventBridge with EventInvokeConfig
+    assert thumbs.ephemeral_storage_mb == 2048
+    assert "# event Web of type CloudFront is not mapped to an invocation type" in text
+
+
+def test_plain_cloudformation_resources_point_at_functions() -> None:
+    text = draft("cfn-plain-lambda.yaml")
+    workload = workload_of(text)
+    worker = by_name(workload, "WorkerFunction")
+    assert (worker.memory_mb, worker.timeout_s) == (2048, 120)  # parameter default, !FindInMap
+    sqs, msk = worker.invocations
+    assert (sqs.type, sqs.batch_size, sqs.report_batch_item_failures, sqs.max_receive_count) == ("sqs", 100, True, 4)
+    assert (msk.type, msk.batch_size) == ("msk", 200)  # from the ARN arn:aws:kafka:...
+    image = by_name(workload, "ImageFunction")
+    assert (image.memory_mb, image.ephemeral_storage_mb, image.timeout_s) == (3008, 4096, 60)
+    # S3 permission, the hourly rule (its permission is not a second source), the function URL
+    assert sources(image) == [
+        ("async", None, Decimal(100)), ("async", None, Decimal(730)), ("sync", None, Decimal(100))]
+    assert [getattr(s, "max_retries", None) for s in image.invocations] == [0, 0, None]
+    broker = by_name(workload, "BrokerFunction")
+    assert (broker.memory_mb, broker.timeout_s, sources(broker)) == (128, 3, [("mq", 50, Decimal(100))])
+
+
+def test_json_template_kafka_and_api_permissions() -> None:
+    text = draft("cfn-kafka-api.json")
+    workload = workload_of(text)
+    consumer = by_name(workload, "ConsumerFunction")
+    assert (consumer.memory_mb, consumer.timeout_s, consumer.architecture) == (1536, 900, "arm64")
+    assert sources(consumer) == [("kafka", 1000, Decimal(100))]
+    rest = by_name(workload, "RestFunction")
+    assert rest.memory_mb == 256
+    assert [s.type for s in rest.invocations] == ["sync"]  # two routes of one API: one source
+
+
+def test_keys_the_model_lacks_are_written_as_comments() -> None:
+    text = draft("cfn-kafka-api.json")
+    for key, value in (("runtime", "java21"), ("snapstart", "true"), ("package_type", "zip")):
+        line = f"{key}: {value}"
+        if key in Function.model_fields:
+            assert f"    {line}" in text
+        else:
+            assert f"    # {line}" in text and "(priced once lambda-cost supports it)" in text
+    provisioned = draft("sam-web-and-streams.yaml")
+    assert "provisioned_concurrency: {units: 5, hours_per_month: 730}" in provisioned
+
+
+@pytest.mark.parametrize(("expression", "expected"), [
+    ("rate(5 minutes)", Decimal(8760)), ("rate(1 hour)", Decimal(730)), ("rate(1 day)", Decimal(730) / 24),
+    ("rate(2 days)", Decimal(730) / 48),
+])
+def test_rate_schedules(expression: str, expected: Decimal) -> None:
+    known = schedule_volume(expression)
+    assert known is not None and known.value == expected
+
+
+def test_cron_and_odd_schedules_are_left_to_the_user() -> None:
+    assert schedule_volume("cron(0 12 * * ? *)") is None
+    assert schedule_volume({"Ref": "Schedule"}) is None
+
+
+def test_the_template_loader_reads_short_tags_and_the_workload_loader_still_refuses_them() -> None:
+    text = "Resources:\n  F:\n    Properties:\n      A: !GetAtt Q.Arn\n      B: !Sub '${X}'\n      C: !If [c, 1, 2]\n"
+    data = load_template(Source("t.yaml", text))
+    assert data["Resources"]["F"]["Properties"] == {
+        "A": {"Fn::GetAtt": ["Q", "Arn"]}, "B": {"Fn::Sub": "${X}"}, "C": {"Fn::If": ["c", 1, 2]}}
+    with pytest.raises(LoadError) as caught:
+        parse(Source("w.yaml", "memory_mb: !GetAtt Q.Arn\n"))
+    assert "the tag '!GetAtt' is not allowed" in caught.value.problems[0].message
+
+
+def test_a_file_that_is_not_a_template(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("Resources:\n  Bucket: {Type: AWS::S3::Bucket}\n")
+    result = runner.invoke(app, ["init", "--from", str(path), "-o", "-"])
+    assert result.exit_code == 2
+    assert "no AWS::Lambda::Function or AWS::Serverless::Function" in result.stderr
+    path.write_text("- just a list\n")
+    assert runner.invoke(app, ["init", "--from", str(path), "-o", "-"]).exit_code == 2
+
+
+def test_init_writes_a_starter_and_never_overwrites_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "workload.yaml"
+    result = runner.invoke(app, ["init", "-o", str(target)])
+    assert result.exit_code == 0
+    assert "3 placeholders to fill in" in result.stderr
+    assert placeholders(target.read_text()) == [
+        "functions[0].duration_ms", "functions[0].invocations[0].per_month", "functions[0].invocations[0].error_rate"]
+    target.write_text("mine")
+    refused = runner.invoke(app, ["init", "--from", str(TEMPLATES / "sam-order-queue.yaml"), "-o", str(target)])
+    assert refused.exit_code == 2 and "already exists" in refused.stderr and target.read_text() == "mine"
+    forced = runner.invoke(app, ["init", "--from", str(TEMPLATES / "sam-order-queue.yaml"), "-o", str(target),
+                                 "--force", "--quiet"])
+    assert forced.exit_code == 0 and forced.stderr == ""
+    assert "name: OrdersFunction" in target.read_text()
+
+
+def test_validate_names_each_placeholder_with_its_hint(tmp_path: Path) -> None:
+    target = tmp_path / "w.yaml"
+    runner.invoke(app, ["init", "-o", str(target)])
+    result = runner.invoke(app, ["validate", str(target)])
+    assert result.exit_code == 2
+    assert (f"{target}:14:5: functions[0].duration_ms: placeholder not filled "
+            "(replace FILL-ME: mean duration of a successful attempt, e.g. 120ms)") in result.stderr
