@@ -169,3 +169,15 @@ def test_schema_output_is_not_overwritten_without_force(tmp_path: Path) -> None:
 
 def test_readme_shows_the_schema_line() -> None:
     assert "# yaml-language-server: $schema=" in (ROOT / "README.md").read_text()
+
+
+def test_validate_internal_error_exits_3_never_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    import lambda_cost.check
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(lambda_cost.check, "check_file", broken)
+    result = runner.invoke(app, ["validate", str(EXAMPLES[0])])
+    assert result.exit_code == 3
+    assert "internal error: RuntimeError: boom" in result.stderr
