@@ -303,7 +303,7 @@ def pricing_list(
 
     Example: lambda-cost pricing list --format json
     """
-    from .execute import pricing_list as run
+    from .pricing_commands import pricing_list as run
 
     _run(lambda: run(output_format=output_format.value, pricing_dirs=pricing_dir or ()), debug)
 
@@ -320,7 +320,7 @@ def pricing_show(
 
     Example: lambda-cost pricing show 2022-08-01 --region eu-west-1
     """
-    from .execute import pricing_show as run
+    from .pricing_commands import pricing_show as run
 
     _run(lambda: run(version, region=region, output_format=output_format.value,
                      pricing_dirs=pricing_dir or ()), debug)
@@ -339,7 +339,7 @@ def pricing_diff(
 
     Example: lambda-cost pricing diff 2014-11-13 2020-12-01 --region us-east-1
     """
-    from .execute import pricing_diff as run
+    from .pricing_commands import pricing_diff as run
 
     _run(lambda: run(old, new, region=region, output_format=output_format.value,
                      pricing_dirs=pricing_dir or ()), debug)
@@ -351,7 +351,7 @@ def pricing_check(pricing_dir: PricingDirOption = None, debug: DebugOption = Fal
 
     Example: lambda-cost pricing check --pricing-dir my-tables/
     """
-    from .execute import pricing_check as run
+    from .pricing_commands import pricing_check as run
 
     _run(lambda: run(pricing_dirs=pricing_dir or ()), debug)
 
@@ -375,6 +375,6 @@ def pricing_import(
 
     Example: lambda-cost pricing import index.json --pricing-dir my-tables/
     """
-    from .execute import pricing_import as run
+    from .pricing_commands import pricing_import as run
 
     _run(lambda: run(offer, effective=effective, extends=extends, pricing_dirs=pricing_dir or ()), debug)

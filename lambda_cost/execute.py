@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import io
 import os
 import shutil
 import sys
@@ -13,14 +12,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from .render import RenderOptions
     from .report import EstimateWarning
     from .tables import TableCatalog
 
-from .errors import EXIT_INTERNAL, EXIT_OK, InputError, LambdaCostError, TableError
+from .errors import EXIT_INTERNAL, EXIT_OK, InputError, LambdaCostError
 
 ISSUES_URL = "https://github.com/lambda-cost/lambda-cost/issues"
 
@@ -222,163 +221,3 @@ def diff(
               f"--max-increase {report.gate.describe()}", file=sys.stderr)
     return report.exit_code
 
-
-def _print_rich(stdout: TextIO, *renderables: Any) -> None:
-    """Print rich renderables without colour and without the blanks rich pads lines with."""
-    from rich.console import Console
-
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=output_width(stdout), highlight=False, emoji=False, no_color=True)
-    for renderable in renderables:
-        console.print(renderable)
-    stdout.write("\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n")
-
-
-def pricing_list(
-    *, output_format: str = "table", pricing_dirs: Sequence[str] = (), stdout: TextIO | None = None
-) -> int:
-    """`lambda-cost pricing list`: the versions, oldest first, with what each changed."""
-    from dataclasses import asdict
-
-    from .pricing_commands import list_versions, to_json
-
-    out = stdout or sys.stdout
-    rows = list_versions(catalog(pricing_dirs))
-    if output_format == "json":
-        out.write(to_json([asdict(row) for row in rows]))
-        return EXIT_OK
-    from rich import box
-    from rich.table import Table
-
-    table = Table(box=box.SIMPLE_HEAD)
-    for column in ("Version", "Effective", "Extends", "What changed"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(row.version + (" (private)" if row.private else ""), row.effective, row.extends or "",
-                      row.summary)
-    _print_rich(out, table)
-    return EXIT_OK
-
-
-def pricing_show(version: str, *, region: str | None = None, output_format: str = "table",
-                 pricing_dirs: Sequence[str] = (), stdout: TextIO | None = None) -> int:
-    """`lambda-cost pricing show`: a version's resolved rates and rules."""
-    from .pricing_commands import flatten, require_version, to_json
-
-    out = stdout or sys.stdout
-    resolved = require_version(catalog(pricing_dirs), version)
-    rates = flatten(resolved, region)
-    table = resolved.table
-    if output_format == "json":
-        dumped = table.model_dump(mode="python")
-        if region is not None:
-            dumped["regions"] = {region: dumped["regions"][region]}
-        out.write(to_json({**dumped, "sha256": resolved.sha256}))
-        return EXIT_OK
-    from rich import box
-    from rich.table import Table
-
-    listing = Table(box=box.SIMPLE_HEAD)
-    listing.add_column("Rate or rule", no_wrap=True)
-    listing.add_column("Value", justify="right")
-    for key, value in rates.items():
-        listing.add_row(key, _shown(value))
-    lines = [f"pricing version {table.version}, effective {table.effective}, sha256 {resolved.sha256}",
-             table.summary, listing, "Sources:"]
-    lines += [f"  {source.title}: {source.url}" for source in table.sources]
-    lines += ["Notes:"] + [f"  - {note}" for note in table.notes]
-    _print_rich(out, *lines)
-    return EXIT_OK
-
-
-def _shown(value: Any) -> str:
-    from .numbers import plain
-
-    if isinstance(value, Decimal):
-        return plain(value)
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(item) for item in value)
-    return str(value)
-
-
-def pricing_diff(old: str, new: str, *, region: str | None = None, output_format: str = "table",
-                 pricing_dirs: Sequence[str] = (), stdout: TextIO | None = None) -> int:
-    """`lambda-cost pricing diff`: which rates and rules changed between two versions, and by how much."""
-    from .pricing_commands import diff_versions, to_json
-
-    out = stdout or sys.stdout
-    tables = catalog(pricing_dirs)
-    changes = diff_versions(tables, old, new, region)
-    old_version, new_version = tables.select(old).version, tables.select(new).version
-    if output_format == "json":
-        out.write(to_json({"from": old_version, "to": new_version, "changes": [
-            {"key": c.key, "from": c.old, "to": c.new, "change": c.change, "percent": c.percent} for c in changes
-        ]}))
-        return EXIT_OK
-    from rich import box
-    from rich.table import Table
-
-    table = Table(title=f"{old_version} → {new_version}: {len(changes)} changes", title_justify="left",
-                  box=box.SIMPLE_HEAD)
-    for column, justify in (("Rate or rule", "left"), (old_version, "right"), (new_version, "right"),
-                            ("Change", "right"), ("%", "right")):
-        key_column = column == "Rate or rule"
-        table.add_column(column, justify=justify, no_wrap=True,  # type: ignore[arg-type]
-                         min_width=None if key_column else 14, overflow="ellipsis" if key_column else "fold")
-    for c in changes:
-        percent = "" if c.percent is None else f"{c.percent:+.2f}%"
-        table.add_row(c.key, "—" if c.old is None else _shown(c.old), "—" if c.new is None else _shown(c.new),
-                      "" if c.change is None else _shown(c.change), percent)
-    _print_rich(out, table)
-    return EXIT_OK
-
-
-def pricing_check(*, pricing_dirs: Sequence[str] = (), stdout: TextIO | None = None) -> int:
-    """`lambda-cost pricing check`: validate every table; exit 2 naming each file and problem."""
-    from .pricing_commands import check
-
-    out = stdout or sys.stdout
-    tables = catalog(pricing_dirs)
-    problems = check(tables)
-    if problems:
-        raise TableError(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in the price tables",
-                         problems=problems)
-    directories = ", ".join(str(directory) for directory in (tables.directory, *tables.private))
-    print(f"{len(tables.versions)} pricing tables are valid ({directories})", file=out)
-    return EXIT_OK
-
-
-def pricing_import(
-    offer: str,
-    *,
-    effective: str | None = None,
-    extends: str | None = None,
-    pricing_dirs: Sequence[str] = (),
-    stdout: TextIO | None = None,
-) -> int:
-    """`lambda-cost pricing import`: a new dated table from an AWS Price List offer file."""
-    from .offer_import import import_offer, write_imported
-    from .tables import TableCatalog, bundled_pricing_dir, private_pricing_dirs
-
-    out = stdout or sys.stdout
-    directories = private_pricing_dirs(pricing_dirs)
-    if not directories:
-        raise InputError("say where the new table goes: --pricing-dir DIR (or $LAMBDA_COST_PRICING_DIR)",
-                         hint="a directory of your own tables, or pricing/ in a checkout of lambda-cost")
-    target = directories[0]
-    # In a checkout, pricing/ is the shipped directory itself: it must not be added a second time.
-    shipped = bundled_pricing_dir().resolve()
-    private = [d for d in directories if d.resolve() != shipped]
-    tables = TableCatalog(private=private)
-    result = import_offer(
-        Path(offer),
-        tables,
-        effective=None if effective is None else parse_date(effective, "--effective"),
-        extends=extends,
-    )
-    path = write_imported(result, target, catalog=tables)
-    print(f"wrote pricing version {result.version} (extends {result.extends}) to {path}: "
-          f"{len(result.regions)} regions", file=out)
-    for item in result.unmapped:
-        print(f"  not mapped: {item}", file=sys.stderr)
-    return EXIT_OK
