@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
+from typing import Literal
 
 from .expand import FunctionUsage
 from .model.pricing import Billing, PackageKind
@@ -160,13 +161,24 @@ def measure(usage: FunctionUsage, billing: Billing, billed_seconds: Decimal, gra
         snapstart_restore_gb=quantize(cold_starts * gb) if charged_snapstart else ZERO,
         streamed_gb=quantize(streamed),
         esm_epu_hours=tuple(
-            ("sqs" if source.type == "sqs" else "kafka",
-             source.provisioned_mode.event_pollers * source.provisioned_mode.hours_per_month * source.share)
+            (kind, epus(source.provisioned_mode.event_pollers, kind, billing)
+             * source.provisioned_mode.hours_per_month * source.share)
             for source in usage.sources if source.provisioned_mode is not None
+            for kind in (_esm_kind(source.type),)
         ),
         dead_letters=_dead_letters(usage),
         log_gb=quantize(invocations * (spec.log_bytes or ZERO) / BYTES_PER_GB),
     )
+
+
+def epus(pollers: int, kind: Literal["kafka", "sqs"], billing: Billing) -> Decimal:
+    """Event poller units a mapping's pollers occupy: whole EPUs of the table's pollers-per-EPU (Kafka 10, SQS 1)."""
+    per_epu = (billing.esm_pollers_per_epu or {}).get(kind, 1)
+    return round_up(Decimal(pollers), per_epu) / per_epu
+
+
+def _esm_kind(source_type: str) -> Literal["kafka", "sqs"]:
+    return "sqs" if source_type == "sqs" else "kafka"
 
 
 def payload_chunks(payload_kb: Decimal | None, billing: Billing) -> Decimal:

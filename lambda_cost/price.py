@@ -423,7 +423,7 @@ _CACHE_WHY = "memory GB × the hours the version is active (730, at least the ta
 _RESTORE_WHY = "cold starts × memory GB restored"
 _STREAMING_WHY = "responses × bytes beyond the free bytes of each response / 2^30"
 _FREE_STREAMING_WHY = "this function's share of the account's free streamed GB"
-_ESM_WHY = "event pollers × hours a month"
+_ESM_WHY = "EPUs (event pollers / pollers per EPU, rounded up) × hours a month"
 
 
 # Texts shared by many line items are made once: a large workload holds one copy, not one per function.

@@ -268,8 +268,13 @@ def test_esm_provisioned_mode_is_priced_per_epu_hour() -> None:
     ])
     estimate = estimate_text(workload_yaml(fn), free_tier=False)
     lines = [i for i in estimate.functions[0].line_items if i.component == "esm_provisioned"]
-    # Kafka: 2 × 730 h × $0.185 = $270.10; SQS: 2 × 100 h × $0.00925 = $1.85
-    assert [line.cost for line in lines] == [Decimal("270.1"), Decimal("1.85")]
+    # Kafka: 2 pollers fit one EPU of 10 (AWS's example: 10 pollers / 10 per EPU = 1 EPU): 1 × 730 h × $0.185 =
+    # $135.05; SQS: one poller per EPU, 2 × 100 h × $0.00925 = $1.85
+    assert [line.cost for line in lines] == [Decimal("135.05"), Decimal("1.85")]
+    eleven = priced_one(invocations=[{"type": "msk", "per_month": 1000, "max_retry_attempts": 0,
+                                      "provisioned_mode": {"event_pollers": 11, "hours_per_month": 10}}])
+    # 11 Kafka pollers need 2 EPUs: 2 × 10 h = 20 EPU-hours × $0.185 = $3.70
+    assert item(estimate_text(workload_yaml(eleven)), "fn", "esm_provisioned").cost == Decimal("3.700")
     sqs_only = priced_one(invocations=[{"type": "sqs", "per_month": 1, "provisioned_mode": {"event_pollers": 2}}])
     predates(sqs_only, "2025-10-26", "2025-11-14")
 

@@ -94,6 +94,9 @@ class Billing(_Strict):
     streaming_free_bytes_per_response: PositiveInt | None = Field(
         default=None, description="bytes of each streamed response not charged for"
     )
+    esm_pollers_per_epu: dict[Literal["kafka", "sqs"], PositiveInt] | None = Field(
+        default=None, description="event pollers one event poller unit (EPU) holds, per mapping kind"
+    )
 
     @field_validator("architectures")
     @classmethod
