@@ -59,6 +59,12 @@ def window_share(config: ProvisionedConcurrency) -> Decimal:
     return config.hours_per_day / 24
 
 
+def traffic_share(config: ProvisionedConcurrency) -> Decimal:
+    """The share of the configuration's attempts that arrive while the units are configured: as stated, or
+    the share of the month they are configured (arrivals spread evenly over the month)."""
+    return window_share(config) if config.traffic_share is None else config.traffic_share
+
+
 @dataclass(frozen=True, slots=True)
 class Provisioning:
     """Provisioned concurrency of one configuration, and how much of its traffic it serves."""
@@ -66,7 +72,8 @@ class Provisioning:
     units: Decimal
     unit_seconds: Decimal  # Σ units × configured seconds (rounded up)
     window_share: Decimal  # the share of the month it is configured
-    needed: Decimal  # mean concurrency the traffic needs: arrival rate × billed duration
+    traffic_share: Decimal  # the share of the attempts that arrive while it is configured
+    needed: Decimal  # mean concurrency the traffic needs while it is configured: arrival rate × billed duration
     served_share: Decimal  # the share of all attempts it serves
     served_invocations: Decimal
     spillover_invocations: Decimal  # attempts during its hours beyond its units: on-demand
@@ -79,7 +86,8 @@ class Provisioning:
     def explain(self) -> str:
         """How the traffic splits between provisioned and on-demand environments."""
         return (
-            f"{readable(self.units)} units configured {readable(self.window_share * 100, 2)}% of the month; "
+            f"{readable(self.units)} units configured {readable(self.window_share * 100, 2)}% of the month, "
+            f"when {readable(self.traffic_share * 100, 2)}% of the attempts arrive; "
             f"needed concurrency {readable(self.needed, 4)} (arrival rate × billed duration); "
             f"utilization {readable(self.utilization * 100, 2)}%; {readable(self.served_invocations, 2)} attempts "
             f"served, {readable(self.spillover_invocations, 2)} spill over to on-demand"
@@ -89,18 +97,21 @@ class Provisioning:
 def provisioning(
     configs: tuple[ProvisionedConcurrency, ...], invocations: Decimal, billed_seconds: Decimal, rounding_s: int
 ) -> Provisioning | None:
-    """Split the traffic: arrivals are uniform over the month, so the PC hours see their share of it; of that,
-    the part the units can hold (units / needed concurrency, at most all) is served, the rest spills over.
+    """Split the traffic: the PC hours see their share of the attempts (by default their share of the month:
+    arrivals spread evenly; or `traffic_share`, such as all of it for a launch-day window); of that, the part the
+    units can hold (units / needed concurrency during those hours, at most all) is served, the rest spills over.
     Several configurations (a version's own and its share of an alias's) add their units over the longest window."""
     if not configs:
         return None
     units = exact_sum(config.units for config in configs)
     unit_seconds = exact_sum(config.units * configured_seconds(config, rounding_s) for config in configs)
     window = min(ONE, max(window_share(config) for config in configs))
-    needed = billed_seconds / SECONDS_PER_MONTH
+    share = min(ONE, max(traffic_share(config) for config in configs))
+    # Mean concurrency while configured: the billed seconds arriving then, over the seconds of the window.
+    needed = billed_seconds * share / (window * SECONDS_PER_MONTH)
     covered = min(ONE, units / needed) if needed else ZERO
-    in_window = invocations * window
-    return Provisioning(units, unit_seconds, window, needed, window * covered, in_window * covered,
+    in_window = invocations * share
+    return Provisioning(units, unit_seconds, window, share, needed, share * covered, in_window * covered,
                         in_window * (ONE - covered))
 
 
@@ -142,7 +153,10 @@ def measure(usage: FunctionUsage, billing: Billing, billed_seconds: Decimal, gra
     if spec.init_duration_ms is not None and init_billed and not spec.snapstart:
         init_seconds = cold_starts * round_up(spec.init_duration_ms, granularity) / 1000
     charged_snapstart = spec.snapstart and runtime_family(spec.runtime) in billing.snapstart_charged_runtimes
-    cache_hours = max(HOURS_PER_MONTH, Decimal(billing.snapstart_cache_minimum_hours or 0))
+    # The snapshot is cached while the version is active (the whole month unless the workload says otherwise),
+    # billed for at least the table's minimum (3 hours) per version.
+    active_hours = HOURS_PER_MONTH if spec.snapstart_active_hours is None else spec.snapstart_active_hours
+    cache_hours = max(active_hours, Decimal(billing.snapstart_cache_minimum_hours or 0))
     streamed = ZERO
     if spec.streaming_bytes is not None:
         free_bytes = Decimal(billing.streaming_free_bytes_per_response or 0)

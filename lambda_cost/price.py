@@ -419,7 +419,8 @@ _EDGE_WHY = "billed seconds × memory GB at the Lambda@Edge rate (no free tier, 
 _PAYLOAD_WHY = "async attempts × the 64 KB chunks their payload has beyond the first 256 KB"
 _PC_WHY = "units × memory GB × configured seconds (each period rounded up to the table's increment)"
 _PD_WHY = "billed seconds of the attempts provisioned concurrency serves × memory GB"
-_CACHE_WHY = "memory GB × the hours the version is active (730, at least the table's minimum) × 3600"
+_CACHE_WHY = "memory GB × the hours the version is active (730 unless snapstart_active_hours, at least the table's " \
+    "minimum) × 3600"
 _RESTORE_WHY = "cold starts × memory GB restored"
 _STREAMING_WHY = "responses × bytes beyond the free bytes of each response / 2^30"
 _FREE_STREAMING_WHY = "this function's share of the account's free streamed GB"

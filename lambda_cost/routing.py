@@ -30,6 +30,7 @@ class FunctionSpec:
     cold_start_rate: Decimal | None = None
     cold_starts_per_month: Decimal | None = None
     snapstart: bool = False
+    snapstart_active_hours: Decimal | None = None  # None: the whole 730-hour month
     provisioned: tuple[ProvisionedConcurrency, ...] = ()
     edge_trigger: str | None = None
     streaming_bytes: Decimal | None = None
@@ -65,6 +66,7 @@ class FunctionSpec:
             pick("cold_start_rate"),  # type: ignore[arg-type]
             pick("cold_starts_per_month"),  # type: ignore[arg-type]
             bool(pick("snapstart")),
+            pick("snapstart_active_hours"),  # type: ignore[arg-type]
             provisioned,
             function.edge.trigger if function.edge else None,
             function.response_streaming.bytes_per_response if function.response_streaming else None,

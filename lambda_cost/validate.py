@@ -162,12 +162,17 @@ def _configuration_problems(function: Function, index: int) -> list[Problem]:
             problems.append(Problem("init_duration_ms needs cold_start_rate or cold_starts_per_month",
                                     path=(*path, "init_duration_ms"),
                                     hint="add cold_start_rate: 0.01 (a share of attempts) or cold_starts_per_month"))
-        if init is None and config.cold_start_rate is not None:
+        snapstart = config.snapstart if config.snapstart is not None else function.snapstart
+        if init is None and config.cold_start_rate is not None and not snapstart:
             problems.append(Problem("cold_start_rate needs init_duration_ms", path=(*path, "cold_start_rate"),
                                     hint="add init_duration_ms: the mean INIT phase of a cold start"))
         if config.snapstart and not (config.runtime or function.runtime):
             problems.append(Problem("snapstart needs a runtime", path=(*path, "snapstart"),
                                     hint="add runtime: java21, python3.12 or dotnet8"))
+        if config.snapstart_active_hours is not None and not snapstart:
+            problems.append(Problem("snapstart_active_hours needs snapstart: true",
+                                    path=(*path, "snapstart_active_hours"),
+                                    hint="it is the time a SnapStart version's snapshot is cached"))
     if function.edge is not None and (function.versions or function.aliases or function.provisioned_concurrency):
         problems.append(Problem("a Lambda@Edge function cannot have versions, aliases or provisioned concurrency "
                                 "here", path=("functions", index, "edge"),

@@ -324,3 +324,30 @@ def test_sqs_provisioned_mode_needs_two_pollers() -> None:
     with pytest.raises(WorkloadError) as caught:
         estimate_text(workload_yaml(fn))
     assert "at least 2 event pollers" in caught.value.problems[0].message
+
+
+def test_snapstart_active_hours_needs_snapstart_and_snapstart_needs_no_init_duration() -> None:
+    lone = priced_one(runtime="python3.12", snapstart_active_hours=5)
+    with pytest.raises(WorkloadError) as raised:
+        estimate_text(workload_yaml(lone))
+    assert "snapstart_active_hours needs snapstart: true" in str(raised.value.problems)
+    # Restores need cold starts, not an INIT duration: 1,000 × 1% = 10 cold starts × 1 GB = 10 GB restored.
+    restoring = priced_one(runtime="python3.12", snapstart=True, cold_start_rate="0.01",
+                           invocations=[{"type": "sync", "per_month": 1000}])
+    assert item(estimate_text(workload_yaml(restoring)), "fn", "snapstart_restore").quantity == 10
+
+
+def test_traffic_share_concentrates_attempts_in_the_provisioned_hours() -> None:
+    # 730,000 attempts of 1 s at 1 GB; 1 unit for 73 h (10% of the month).
+    pc = {"units": 1, "hours_per_month": 73}
+    month = [{"type": "sync", "per_month": 730_000}]
+    spread = priced_one(duration_ms=1000, provisioned_concurrency=pc, invocations=month)
+    # Evenly spread: the window sees 73,000 attempts = 73,000 s over 262,800 s: needed 0.2778 < 1, all served.
+    provisioning = estimate_text(workload_yaml(spread)).functions[0].extras.provisioning
+    assert provisioning.served_invocations == 73_000
+    # All in the window: 730,000 s over 262,800 s = needed 2.7778; 1 unit holds 1/2.7778 = 36%: 262,800 served.
+    burst = priced_one(duration_ms=1000, provisioned_concurrency={**pc, "traffic_share": 1}, invocations=month)
+    provisioning = estimate_text(workload_yaml(burst)).functions[0].extras.provisioning
+    assert round(provisioning.needed, 10) == Decimal("2.7777777778")
+    assert provisioning.served_invocations == 262_800
+    assert provisioning.spillover_invocations == 730_000 - 262_800

@@ -58,6 +58,11 @@ class ProvisionedConcurrency(_Strict):
     units: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
     hours_per_month: Annotated[Decimal, Field(gt=0, le=730, allow_inf_nan=False)] | None = None
     hours_per_day: Annotated[Decimal, Field(gt=0, le=24, allow_inf_nan=False)] | None = None
+    traffic_share: Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)] | None = Field(
+        default=None,
+        description="share (0..1) of the configuration's attempts that arrive while it is configured; "
+        "default: the share of the month it is configured (traffic spread evenly)",
+    )
 
     @model_validator(mode="after")
     def _one_schedule(self) -> ProvisionedConcurrency:
@@ -214,6 +219,11 @@ class _Configuration(_Strict):
     cold_start_rate: Probability | None = Field(default=None, description="share of on-demand attempts that start cold")
     cold_starts_per_month: Volume | None = None
     snapstart: bool | None = None
+    snapstart_active_hours: Annotated[Decimal, Field(gt=0, le=744, allow_inf_nan=False)] | None = Field(
+        default=None,
+        description="hours a month the SnapStart version is active (its snapshot cached); default 730, "
+        "billed at least the table's minimum (3 h)",
+    )
     provisioned_concurrency: ProvisionedConcurrency | None = None
 
     @model_validator(mode="after")
