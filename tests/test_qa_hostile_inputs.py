@@ -80,3 +80,41 @@ def test_the_largest_accepted_numbers_price_exactly() -> None:
     for priced in result.functions:
         for line in (*priced.line_items, *priced.related_items):
             assert ARITHMETIC.multiply(line.quantity, line.unit_price) == line.cost
+
+
+def test_a_typo_in_a_function_budget_is_an_unknown_key_with_a_suggestion() -> None:
+    (problem,) = problems_of(workload("budget:\n  functions:\n    api: {totl: 3}"))
+    assert problem == "test.yaml:4:11: budget.functions.api.totl: unknown key 'totl' (did you mean 'total'?)"
+
+
+def test_a_negative_function_budget_is_one_problem_without_pydantic_internals() -> None:
+    (problem,) = problems_of(workload("budget:\n  functions:\n    api: -5"))
+    assert problem == "test.yaml:4:5: budget.functions.api: Input should be greater than or equal to 0"
+
+
+@pytest.mark.parametrize(
+    ("top", "function", "expected"),
+    [
+        ("concurrency: {acount_limit: 5}", "", "concurrency.acount_limit: unknown key 'acount_limit' "
+         "(did you mean 'account_limit'?)"),
+        ("savings_plan: {discont: 0.1}", "", "savings_plan.discont: unknown key 'discont' (did you mean 'discount'?)"),
+        ("budget: {totl: 5}", "", "budget.totl: unknown key 'totl' (did you mean 'total'?)"),
+        ("", "edge: {triger: viewer-request}", "functions[0].edge.triger: unknown key 'triger' "
+         "(did you mean 'trigger'?)"),
+        ("", "provisioned_concurrency: {unit: 1, hours_per_month: 730}",
+         "functions[0].provisioned_concurrency.unit: unknown key 'unit' (did you mean 'units'?)"),
+        ("", "versions:\n      v1: {provisioned_concurrency: {units: 1, hours_per_mont: 5}}",
+         "functions[0].versions.v1.provisioned_concurrency.hours_per_mont: unknown key 'hours_per_mont' "
+         "(did you mean 'hours_per_month'?)"),
+    ],
+)
+def test_unknown_keys_in_nested_mappings_suggest_that_mappings_keys(top: str, function: str, expected: str) -> None:
+    (problem,) = problems_of(workload(top, function))
+    assert problem.split(": ", 1)[1] == expected
+
+
+def test_an_alias_problem_names_the_alias_entry_not_pydantic_validators() -> None:
+    text = workload("", "versions: {v1: {}}\n    aliases:\n      live: {v1: 100%, provisioned_concurrency: {units: 1}}")
+    (problem,) = problems_of(text)
+    assert problem.endswith("functions[0].aliases.live.provisioned_concurrency: "
+                            "give exactly one of hours_per_month, hours_per_day")
