@@ -158,6 +158,20 @@ def test_files_with_one_stem_are_qualified_by_path() -> None:
     assert prefixes(["one/w.yaml", "two/w.yaml", "x.yaml"]) == ["one/w", "two/w", "x"]
 
 
+def test_files_whose_stem_and_folder_repeat_keep_their_suffix() -> None:
+    assert prefixes(["a.yaml", "a.yml", "b.yaml"]) == ["a.yaml", "a.yml", "b"]
+
+
+def test_the_same_file_twice_is_refused(tmp_path: Path) -> None:
+    """A shell glob that overlaps (`*.yaml a.yaml`) would price the file twice, with the same names twice."""
+    (tmp_path / "a.yaml").write_text(SMALL)
+    a = str(tmp_path / "a.yaml")
+    result = runner.invoke(app, ["estimate", a, str(tmp_path / "." / "a.yaml"), "-f", "json"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert f"{tmp_path / '.' / 'a.yaml'} is the same file as {a}" in result.stderr
+
+
 def test_several_files_must_agree_on_price_list_and_free_tier(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(SMALL + "pricing: '2021-09-29'\n")
     (tmp_path / "b.yaml").write_text(ONE)
