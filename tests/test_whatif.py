@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from lambda_cost.account import prefixes
 from lambda_cost.chart import bar, bars
 from lambda_cost.cli import app
-from lambda_cost.whatif import parse_assignment
+from lambda_cost.errors import InputError
+from lambda_cost.whatif import parse_assignment, parse_variation
 
 runner = CliRunner()
 
@@ -200,3 +201,12 @@ def test_machine_formats_tell_warnings_on_stderr_unless_quiet(fmt: str) -> None:
     assert loud.stderr.startswith(f"warning: {example}:24:9 functions[1].invocations[0].max_retry_attempts: ")
     quiet = runner.invoke(app, ["estimate", example, "-f", fmt, "--quiet"])
     assert quiet.stderr == "" and quiet.stdout == loud.stdout
+
+
+@pytest.mark.parametrize(("text", "value"), [("memory_mb=128,128", "128"), ("per_month=3,000,000", "000")])
+def test_a_value_varied_twice_is_refused(text: str, value: str) -> None:
+    """Twice the same value listed two identical rows, both 'cheapest'; 3,000,000 split into 3, 000 and 000."""
+    with pytest.raises(InputError) as caught:
+        parse_variation(text)
+    assert caught.value.message == f"--vary {text!r}: the value {value!r} is given twice"
+    assert "3M" in (caught.value.hint or "")
