@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from collections import Counter
 from decimal import Decimal
 from pathlib import PurePath
@@ -24,8 +25,23 @@ def prefixes(names: list[str]) -> list[str]:
     """How each file qualifies its function names: its stem, or its path without suffix if stems repeat."""
     stems = [PurePath(name).stem for name in names]
     counts = Counter(stems)
-    return [stem if counts[stem] == 1 else str(PurePath(name).with_suffix("")) for stem, name in zip(
+    labels = [stem if counts[stem] == 1 else str(PurePath(name).with_suffix("")) for stem, name in zip(
         stems, names, strict=True)]
+    repeated = Counter(labels)  # a.yaml and a.yml: only the suffix tells them apart
+    return [label if repeated[label] == 1 else str(PurePath(name)) for label, name in zip(labels, names, strict=True)]
+
+
+def _refuse_repeated_files(paths: list[str]) -> None:
+    """The same file twice (an overlapping glob) would price it twice, under the same names."""
+    seen: dict[str, str] = {}
+    for path in paths:
+        if path == "-":
+            continue
+        key = os.path.realpath(path)
+        if key in seen:
+            raise InputError(f"{path} is the same file as {seen[key]}: each file is one part of the account",
+                             hint="give each workload file once")
+        seen[key] = path
 
 
 def estimate_workloads(
@@ -50,6 +66,7 @@ def estimate_workloads(
     if len(paths) == 1:
         return estimate_source(read_source(paths[0]), pricing=pricing, as_of=as_of, free_tier=free_tier,
                                budget=budget, catalog=catalog, edit=editor(assignments))
+    _refuse_repeated_files(paths)
     applied: set[str] = set()
 
     def edit(data: object) -> object:

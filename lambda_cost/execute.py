@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 from .errors import EXIT_INTERNAL, EXIT_OK, InputError, LambdaCostError
 
 ISSUES_URL = "https://github.com/lambda-cost/lambda-cost/issues"
+# What a shell reports for a writer killed by SIGPIPE (128 + 13): the reader of standard output went away.
+EXIT_BROKEN_PIPE = 141
 
 
 def run_guarded(action: Callable[[], int], *, debug: bool = False, stderr: TextIO | None = None) -> int:
@@ -39,12 +41,26 @@ def run_guarded(action: Callable[[], int], *, debug: bool = False, stderr: TextI
     except KeyboardInterrupt:
         print("interrupted", file=err)
         return 130
+    except BrokenPipeError:
+        # `lambda-cost ... | head`: the reader closed the pipe. Nothing is wrong; stop quietly.
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
     except Exception as error:
         if debug:
             traceback.print_exc(file=err)
         print(f"internal error: {type(error).__name__}: {error}", file=err)
         print(f"  hint: this is a bug in lambda-cost; rerun with --debug and report it at {ISSUES_URL}", file=err)
         return EXIT_INTERNAL
+
+
+def _discard_stdout() -> None:
+    """Point standard output at /dev/null, so that flushing it at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (tests capture it): nothing to flush
+        pass
 
 
 def parse_usd(text: str, option: str) -> Decimal:

@@ -207,7 +207,8 @@ def write_imported(
                            hint=hint)
     known = catalog or TableCatalog(directory)
     if path.exists() or result.version in known.versions:
-        raise PricingError(f"pricing version {result.version} already exists in {directory}", hint=hint)
+        where = path if path.exists() else known.files[result.version]
+        raise PricingError(f"pricing version {result.version} already exists: {where}", hint=hint)
     if result.extends not in known.files:
         raise PricingError(
             f"pricing version {result.version} extends {result.extends}, which {directory} does not hold",

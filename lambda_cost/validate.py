@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import types
 from decimal import Decimal
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -50,17 +51,15 @@ def build_workload(data: Any, source: Source) -> Workload:
                 raw_functions[index] = None
             except ValidationError as error:
                 prefix = ("functions", index)
-                problems += [_problem_from_pydantic(item, data, prefix) for item in error.errors()]
+                problems += _problems_from_pydantic(error.errors(), data, prefix)
         top = {**data, "functions": functions}
     try:
         workload = Workload.model_validate(top)
     except ValidationError as error:
         skip_functions = bool(problems)  # their problems are known; an emptied list is not one of them
-        problems += [
-            _problem_from_pydantic(item, data)
-            for item in error.errors()
-            if not (skip_functions and item["loc"][:1] == ("functions",))
-        ]
+        problems += _problems_from_pydantic(
+            [item for item in error.errors() if not (skip_functions and item["loc"][:1] == ("functions",))], data
+        )
     if problems:
         _refuse(source, _drop_missing_that_a_typo_explains(problems))
     problems = cross_check(workload)
@@ -226,6 +225,61 @@ def _timeout_problems(function: Function, index: int) -> list[Problem]:
     return problems
 
 
+def _problems_from_pydantic(items: list[Any], data: Any, prefix: tuple[str | int, ...] = ()) -> list[Problem]:
+    """Pydantic's errors as problems at paths of the file, keeping only the union branch that fits each value."""
+    located = []
+    for item in items:
+        loc, branched, value = _data_location((*prefix, *item["loc"]), data, keep_last=item["type"] == "missing")
+        located.append((item, loc, branched, value))
+    problems: list[Problem] = []
+    for item, loc, branched, value in located:
+        if branched and _wrong_branch(item, loc, value, located):
+            continue
+        problem = _problem_from_pydantic({**item, "loc": loc}, data)
+        if problem not in problems:
+            problems.append(problem)
+    return problems
+
+
+def _data_location(loc: tuple[Any, ...], data: Any, *, keep_last: bool) -> tuple[tuple[Any, ...], bool, Any]:
+    """The path of an error in the data, without the union branches pydantic names (sqs, FunctionBudget...).
+
+    Returns the path, whether a branch was dropped, and the value at the path.
+    """
+    loc = _strip_union_tags(loc)
+    cleaned: list[Any] = []
+    branched = False
+    node = data
+    for index, part in enumerate(loc):
+        if _has(node, part):
+            node = node[part]
+        elif keep_last and index == len(loc) - 1:
+            node = None
+        else:
+            branched = True
+            continue
+        cleaned.append(part)
+    return tuple(cleaned), branched, node
+
+
+def _has(node: Any, part: Any) -> bool:
+    """Whether a mapping has the key, or a list the index."""
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
+def _wrong_branch(item: Any, loc: tuple[Any, ...], value: Any, located: list[Any]) -> bool:
+    """A value that may be a number or a mapping fails both; the type error of the branch it is not is noise."""
+    if not str(item["type"]).endswith("_type"):
+        return False
+    others = [other for other, other_loc, branched, _ in located
+              if branched and other_loc[:len(loc)] == loc and other is not item]
+    return any(not str(other["type"]).endswith("_type") for other in others) or (
+        bool(others) and isinstance(value, dict) != (item["type"] == "model_type")
+    )
+
+
 def _problem_from_pydantic(item: Any, data: Any, prefix: tuple[str | int, ...] = ()) -> Problem:
     loc = _strip_union_tags((*prefix, *item["loc"]))
     kind = item["type"]
@@ -271,22 +325,46 @@ def _strip_union_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(cleaned)
 
 
+def _alternatives(annotation: Any) -> list[Any]:
+    """The types an annotation allows, without Optional, Union and Annotated."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _alternatives(get_args(annotation)[0])
+    if origin is Union or origin is types.UnionType:
+        return [alternative for arg in get_args(annotation) for alternative in _alternatives(arg)]
+    return [annotation]
+
+
+def _inside(annotation: Any, part: Any) -> list[Any]:
+    """The annotations of what `part` selects in a value of this annotation (a field, a list item, a value)."""
+    found = []
+    for alternative in _alternatives(annotation):
+        if isinstance(alternative, type) and issubclass(alternative, BaseModel):
+            field = alternative.model_fields.get(part) if isinstance(part, str) else None
+            if field is not None:
+                found.append(field.annotation)
+        elif get_origin(alternative) is list and isinstance(part, int):
+            found.append(get_args(alternative)[0])
+        elif get_origin(alternative) is dict:
+            found.append(get_args(alternative)[1])
+    return found
+
+
 def _known_fields(loc: tuple[Any, ...], data: Any) -> list[str]:
     """The keys allowed in the mapping at loc, where an unknown key was found."""
-    model: type[BaseModel] | None = Workload
+    annotations: list[Any] = [Workload]
     node = data
     for part in loc:
-        node = node[part] if isinstance(node, (dict, list)) else None
-        if (model is Workload and part == "functions") or (model is Function and part == "invocations"):
-            continue  # the list itself; its items are typed by the index that follows
-        if isinstance(part, int) and model is Workload:
-            model = Function
-        elif isinstance(part, int) and model is Function:
-            tag = node.get("type") if isinstance(node, dict) else None
-            model = _invocation_models().get(str(tag))
-        if model is None:
-            return []
-    return list(model.model_fields) if model else []
+        node = node[part] if _has(node, part) else None
+        annotations = [inner for annotation in annotations for inner in _inside(annotation, part)]
+    models = [alternative for annotation in annotations for alternative in _alternatives(annotation)
+              if isinstance(alternative, type) and issubclass(alternative, BaseModel)]
+    if len(models) > 1 and isinstance(node, dict):  # an invocation: its type picks the model
+        tag = str(node.get("type"))
+        typed = [model for model in models
+                 if "type" in model.model_fields and tag in get_args(model.model_fields["type"].annotation)]
+        models = typed or models
+    return sorted({name for model in models for name in model.model_fields})
 
 
 def locate_problems(problems: list[Problem], source: Source) -> list[Problem]:

@@ -123,6 +123,10 @@ def parse_variation(text: str) -> Variation:
     values = [value.strip() for value in values_text.split(",") if value.strip()]
     if not equals or not values:
         raise InputError(f"--vary {text!r}: expected PATH=VALUE,VALUE,...", hint="for example memory_mb=512,1024,2048")
+    repeated = next((value for index, value in enumerate(values) if value in values[:index]), None)
+    if repeated is not None:
+        raise InputError(f"--vary {text!r}: the value {repeated!r} is given twice",
+                         hint="give each value once; values are separated by commas, so write 3M, not 3,000,000")
     return Variation(path_text.strip(), tuple(parse_assignment(f"{path_text}={v}", option="--vary") for v in values))
 
 

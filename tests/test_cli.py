@@ -152,3 +152,21 @@ def test_help_has_an_example() -> None:
     result = run("estimate", "--help")
     assert result.exit_code == 0
     assert "lambda-cost estimate examples/web-api.yaml" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args", [("estimate", EXAMPLE, "--format", "json", "--quiet"), ("schema",), ("pricing", "list")]
+)
+def test_a_reader_that_stops_early_is_not_an_internal_error(args: tuple[str, ...]) -> None:
+    """`lambda-cost estimate w.yaml -f json | head -c 100`: the pipe closes; stop quietly with SIGPIPE's code."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "lambda_cost", *args], stdout=write_end, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "NO_COLOR": "1"}, timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert result.stderr == ""
+    assert result.returncode == 141

@@ -224,6 +224,20 @@ def test_a_shipped_version_is_refused_too(pricing_dir: Path) -> None:
     assert (pricing_dir / "2022-08-01.yaml").read_bytes() == before
 
 
+def test_a_shipped_version_is_named_as_shipped_not_as_in_the_private_directory(tmp_path: Path) -> None:
+    """The user's directory is empty: saying the version "already exists in" it sends them looking there."""
+    private = tmp_path / "mine"
+    private.mkdir()
+    catalog = TableCatalog(private=[private])
+    result = import_offer(ALL_REGIONS, catalog, effective=dt.date(2022, 8, 1))
+    with pytest.raises(PricingError) as caught:
+        write_imported(result, private, catalog=catalog)
+    assert caught.value.message == (
+        f"pricing version 2022-08-01 already exists: {bundled_pricing_dir() / '2022-08-01.yaml'}"
+    )
+    assert list(private.iterdir()) == []
+
+
 def test_effective_overrides_the_publication_date(pricing_dir: Path) -> None:
     result, catalog = imported(ALL_REGIONS, pricing_dir, effective=dt.date(2024, 11, 18))
     assert result.version == "2024-11-18"

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from lambda_cost.account import prefixes
 from lambda_cost.chart import bar, bars
 from lambda_cost.cli import app
-from lambda_cost.whatif import parse_assignment
+from lambda_cost.errors import InputError
+from lambda_cost.whatif import parse_assignment, parse_variation
 
 runner = CliRunner()
 
@@ -158,6 +159,20 @@ def test_files_with_one_stem_are_qualified_by_path() -> None:
     assert prefixes(["one/w.yaml", "two/w.yaml", "x.yaml"]) == ["one/w", "two/w", "x"]
 
 
+def test_files_whose_stem_and_folder_repeat_keep_their_suffix() -> None:
+    assert prefixes(["a.yaml", "a.yml", "b.yaml"]) == ["a.yaml", "a.yml", "b"]
+
+
+def test_the_same_file_twice_is_refused(tmp_path: Path) -> None:
+    """A shell glob that overlaps (`*.yaml a.yaml`) would price the file twice, with the same names twice."""
+    (tmp_path / "a.yaml").write_text(SMALL)
+    a = str(tmp_path / "a.yaml")
+    result = runner.invoke(app, ["estimate", a, str(tmp_path / "." / "a.yaml"), "-f", "json"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert f"{tmp_path / '.' / 'a.yaml'} is the same file as {a}" in result.stderr
+
+
 def test_several_files_must_agree_on_price_list_and_free_tier(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(SMALL + "pricing: '2021-09-29'\n")
     (tmp_path / "b.yaml").write_text(ONE)
@@ -186,3 +201,12 @@ def test_machine_formats_tell_warnings_on_stderr_unless_quiet(fmt: str) -> None:
     assert loud.stderr.startswith(f"warning: {example}:24:9 functions[1].invocations[0].max_retry_attempts: ")
     quiet = runner.invoke(app, ["estimate", example, "-f", fmt, "--quiet"])
     assert quiet.stderr == "" and quiet.stdout == loud.stdout
+
+
+@pytest.mark.parametrize(("text", "value"), [("memory_mb=128,128", "128"), ("per_month=3,000,000", "000")])
+def test_a_value_varied_twice_is_refused(text: str, value: str) -> None:
+    """Twice the same value listed two identical rows, both 'cheapest'; 3,000,000 split into 3, 000 and 000."""
+    with pytest.raises(InputError) as caught:
+        parse_variation(text)
+    assert caught.value.message == f"--vary {text!r}: the value {value!r} is given twice"
+    assert "3M" in (caught.value.hint or "")

@@ -16,6 +16,9 @@ PLACEHOLDER = "FILL-ME"
 
 # Case matters: `M` is a million and `m` would be milli or minutes, so lower-case `m` is refused.
 COUNT_SUFFIXES = {"": Decimal(1), "k": Decimal(10**3), "K": Decimal(10**3), "M": Decimal(10**6), "B": Decimal(10**9)}
+# Far beyond any real workload (a billion billion), and small enough that every product stays exact in
+# the 60-digit arithmetic; larger numbers would overflow it.
+MAX_COUNT = 10**18
 COUNT_SPELLINGS = "a number, or one with k or K (thousand), M (million), B (billion): 3M, 200k, 1.5B"
 # AWS Lambda's memory and storage "MB" are mebibytes and 1 GB is 1024 MB; MiB and GiB say the same.
 SIZE_UNITS = {"": Decimal(1), "MB": Decimal(1), "MiB": Decimal(1), "GB": Decimal(1024), "GiB": Decimal(1024)}
@@ -165,6 +168,8 @@ def parse_rate(value: Any) -> RateValue:
         raise _error("unit", f"{value!r}: unknown or ambiguous period {period!r}; write {RATE_SPELLINGS}")
     if count < 0:
         raise _error("unit", f"{value!r}: a rate cannot be negative")
+    if count > MAX_COUNT:
+        raise _error("unit", f"{value!r}: a count is at most {MAX_COUNT:,}")
     return RateValue(Decimal(count), RATE_PERIODS[period][0], value.strip())
 
 
@@ -199,7 +204,7 @@ RATE_PATTERN = (
 # Reusable field types: a number, or a string in human units, validated to the same exact value.
 # Constraints written inside an alias come before its validator, so the schema shows them as a range.
 Count = Annotated[
-    Decimal, Field(ge=0, allow_inf_nan=False), BeforeValidator(parse_count),
+    Decimal, Field(ge=0, le=MAX_COUNT, allow_inf_nan=False), BeforeValidator(parse_count),
     HumanSpelling(_COUNT_PATTERN, COUNT_SPELLINGS),
 ]
 Megabytes = Annotated[int, BeforeValidator(parse_megabytes), HumanSpelling(_SIZE_PATTERN, SIZE_SPELLINGS)]

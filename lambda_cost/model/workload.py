@@ -28,7 +28,8 @@ Probability = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
 Milliseconds = DurationMs  # 0 < ms <= 900,000; or 120ms, 1.2s (model/units.py)
 
 
-Bytes = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+# A terabyte per response or per invocation: far beyond Lambda's limits, and within exact arithmetic.
+Bytes = Annotated[Decimal, Field(ge=0, le=10**12, allow_inf_nan=False)]
 
 
 def _version_text(value: Any) -> Any:
@@ -55,7 +56,7 @@ class _Strict(BaseModel):
 class ProvisionedConcurrency(_Strict):
     """Provisioned concurrency: units kept initialised, for hours a month or a daily schedule."""
 
-    units: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+    units: Annotated[Decimal, Field(gt=0, le=10**9, allow_inf_nan=False)]
     hours_per_month: Annotated[Decimal, Field(gt=0, le=730, allow_inf_nan=False)] | None = None
     hours_per_day: Annotated[Decimal, Field(gt=0, le=24, allow_inf_nan=False)] | None = None
     traffic_share: Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)] | None = Field(
@@ -98,7 +99,7 @@ class Concurrency(_Strict):
     """How concurrency is checked: the account's limit per region and the peak-to-average ratio of traffic."""
 
     account_limit: int = Field(default=1000, ge=1)
-    peak_to_average: Annotated[Decimal, Field(ge=1, allow_inf_nan=False)] = Decimal(1)
+    peak_to_average: Annotated[Decimal, Field(ge=1, le=10**6, allow_inf_nan=False)] = Decimal(1)
 
 
 class SavingsPlan(_Strict):
