@@ -34,6 +34,9 @@ def prefixes(names: list[str]) -> list[str]:
 def _refuse_repeated_files(paths: list[str]) -> None:
     """The same file twice (an overlapping glob) would price it twice, under the same names."""
     seen: dict[str, str] = {}
+    if paths.count("-") > 1:
+        raise InputError("standard input (-) is given more than once; it can be read only once",
+                         hint="give - once, and the other workloads as files")
     for path in paths:
         if path == "-":
             continue

@@ -93,8 +93,10 @@ def readable(value: Decimal, places: int = 10) -> str:
 
 def money(value: Decimal, places: int = 2) -> str:
     """Dollars for display, rounded half-even to `places` (only display ever rounds)."""
-    sign = "-" if value < 0 else ""
-    return f"{sign}${abs(value):,.{places}f}"
+    shown = f"{abs(value):,.{places}f}"
+    # A credit smaller than the last place shown is $0.00, not -$0.00.
+    sign = "-" if value < 0 and shown.strip("0.,") else ""
+    return f"{sign}${shown}"
 
 
 def percent(value: Decimal) -> str:

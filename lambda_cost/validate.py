@@ -47,11 +47,16 @@ def build_workload(data: Any, source: Source) -> Workload:
         functions = []
         for index, raw in enumerate(raw_functions):
             try:
-                functions.append(Function.model_validate(raw))
-                raw_functions[index] = None
+                function = Function.model_validate(raw)
             except ValidationError as error:
                 prefix = ("functions", index)
                 problems += _problems_from_pydantic(error.errors(), data, prefix)
+                continue
+            functions.append(function)
+            raw_functions[index] = None
+            # Checks across a function's own fields run as soon as it is valid, so that a file with several
+            # broken functions reports all of their problems at once.
+            problems += function_problems(function, index)
         top = {**data, "functions": functions}
     try:
         workload = Workload.model_validate(top)
@@ -84,8 +89,17 @@ def _drop_missing_that_a_typo_explains(problems: list[Problem]) -> list[Problem]
     return [p for p in problems if not (p.message == "required key is missing" and p.path in suggested)]
 
 
+def function_problems(function: Function, index: int) -> list[Problem]:
+    """Checks across one function's fields: durations within the timeout, routing, configuration."""
+    return [
+        *_timeout_problems(function, index),
+        *_routing_problems(function, index),
+        *_configuration_problems(function, index),
+    ]
+
+
 def cross_check(workload: Workload) -> list[Problem]:
-    """Checks that span fields: unique names, durations within the timeout."""
+    """Checks across functions: unique names, and budgets that name functions and components that exist."""
     problems: list[Problem] = []
     first_index: dict[str, int] = {}
     for index, function in enumerate(workload.functions):
@@ -97,9 +111,6 @@ def cross_check(workload: Workload) -> list[Problem]:
             ))
         else:
             first_index[function.name] = index
-        problems.extend(_timeout_problems(function, index))
-        problems.extend(_routing_problems(function, index))
-        problems.extend(_configuration_problems(function, index))
     if workload.budget is not None:
         problems.extend(_budget_problems(workload.budget, list(first_index)))
     return problems
@@ -302,6 +313,8 @@ def _problem_from_pydantic(item: Any, data: Any, prefix: tuple[str | int, ...] =
         return Problem(
             "an invocation needs a type", path=loc, hint=f"add type: one of {', '.join(INVOCATION_TYPES)}"
         )
+    if kind == "too_short" and loc == ("functions",):
+        return Problem("a workload needs at least one function", path=loc, hint="add a function under functions:")
     if kind == "missing":
         return Problem("required key is missing", path=loc, hint=f"add {loc[-1]}:")
     if is_placeholder(item.get("input")):

@@ -190,3 +190,26 @@ def test_yaml_that_is_refused(text: str, message: str) -> None:
         parse(Source("x.yaml", text))
     assert message in caught.value.problems[0].message
     assert caught.value.problems[0].line is not None
+
+
+def test_cross_field_problems_of_one_function_come_with_schema_problems_of_another() -> None:
+    text = """\
+version: 1
+functions:
+  - name: broken
+    memory_mb: 1024
+    duration_ms: 100
+    invocations:
+      - type: sqss
+        per_month: 10
+  - name: canary
+    memory_mb: 1024
+    duration_ms: 100
+    versions: {v1: {}, v2: {}}
+    aliases: {live: {v1: 60%, v2: 30%}}
+    invocations:
+      - {type: sync, per_month: 10, target: live}
+"""
+    problems = problems_of(text)
+    assert any("unknown invocation type 'sqss'" in p for p in problems)
+    assert any("functions[1].aliases.live" in p and "100%" in p for p in problems), problems

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import estimate_text
+from typer.testing import CliRunner
 
+from lambda_cost.cli import app
 from lambda_cost.errors import LambdaCostError, WorkloadError
 from lambda_cost.numbers import ARITHMETIC
 
@@ -118,3 +122,14 @@ def test_an_alias_problem_names_the_alias_entry_not_pydantic_validators() -> Non
     (problem,) = problems_of(text)
     assert problem.endswith("functions[0].aliases.live.provisioned_concurrency: "
                             "give exactly one of hours_per_month, hours_per_day")
+
+
+def test_no_functions_and_stdin_twice(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("version: 1\nfunctions: []\n")
+    result = CliRunner().invoke(app, ["estimate", str(empty)])
+    assert result.exit_code == 2
+    assert "functions: a workload needs at least one function" in result.stderr
+    twice = CliRunner().invoke(app, ["estimate", "-", "-"], input="version: 1\n")
+    assert twice.exit_code == 2
+    assert "standard input (-) is given more than once" in twice.stderr

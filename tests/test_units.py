@@ -102,7 +102,7 @@ def test_a_daily_rate_is_the_same_as_per_day() -> None:
     (Megabytes, "1 TB", "unknown or ambiguous unit 'TB'"),
     (Rate, "50/m", "unknown or ambiguous period 'm'; write COUNT/PERIOD"),
     (Rate, "50", "has no period; write COUNT/PERIOD with PERIOD s, min, h, day or month"),
-    (Rate, "3m/s", "unknown or ambiguous suffix 'm'; write a number, or one with k or K (thousand), M (million)"),
+    (Rate, "3m/s", "unknown or ambiguous suffix 'm'; write a number (1e12 too), or one with k or K (thousand)"),
     (Rate, "50/week", "unknown or ambiguous period 'week'; write COUNT/PERIOD"),
 ])
 def test_bad_sizes_and_rates(kind: object, text: str, message: str) -> None:
@@ -191,3 +191,19 @@ def test_placeholders_are_refused_with_the_hint_their_comment_gives() -> None:
         "test.yaml:10:9: functions[0].invocations[0].batch_size: placeholder not filled "
         "(replace FILL-ME with a value)",
     ]
+
+
+def test_exponents_are_counts_too() -> None:
+    # YAML reads 1e12 (no dot) as a string; it is still a number of events.
+    from lambda_cost.model.units import parse_count
+
+    assert parse_count("1e12") == Decimal("1e12")
+    assert parse_count("2.5E3") == Decimal(2500)
+
+
+def test_a_tiny_credit_shows_as_zero_not_minus_zero() -> None:
+    from lambda_cost.numbers import money
+
+    assert money(Decimal("-0.001")) == "$0.00"
+    assert money(Decimal("-0.005001")) == "-$0.01"
+    assert money(Decimal("-1234.5")) == "-$1,234.50"

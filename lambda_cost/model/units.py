@@ -19,7 +19,7 @@ COUNT_SUFFIXES = {"": Decimal(1), "k": Decimal(10**3), "K": Decimal(10**3), "M":
 # Far beyond any real workload (a billion billion), and small enough that every product stays exact in
 # the 60-digit arithmetic; larger numbers would overflow it.
 MAX_COUNT = 10**18
-COUNT_SPELLINGS = "a number, or one with k or K (thousand), M (million), B (billion): 3M, 200k, 1.5B"
+COUNT_SPELLINGS = "a number (1e12 too), or one with k or K (thousand), M (million), B (billion): 3M, 200k, 1.5B"
 # AWS Lambda's memory and storage "MB" are mebibytes and 1 GB is 1024 MB; MiB and GiB say the same.
 SIZE_UNITS = {"": Decimal(1), "MB": Decimal(1), "MiB": Decimal(1), "GB": Decimal(1024), "GiB": Decimal(1024)}
 SIZE_SPELLINGS = "a number of MB, or one with MB, MiB, GB or GiB (1 GB = 1024 MB, as AWS Lambda counts): 512 MB, 1.5 GB"
@@ -38,7 +38,8 @@ RATE_PERIODS: dict[str, tuple[str, Decimal]] = {
 RATE_SPELLINGS = "COUNT/PERIOD with PERIOD s, min, h, day or month (also sec, second, minute, hr, hour, d, mo): " \
     "50/s, 200k/day, 3M/month"
 
-_NUMBER = r"[0-9][0-9_,]*(?:\.[0-9]+)?|\.[0-9]+"
+# YAML reads 1e12 (no dot) as text, not a number: an exponent is accepted here too.
+_NUMBER = r"(?:[0-9][0-9_,]*(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _COUNT = re.compile(rf"^\s*({_NUMBER})\s*([A-Za-z]*)\s*$")
 
 
@@ -192,7 +193,7 @@ class HumanSpelling:
         return {"anyOf": [inner, spelled]}
 
 
-_COUNT_PATTERN = r"^\s*([0-9][0-9_,]*(\.[0-9]+)?|\.[0-9]+)\s*[kKMB]?\s*$"
+_COUNT_PATTERN = r"^\s*([0-9][0-9_,]*(\.[0-9]+)?|\.[0-9]+)([eE][+-]?[0-9]+)?\s*[kKMB]?\s*$"
 _SIZE_PATTERN = r"^\s*([0-9][0-9_,]*(\.[0-9]+)?|\.[0-9]+)\s*(MB|MiB|GB|GiB)?\s*$"
 _KB_PATTERN = r"^\s*([0-9][0-9_,]*(\.[0-9]+)?|\.[0-9]+)\s*(KB|KiB|MB|MiB)?\s*$"
 _DURATION_PATTERN = r"^\s*([0-9][0-9_,]*(\.[0-9]+)?|\.[0-9]+)\s*(ms|s|sec|min)?\s*$"
