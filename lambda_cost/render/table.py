@@ -76,10 +76,11 @@ def _items_table(title: str, footer: str, items: tuple[LineItem, ...], total: De
     """Line items with quantity, unit, unit price and cost, and their total in the footer."""
     table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, show_footer=True)
     table.add_column("Component", footer=footer)
-    table.add_column("Quantity", justify="right")
+    # Figures are never cut short: they fold onto a second line before an ellipsis could hide digits.
+    table.add_column("Quantity", justify="right", overflow="fold")
     table.add_column("Unit")
-    table.add_column("Unit price", justify="right")
-    table.add_column("Cost", justify="right", footer=money(total))
+    table.add_column("Unit price", justify="right", overflow="fold")
+    table.add_column("Cost", justify="right", footer=money(total), overflow="fold")
     for item in items:
         table.add_row(
             item.description,
