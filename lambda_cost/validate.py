@@ -134,8 +134,8 @@ def _routing_problems(function: Function, index: int) -> list[Problem]:
                                             "hours_per_day", path=(*path, name)))
                 continue
             if not isinstance(value, Decimal):
-                problems.append(Problem(f"the weight of {name!r} must be a percentage such as 90% or 90",
-                                        path=(*path, name)))
+                problems.append(_misspelt_alias_key((*path, name)) or Problem(
+                    f"the weight of {name!r} must be a percentage such as 90% or 90", path=(*path, name)))
                 continue
             total += value
             if name not in versions:
@@ -246,10 +246,25 @@ def _problems_from_pydantic(items: list[Any], data: Any, prefix: tuple[str | int
     for item, loc, branched, value in located:
         if branched and _wrong_branch(item, loc, value, located):
             continue
+        misspelt = _misspelt_alias_key(loc)
+        if misspelt is not None:
+            if misspelt not in problems:
+                problems.append(misspelt)
+            continue
         problem = _problem_from_pydantic({**item, "loc": loc}, data)
         if problem not in problems:
             problems.append(problem)
     return problems
+
+
+def _misspelt_alias_key(loc: tuple[Any, ...]) -> Problem | None:
+    """In an alias, a key close to provisioned_concurrency is a typo of it, not a version's name."""
+    if len(loc) < 5 or loc[0] != "functions" or loc[2] != "aliases":
+        return None
+    key = str(loc[4])
+    if key == ALIAS_PC_KEY or not difflib.get_close_matches(key, [ALIAS_PC_KEY], n=1, cutoff=0.8):
+        return None
+    return Problem(f"unknown key {key!r} in alias {loc[3]!r}", path=loc[:5], hint=f"did you mean {ALIAS_PC_KEY!r}?")
 
 
 def _data_location(loc: tuple[Any, ...], data: Any, *, keep_last: bool) -> tuple[tuple[Any, ...], bool, Any]:

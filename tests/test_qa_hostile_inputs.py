@@ -133,3 +133,23 @@ def test_no_functions_and_stdin_twice(tmp_path: Path) -> None:
     twice = CliRunner().invoke(app, ["estimate", "-", "-"], input="version: 1\n")
     assert twice.exit_code == 2
     assert "standard input (-) is given more than once" in twice.stderr
+
+
+def test_a_misspelt_provisioned_concurrency_in_an_alias() -> None:
+    text = """\
+version: 1
+functions:
+  - name: api
+    memory_mb: 1024
+    duration_ms: 100
+    versions: {v1: {}}
+    aliases:
+      live: {v1: 100%, provisioned_concurency: {units: 1, hours_per_day: 8}}
+    invocations:
+      - {type: sync, per_month: 10, target: live}
+"""
+    with pytest.raises(WorkloadError) as caught:
+        estimate_text(text)
+    rendered = [p.render() for p in caught.value.problems]
+    assert rendered == ["test.yaml:8:24: functions[0].aliases.live.provisioned_concurency: unknown key "
+                        "'provisioned_concurency' in alias 'live' (did you mean 'provisioned_concurrency'?)"]
