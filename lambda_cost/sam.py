@@ -120,6 +120,56 @@ class Template:
             return Known(argument)
         return Known(None, f"!{function.removeprefix('Fn::')} cannot be evaluated offline")
 
+    def pattern(self, raw: Any) -> str | None:
+        """A string built by !Sub or !Join, with `*` for what is known only at deploy time (AWS::Region...)."""
+        if isinstance(raw, str):
+            return raw
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            return str(raw)
+        if not isinstance(raw, dict) or len(raw) != 1:
+            return None
+        ((function, argument),) = raw.items()
+        if function == "Ref":
+            value = self.resolve(raw).value
+            return value if isinstance(value, str) else "*"
+        if function == "Fn::Sub":
+            text = argument[0] if isinstance(argument, list) and argument else argument
+            if not isinstance(text, str):
+                return None
+            return re.sub(r"\$\{([^}!]+)\}", lambda m: self.pattern({"Ref": m.group(1)}) or "*", text)
+        if function == "Fn::Join" and isinstance(argument, list) and len(argument) == 2 \
+                and isinstance(argument[0], str) and isinstance(argument[1], list):
+            parts = [self.pattern(part) for part in argument[1]]
+            return argument[0].join(part if part is not None else "*" for part in parts)
+        return "*"
+
+    def arn_service(self, raw: Any) -> str | None:
+        """The service of an ARN, however it is built: arn:${AWS::Partition}:sqs:... → sqs."""
+        text = self.pattern(raw)
+        parts = text.split(":") if text else []
+        if len(parts) > 2 and parts[0] == "arn" and "*" not in parts[2]:
+            return parts[2]
+        return None
+
+    def principal(self, raw: Any) -> str | None:
+        """A service principal, regional forms included: logs.${AWS::Region}.amazonaws.com → logs.amazonaws.com."""
+        text = self.pattern(raw)
+        if text is None:
+            return None
+        match = re.match(r"^([a-z0-9-]+)\.(?:[a-z0-9*-]+\.)?amazonaws\.com(?:\.cn)?$", text)
+        return f"{match.group(1)}.amazonaws.com" if match else text
+
+    def conditional(self, raw: Any) -> tuple[Any, str]:
+        """A property given whole by !If: the value when the condition holds (AWS::NoValue: absent), and a note."""
+        note = ""
+        while isinstance(raw, dict) and len(raw) == 1 and isinstance(raw.get("Fn::If"), list) \
+                and len(raw["Fn::If"]) == 3:
+            note = note or f"!If {raw['Fn::If'][0]}: the value when it holds"
+            raw = raw["Fn::If"][1]
+        if raw == {"Ref": "AWS::NoValue"}:
+            return None, note
+        return raw, note
+
     def target(self, raw: Any) -> str | None:
         """The logical id a reference names: !Ref X, !GetAtt X.Arn, !Sub ${X.Arn}, or a literal function name."""
         if isinstance(raw, dict) and len(raw) == 1:
@@ -174,6 +224,31 @@ def read_functions(data: dict[str, Any]) -> list[FunctionDraft]:
     return list(drafts.values())
 
 
+# Where the items that exhaust their retries go, by destination type: only SQS and SNS are priced.
+DEAD_LETTER_TYPES = {"sqs": "sqs", "sns": "sns"}
+DEAD_LETTER_RESOURCES = {"AWS::SQS::Queue": "sqs", "AWS::SNS::Topic": "sns", SAM_FUNCTION: "lambda",
+                         CFN_FUNCTION: "lambda", "AWS::Events::EventBus": "events", "AWS::S3::Bucket": "s3"}
+
+
+def _dead_letter(template: Template, config: Any, where: str) -> Known | None:
+    """SQS or SNS for a dead-letter queue or an on-failure destination (SAM `Type`, or the ARN's service)."""
+    config, condition = template.conditional(config)
+    if not isinstance(config, dict):
+        return None
+    sam_type = template.resolve(config.get("Type")).value
+    arn = config.get("Destination", config.get("TargetArn"))
+    if isinstance(sam_type, str):
+        kind: str | None = sam_type.lower()
+    else:
+        kind = DEAD_LETTER_RESOURCES.get(template.type_of(template.target(arn)) or "") or template.arn_service(arn)
+    note = "; ".join(part for part in (where, condition) if part)
+    if kind in DEAD_LETTER_TYPES:
+        return Known(DEAD_LETTER_TYPES[kind], note)
+    if kind is not None:
+        return Known(None, f"{where} {sam_type or kind}: not priced as a dead letter")
+    return None
+
+
 def _setting(template: Template, props: dict[str, Any], key: str, default: Any, globals_: set[str]) -> Known:
     if key not in props:
         return Known(default, "default")
@@ -206,23 +281,49 @@ def _function(
     snapstart = props.get("SnapStart")
     if isinstance(snapstart, dict) and template.resolve(snapstart.get("ApplyOn")).value == "PublishedVersions":
         settings["snapstart"] = Known(True, "SnapStart ApplyOn: PublishedVersions")
-    provisioned = props.get("ProvisionedConcurrencyConfig")
+    reserved = _setting(template, props, "ReservedConcurrentExecutions", None, from_globals)
+    if reserved.value is not None:
+        settings["reserved_concurrency"] = reserved
+    provisioned, condition = template.conditional(props.get("ProvisionedConcurrencyConfig"))
     if isinstance(provisioned, dict):
-        _provisioned(draft, template.resolve(provisioned.get("ProvisionedConcurrentExecutions")), "alias")
-    if isinstance(props.get("FunctionUrlConfig"), dict):
+        _provisioned(draft, template.resolve(provisioned.get("ProvisionedConcurrentExecutions")), "alias", condition)
+    url, _ = template.conditional(props.get("FunctionUrlConfig"))
+    if isinstance(url, dict):
         draft.sources.append(SourceDraft("sync", "function URL (FunctionUrlConfig)"))
-    invoke_config = props.get("EventInvokeConfig")
-    if isinstance(invoke_config, dict) and "MaximumRetryAttempts" in invoke_config:
-        draft.settings["_max_retries"] = Known(
-            template.resolve(invoke_config["MaximumRetryAttempts"]).value, "EventInvokeConfig MaximumRetryAttempts"
-        )
+        if template.resolve(url.get("InvokeMode")).value == "RESPONSE_STREAM":
+            draft.notes.append("its function URL streams responses (InvokeMode RESPONSE_STREAM): add "
+                               "response_streaming: {bytes_per_response: N} to price the streamed bytes")
+    invoke_config, _ = template.conditional(props.get("EventInvokeConfig"))
+    if isinstance(invoke_config, dict):
+        _invoke_config(template, draft, invoke_config, "EventInvokeConfig")
+    dead_letter_queue = props.get("DeadLetterQueue", props.get("DeadLetterConfig"))
+    if dead_letter_queue is not None:
+        draft.settings["_async_config"] = Known(True)
+        known = _dead_letter(template, dead_letter_queue, "DeadLetterQueue" if kind == SAM_FUNCTION
+                             else "DeadLetterConfig")
+        if known is not None and "_dead_letter" not in draft.settings:
+            draft.settings["_dead_letter"] = known
     return draft
 
 
-def _provisioned(draft: FunctionDraft, units: Known, where: str) -> None:
+def _invoke_config(template: Template, draft: FunctionDraft, config: dict[str, Any], where: str) -> None:
+    """Retries and the on-failure destination of asynchronous invocations (SAM property or resource)."""
+    draft.settings["_async_config"] = Known(True)
+    if "MaximumRetryAttempts" in config:
+        draft.settings["_max_retries"] = _noted(
+            template.resolve(config["MaximumRetryAttempts"]), f"{where} MaximumRetryAttempts")
+    destinations = config.get("DestinationConfig")
+    if isinstance(destinations, dict) and "OnFailure" in destinations:
+        known = _dead_letter(template, destinations["OnFailure"], f"{where} OnFailure")
+        if known is not None:
+            draft.settings["_dead_letter"] = known
+
+
+def _provisioned(draft: FunctionDraft, units: Known, where: str, condition: str = "") -> None:
     note = f"ProvisionedConcurrentExecutions on the {where}; always on: 730 hours a month"
-    if units.note:
-        note += f"; {units.note}"
+    for part in (condition, units.note):
+        if part:
+            note += f"; {part}"
     draft.settings["provisioned_concurrency"] = Known(
         None if units.value is None else {"units": units.value, "hours_per_month": 730}, note
     )
@@ -280,6 +381,13 @@ def _mapping_settings(
             source.settings["max_retry_attempts"] = Known(-1, "default: until the record expires")
         if props.get("BisectBatchOnFunctionError") is True:
             source.notes.append("BisectBatchOnFunctionError splits failing batches; lambda-cost retries them whole")
+        destinations = props.get("DestinationConfig")
+        if isinstance(destinations, dict) and "OnFailure" in destinations:
+            known = _dead_letter(template, destinations["OnFailure"], "DestinationConfig OnFailure")
+            if known is not None and known.value is not None:
+                source.settings["dead_letter"] = known
+            elif known is not None:
+                source.notes.append(known.note)
 
 
 def _noted(known: Known, key: str) -> Known:
@@ -299,6 +407,8 @@ def _queue_settings(template: Template, source: SourceDraft, queue: str) -> None
     if isinstance(policy, dict) and "maxReceiveCount" in policy:
         count = template.resolve(policy["maxReceiveCount"])
         source.settings["max_receive_count"] = _noted(count, f"{queue} RedrivePolicy maxReceiveCount")
+    if isinstance(policy, dict) and "deadLetterTargetArn" in policy:
+        source.settings["dead_letter"] = Known("sqs", f"{queue} RedrivePolicy deadLetterTargetArn")
 
 
 def _related_resources(template: Template, drafts: dict[str, FunctionDraft]) -> None:
@@ -317,7 +427,7 @@ def _related_resources(template: Template, drafts: dict[str, FunctionDraft]) -> 
                 drafts[target].sources.append(SourceDraft("sync", f"function URL {name}"))
         elif kind == "AWS::Lambda::Permission":
             target = template.target(props.get("FunctionName"))
-            principal = template.resolve(props.get("Principal")).value
+            principal = template.principal(props.get("Principal"))
             invoked_by = PRINCIPALS.get(str(principal))
             source_resource = template.target(props.get("SourceArn"))
             # A rule's target is read from the rule itself (with its schedule); one permission per source.
@@ -338,10 +448,8 @@ def _related_resources(template: Template, drafts: dict[str, FunctionDraft]) -> 
                     drafts[target].sources.append(source)
         elif kind == "AWS::Lambda::EventInvokeConfig":
             target = template.target(props.get("FunctionName"))
-            if target in drafts and "MaximumRetryAttempts" in props:
-                drafts[target].settings["_max_retries"] = _noted(
-                    template.resolve(props["MaximumRetryAttempts"]), f"{name} MaximumRetryAttempts"
-                )
+            if target in drafts:
+                _invoke_config(template, drafts[target], props, name)
         elif kind in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
             config = props.get("ProvisionedConcurrencyConfig")
             target = template.target(props.get("FunctionName"))
@@ -358,9 +466,9 @@ def _event_source_mapping(template: Template, draft: FunctionDraft, name: str, p
         raw = props.get("EventSourceArn")
         source_resource = template.target(raw)
         kind = ESM_SOURCES.get(template.type_of(source_resource) or "")
-        literal = template.resolve(raw).value
-        if kind is None and isinstance(literal, str) and literal.startswith("arn:"):
-            kind = ARN_SERVICES.get(literal.split(":")[2])
+        service = template.arn_service(raw)
+        if kind is None and service is not None:
+            kind = ARN_SERVICES.get(service)
     if kind is None:
         draft.notes.append(f"event source mapping {name}: its source is not known, so it is not mapped")
         return
@@ -371,12 +479,23 @@ def _event_source_mapping(template: Template, draft: FunctionDraft, name: str, p
 
 
 def _apply_event_invoke_config(draft: FunctionDraft) -> None:
+    """EventInvokeConfig and dead-letter queues act on asynchronous invocations only; they say there are some."""
     retries = draft.settings.pop("_max_retries", None)
-    if retries is None:
-        return
+    dead_letter = draft.settings.pop("_dead_letter", None)
+    configured = draft.settings.pop("_async_config", None)
+    if configured is not None and not draft.sources:
+        draft.sources.append(SourceDraft(
+            "async", "no trigger in the template, but its asynchronous-invocation settings say it is invoked "
+                     "asynchronously: check the type"))
     for source in draft.sources:
-        if source.type == "async":
+        if source.type != "async":
+            continue
+        if retries is not None:
             source.settings["max_retries"] = retries
+        if dead_letter is not None and dead_letter.value is not None:
+            source.settings["dead_letter"] = dead_letter
+        elif dead_letter is not None:
+            source.notes.append(dead_letter.note)
 
 
 def _schedule(template: Template, source: SourceDraft, expression: Any) -> None:

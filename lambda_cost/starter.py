@@ -24,7 +24,7 @@ HEADER = """\
 VOLUME_UNITS = {"sync": "requests", "async": "events", "sqs": "messages", "mq": "messages"}
 BATCHED = ("sqs", "kinesis", "dynamodb", "msk", "kafka", "mq", "documentdb")
 NUMERIC = ("memory_mb", "timeout_s", "ephemeral_storage_mb", "batch_size", "max_receive_count",
-           "max_retry_attempts", "max_retries")
+           "max_retry_attempts", "max_retries", "reserved_concurrency")
 _PLAIN = re.compile(r"^[A-Za-z0-9_.:/-]+$")
 
 BLANK = HEADER + f"""\
@@ -119,7 +119,7 @@ def _function_lines(draft: FunctionDraft, function_fields: set[str]) -> list[str
     for note in draft.notes:
         lines.append(_line(4, f"# {note}"))
     order = ("memory_mb", "architecture", "ephemeral_storage_mb", "timeout_s", "runtime", "package_type",
-             "snapstart", "provisioned_concurrency")
+             "snapstart", "provisioned_concurrency", "reserved_concurrency")
     for key in order:
         known = draft.settings.get(key)
         if known is not None:

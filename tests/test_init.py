@@ -208,3 +208,112 @@ def test_validate_names_each_placeholder_with_its_hint(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert (f"{target}:14:5: functions[0].duration_ms: placeholder not filled "
             "(replace FILL-ME: mean duration of a successful attempt, e.g. 120ms)") in result.stderr
+
+
+# Real-world templates (minimized; each fixture names its source): how AWS's semantics map to the draft.
+
+
+def test_property_level_if_and_reserved_concurrency() -> None:
+    """`ProvisionedConcurrencyConfig: !If [Cond, {...}, !Ref AWS::NoValue]` takes the branch that holds."""
+    text = draft("sam-conditional-concurrency.yaml")
+    workload = workload_of(text)
+    orders = by_name(workload, "OrderApiFunction")
+    assert orders.provisioned_concurrency is not None
+    assert (orders.provisioned_concurrency.units, orders.provisioned_concurrency.hours_per_month) == (4, 730)
+    assert "!If EnableProvisionedConcurrency: the value when it holds" in text
+    assert orders.reserved_concurrency == 20  # ReservedConcurrentExecutions: !Ref ReservedConcurrency (Default 20)
+    streaming = by_name(workload, "StreamingFunction")
+    assert [s.type for s in streaming.invocations] == ["sync"]
+    assert "RESPONSE_STREAM" in text  # said in a note: streamed bytes are priced once bytes_per_response is given
+    assert placeholders(text) == [
+        "functions[0].duration_ms", "functions[0].invocations[0].per_month", "functions[0].invocations[0].error_rate",
+        "functions[1].duration_ms", "functions[1].invocations[0].per_month", "functions[1].invocations[0].error_rate",
+    ]
+
+
+def test_async_retry_config_without_a_trigger_means_asynchronous_invocation() -> None:
+    """An EventInvokeConfig or a DeadLetterQueue only acts on asynchronous invocations: the function is one."""
+    text = draft("sam-event-destinations.yaml")
+    workload = workload_of(text)
+    sources_of = {f.name: [(s.type, getattr(s, "max_retries", None), getattr(s, "dead_letter", None))
+                           for s in f.invocations] for f in workload.functions}
+    assert sources_of["EventDestinationLambda"] == [("async", 1, "sqs")]  # OnFailure Type SQS (auto-created queue)
+    assert sources_of["EventDestinationSQSSNS"] == [("async", 1, "sns")]  # OnFailure Type SNS
+    assert sources_of["EventBusOnFailure"] == [("async", 0, None)]  # an event bus is not priced as a dead letter
+    assert "OnFailure EventBridge" in text
+    assert sources_of["DestinationLambda"] == [("sync", None, None)]  # nothing in the template says otherwise
+    kafka = draft("sam-kafka-dlq.yaml")
+    dlq = workload_of(kafka)
+    assert [(s.type, s.max_retries, s.dead_letter) for s in by_name(dlq, "MySnsDlqLambdaFunction").invocations] == [
+        ("async", 2, "sns")]  # SAM's default MaximumRetryAttempts of 2
+    assert [(s.type, s.dead_letter) for s in by_name(dlq, "MySqsDlqLambdaFunction").invocations] == [("async", "sqs")]
+
+
+def test_on_failure_destinations_and_redrive_queues_are_dead_letters() -> None:
+    text = draft("sam-kinesis-error-handling.yaml")
+    (function,) = workload_of(text).functions
+    (kinesis,) = function.invocations
+    assert (function.memory_mb, function.timeout_s, function.runtime) == (128, 10, "python3.14")
+    assert (kinesis.type, kinesis.batch_size, kinesis.max_retry_attempts, kinesis.dead_letter) == (
+        "kinesis", 5, 5, "sqs")
+    assert "BisectBatchOnFunctionError" in text
+    queues = workload_of(draft("sam-order-queue.yaml"))
+    (orders,) = by_name(queues, "OrdersFunction").invocations
+    assert (orders.max_receive_count, orders.dead_letter) == (5, "sqs")  # RedrivePolicy deadLetterTargetArn
+    (payments,) = by_name(queues, "PaymentsFunction").invocations
+    assert (payments.max_receive_count, payments.dead_letter) == (3, "sqs")  # a JSON-string RedrivePolicy
+
+
+def test_event_source_arns_built_by_sub_and_join() -> None:
+    text = draft("cfn-esm-sub-arns.yaml")
+    workload = workload_of(text)
+    consumer = by_name(workload, "ConsumerFunction")
+    assert [(s.type, s.batch_size) for s in consumer.invocations] == [("sqs", 5), ("kinesis", 100)]
+    assert (consumer.invocations[1].max_retry_attempts, consumer.invocations[1].dead_letter) == (10, "sns")
+    assert "not mapped" not in text
+    image = by_name(workload, "ImageProcessorFunction")
+    assert (image.package_type, image.architecture, image.memory_mb, image.timeout_s) == ("image", "arm64", 2048, 60)
+    assert [(s.type, s.max_retries, s.dead_letter) for s in image.invocations] == [("async", 1, "sqs")]
+
+
+def test_regional_service_principals_built_by_join() -> None:
+    """`Principal: !Join [".", [logs, !Ref AWS::Region, amazonaws.com]]` is CloudWatch Logs: asynchronous."""
+    text = draft("sam-lambda-guide-apps.yaml")
+    workload = workload_of(text)
+    assert [s.type for s in by_name(workload, "processor").invocations] == ["async"]
+    assert "permission cloudwatchlogspermission for logs" in text
+    stream = by_name(workload, "streamprocessor")
+    assert (stream.memory_mb, stream.timeout_s, sources(stream)) == (128, 100, [("kinesis", 100, Decimal(100))])
+    s3 = by_name(workload, "s3function")
+    assert (s3.memory_mb, s3.runtime, [(s.type, s.max_retries) for s in s3.invocations]) == (
+        512, "java21", [("async", 2)])
+
+
+def test_globals_inherit_and_override_snapstart_storage_and_reserved_concurrency() -> None:
+    workload = workload_of(draft("sam-globals-override.yaml"))
+    minimal = by_name(workload, "MinimalFunction")
+    assert (minimal.memory_mb, minimal.timeout_s, minimal.ephemeral_storage_mb, minimal.snapstart,
+            minimal.reserved_concurrency) == (1024, 30, 1024, True, 50)
+    overrides = by_name(workload, "FunctionWithOverrides")
+    assert (overrides.memory_mb, overrides.timeout_s, overrides.ephemeral_storage_mb, overrides.snapstart,
+            overrides.reserved_concurrency) == (512, 100, 1024, None, 100)  # SnapStart ApplyOn: None
+
+
+def test_kafka_mq_sqs_and_api_defaults() -> None:
+    kafka = workload_of(draft("sam-kafka-dlq.yaml"))
+    for name, kind in (("MyMskStreamProcessor", "msk"), ("KafkaFunction", "kafka")):
+        function = by_name(kafka, name)
+        (source,) = function.invocations
+        assert (function.memory_mb, function.timeout_s, source.type, source.batch_size, source.max_retry_attempts) == (
+            128, 3, kind, 100, -1)
+    queues = workload_of(draft("sam-sqs-activemq.yaml"))
+    (sqs,) = by_name(queues, "QueueConsumerFunction").invocations
+    assert (sqs.type, sqs.batch_size, sqs.max_receive_count, sqs.dead_letter, sqs.report_batch_item_failures) == (
+        "sqs", 10, None, None, False)  # no redrive policy: retried until it succeeds (estimate warns)
+    (mq,) = by_name(queues, "MQListenerFunction").invocations
+    assert (mq.type, mq.batch_size) == ("mq", 10)
+    ingestion = workload_of(draft("sam-queue-ingestion.yaml"))
+    processor = by_name(ingestion, "SQSMessageProcessorFunction")
+    assert (processor.memory_mb, processor.timeout_s, sources(processor)) == (128, 180, [("sqs", 10, Decimal(100))])
+    assert [s.type for s in by_name(ingestion, "GetJobStatusFunction").invocations] == ["sync"]
+    assert [s.type for s in by_name(ingestion, "EventConsumerFunction").invocations] == ["async"]  # rule + permission
