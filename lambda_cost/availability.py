@@ -13,6 +13,8 @@ from .model.pricing import PricingTable
 Predicate = Callable[[PricingTable], bool]
 Arrived = Callable[[Predicate], str]
 Predates = Callable[[str, tuple[str | int, ...], Predicate], None]
+# An asynchronous event could always be this large, as one request; larger ones came with the table's rule.
+CLASSIC_ASYNC_PAYLOAD_KB = 256
 
 
 def dimension_problems(usage: FunctionUsage, table: PricingTable, arrived: Arrived) -> list[Problem]:
@@ -53,9 +55,9 @@ def dimension_problems(usage: FunctionUsage, table: PricingTable, arrived: Arriv
         source_path = (*base, "invocations", source.index)
         if source.payload_kb is not None:
             rule = billing.async_payload
-            if rule is None:
+            if rule is None and source.payload_kb > CLASSIC_ASYNC_PAYLOAD_KB:
                 predates("asynchronous payloads above 256 KB (payload_kb)", (*source_path, "payload_kb"), _has_payload)
-            elif source.payload_kb > rule.max_kb:
+            elif rule is not None and source.payload_kb > rule.max_kb:
                 problems.append(Problem(f"an asynchronous payload is at most {rule.max_kb} KB, not {source.payload_kb}",
                                         path=(*source_path, "payload_kb"), hint="lower payload_kb"))
         if source.provisioned_mode is not None:

@@ -258,6 +258,14 @@ def test_async_payload_limit_and_arrival() -> None:
              "2025-10-26")
 
 
+@pytest.mark.parametrize("payload_kb", [100, 256])
+def test_a_payload_within_the_old_256_kb_limit_prices_with_any_version(payload_kb: int) -> None:
+    """Before 2025-10-26 an async event could be 256 KB: one request, nothing that version cannot price."""
+    fn = priced_one(invocations=[{"type": "async", "per_month": 1_000_000, "payload_kb": payload_kb}])
+    estimate = estimate_text(workload_yaml(fn), pricing="2025-08-01", free_tier=False)
+    assert components(estimate, "fn") == ["requests", "duration_tier_1"]
+
+
 # --- 8. Event source mappings in provisioned mode ---------------------------------------------------------------
 
 def test_esm_provisioned_mode_is_priced_per_epu_hour() -> None:
