@@ -87,12 +87,17 @@ def _edge_problems(
     assert spec.edge_trigger is not None
     kind = "viewer" if spec.edge_trigger.startswith("viewer") else "origin"
     limit = limits[kind]  # type: ignore[index]
+    article = "a viewer" if kind == "viewer" else "an origin"
     if spec.memory_mb > limit.max_memory_mb:
-        problems.append(Problem(f"a {kind} trigger allows at most {limit.max_memory_mb} MB, not {spec.memory_mb}",
-                                path=(*path, "memory_mb"), hint="lower memory_mb or use an origin trigger"))
-    for field, value in (("duration_ms", spec.duration_ms), ("error_duration_ms", spec.failed_duration_ms)):
+        hint = "lower memory_mb or use an origin trigger" if kind == "viewer" else "lower memory_mb"
+        problems.append(Problem(f"{article} trigger allows at most {limit.max_memory_mb} MB, not {spec.memory_mb}",
+                                path=(*path, "memory_mb"), hint=hint))
+    durations = [("duration_ms", spec.duration_ms)]
+    if spec.failed_duration_ms != spec.duration_ms:  # else error_duration_ms is not given: one problem is enough
+        durations.append(("error_duration_ms", spec.failed_duration_ms))
+    for field, value in durations:
         if value > limit.max_duration_ms:
-            problems.append(Problem(f"a {kind} trigger runs at most {limit.max_duration_ms} ms, not {value}",
+            problems.append(Problem(f"{article} trigger runs at most {limit.max_duration_ms} ms, not {value}",
                                     path=(*path, field), hint="a longer attempt is stopped at the limit"))
     return problems
 

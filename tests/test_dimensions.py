@@ -224,6 +224,19 @@ def test_edge_viewer_limits_and_arrival() -> None:
     predates(EDGE, "2014-11-13", "2017-07-17")
 
 
+def test_edge_origin_limits_are_reported_once_and_in_plain_english() -> None:
+    origin = {**EDGE, "edge": {"trigger": "origin-request"}, "memory_mb": 10_240, "duration_ms": 31_000}
+    with pytest.raises(PricingError) as caught:
+        estimate_text(workload_yaml(origin), pricing="2019-12-03")  # origin triggers: 3,008 MB then
+    problems = {p.message: p for p in caught.value.problems if "trigger" in p.message}
+    assert sorted(problems) == [
+        "an origin trigger allows at most 3008 MB, not 10240",
+        "an origin trigger runs at most 30000 ms, not 31000",  # error_duration_ms not given: not twice
+    ]
+    assert sum("trigger" in p.message for p in caught.value.problems) == 2
+    assert problems["an origin trigger allows at most 3008 MB, not 10240"].hint == "lower memory_mb"
+
+
 # --- 6. Response streaming --------------------------------------------------------------------------------------
 
 STREAMING = priced_one(response_streaming={"bytes_per_response": 7 * 2**20},
