@@ -13,6 +13,8 @@ from .model.pricing import PricingTable
 Predicate = Callable[[PricingTable], bool]
 Arrived = Callable[[Predicate], str]
 Predates = Callable[[str, tuple[str | int, ...], Predicate], None]
+# What `arrived` says when no pricing table has a dimension.
+NO_TABLE_HAS_IT = "no pricing table has it"
 # An asynchronous event could always be this large, as one request; larger ones came with the table's rule.
 CLASSIC_ASYNC_PAYLOAD_KB = 256
 
@@ -29,8 +31,13 @@ def dimension_problems(usage: FunctionUsage, table: PricingTable, arrived: Arriv
     problems = []
 
     def predates(what: str, field_path: tuple[str | int, ...], predicate: Predicate) -> None:
+        since = arrived(predicate)
+        if since == NO_TABLE_HAS_IT:  # not a matter of the version: no newer one helps
+            hint = "SnapStart supports Java, Python and .NET" if "SnapStart" in what else since
+            problems.append(Problem(f"no pricing version prices {what}", path=field_path, hint=hint))
+            return
         problems.append(Problem(f"pricing version {table.version} predates {what}", path=field_path,
-                                hint=arrived(predicate) + "; choose a newer pricing version"))
+                                hint=since + "; choose a newer pricing version"))
 
     if spec.provisioned:
         pc_rates = rates.provisioned_concurrency or {}

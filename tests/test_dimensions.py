@@ -195,6 +195,14 @@ def test_snapstart_predates() -> None:
     predates(priced_one(runtime="python3.12", snapstart=True), "2023-04-06", "2024-11-18")
 
 
+def test_snapstart_on_a_runtime_no_table_supports_does_not_say_predates() -> None:
+    with pytest.raises(PricingError) as caught:
+        estimate_text(workload_yaml(priced_one(runtime="nodejs20.x", snapstart=True)))
+    problem = caught.value.problems[0]
+    assert problem.message == "no pricing version prices SnapStart for runtime nodejs20.x"
+    assert problem.hint is not None and "newer" not in problem.hint
+
+
 # --- 5. Lambda@Edge ---------------------------------------------------------------------------------------------
 
 EDGE = function("edge", 128, 3, edge={"trigger": "viewer-request"},
