@@ -321,6 +321,15 @@ def test_peak_concurrency_warns_above_reserved_and_account_limit() -> None:
     assert all("throttled" in m for m in messages)
 
 
+@pytest.mark.parametrize(("per_month", "warned"), [(1000 * 2_628_000, False), (1001 * 2_628_000, True)])
+def test_account_limit_defaults_to_1000_and_peak_to_average_to_1(per_month: int, warned: bool) -> None:
+    # One-second attempts: per_month / 2,628,000 s is the mean concurrency, and the peak at the default ratio 1.
+    fn = function("fn", 1024, 1000, invocations=[{"type": "sync", "per_month": per_month}])
+    estimate = estimate_text(workload_yaml(fn))
+    assert estimate.functions[0].usage.peak_concurrency == per_month // 2_628_000
+    assert any("above the account limit 1000" in w.message for w in estimate.warnings) is warned
+
+
 # --- 10. Compute Savings Plans ----------------------------------------------------------------------------------
 
 def test_savings_plan_discounts_duration_and_provisioned_concurrency() -> None:
