@@ -13,6 +13,10 @@ from .model.pricing import PricingTable
 Predicate = Callable[[PricingTable], bool]
 Arrived = Callable[[Predicate], str]
 Predates = Callable[[str, tuple[str | int, ...], Predicate], None]
+# What `arrived` says when no pricing table has a dimension.
+NO_TABLE_HAS_IT = "no pricing table has it"
+# An asynchronous event could always be this large, as one request; larger ones came with the table's rule.
+CLASSIC_ASYNC_PAYLOAD_KB = 256
 
 
 def dimension_problems(usage: FunctionUsage, table: PricingTable, arrived: Arrived) -> list[Problem]:
@@ -27,8 +31,13 @@ def dimension_problems(usage: FunctionUsage, table: PricingTable, arrived: Arriv
     problems = []
 
     def predates(what: str, field_path: tuple[str | int, ...], predicate: Predicate) -> None:
+        since = arrived(predicate)
+        if since == NO_TABLE_HAS_IT:  # not a matter of the version: no newer one helps
+            hint = "SnapStart supports Java, Python and .NET" if "SnapStart" in what else since
+            problems.append(Problem(f"no pricing version prices {what}", path=field_path, hint=hint))
+            return
         problems.append(Problem(f"pricing version {table.version} predates {what}", path=field_path,
-                                hint=arrived(predicate) + "; choose a newer pricing version"))
+                                hint=since + "; choose a newer pricing version"))
 
     if spec.provisioned:
         pc_rates = rates.provisioned_concurrency or {}
@@ -53,9 +62,9 @@ def dimension_problems(usage: FunctionUsage, table: PricingTable, arrived: Arriv
         source_path = (*base, "invocations", source.index)
         if source.payload_kb is not None:
             rule = billing.async_payload
-            if rule is None:
+            if rule is None and source.payload_kb > CLASSIC_ASYNC_PAYLOAD_KB:
                 predates("asynchronous payloads above 256 KB (payload_kb)", (*source_path, "payload_kb"), _has_payload)
-            elif source.payload_kb > rule.max_kb:
+            elif rule is not None and source.payload_kb > rule.max_kb:
                 problems.append(Problem(f"an asynchronous payload is at most {rule.max_kb} KB, not {source.payload_kb}",
                                         path=(*source_path, "payload_kb"), hint="lower payload_kb"))
         if source.provisioned_mode is not None:
@@ -85,12 +94,17 @@ def _edge_problems(
     assert spec.edge_trigger is not None
     kind = "viewer" if spec.edge_trigger.startswith("viewer") else "origin"
     limit = limits[kind]  # type: ignore[index]
+    article = "a viewer" if kind == "viewer" else "an origin"
     if spec.memory_mb > limit.max_memory_mb:
-        problems.append(Problem(f"a {kind} trigger allows at most {limit.max_memory_mb} MB, not {spec.memory_mb}",
-                                path=(*path, "memory_mb"), hint="lower memory_mb or use an origin trigger"))
-    for field, value in (("duration_ms", spec.duration_ms), ("error_duration_ms", spec.failed_duration_ms)):
+        hint = "lower memory_mb or use an origin trigger" if kind == "viewer" else "lower memory_mb"
+        problems.append(Problem(f"{article} trigger allows at most {limit.max_memory_mb} MB, not {spec.memory_mb}",
+                                path=(*path, "memory_mb"), hint=hint))
+    durations = [("duration_ms", spec.duration_ms)]
+    if spec.failed_duration_ms != spec.duration_ms:  # else error_duration_ms is not given: one problem is enough
+        durations.append(("error_duration_ms", spec.failed_duration_ms))
+    for field, value in durations:
         if value > limit.max_duration_ms:
-            problems.append(Problem(f"a {kind} trigger runs at most {limit.max_duration_ms} ms, not {value}",
+            problems.append(Problem(f"{article} trigger runs at most {limit.max_duration_ms} ms, not {value}",
                                     path=(*path, field), hint="a longer attempt is stopped at the limit"))
     return problems
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache, partial
 
-from .availability import dimension_problems
+from .availability import NO_TABLE_HAS_IT, dimension_problems
 from .dimensions import Extras, measure, round_up
 from .errors import PricingError, Problem
 from .expand import FunctionUsage
@@ -95,7 +95,7 @@ def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catal
     def arrived(predicate: Callable[[PricingTable], bool]) -> str:
         first = catalog.first_version_with(predicate)
         if first is None:
-            return "no pricing table has it"
+            return NO_TABLE_HAS_IT
         return f"it arrived with pricing version {first.version} (effective {first.table.effective})"
 
     for usage in usages:

@@ -7,11 +7,30 @@ from typing import Any
 
 SCHEMA_ID = "https://lambda-cost.dev/schema/workload-v1.json"
 # Descriptions for fields the models leave undescribed, so that an editor's hover says what a key means.
+# What a function and each of its versions may configure (model/workload.py, _Configuration).
+_CONFIGURATION = {
+    "package_type": "zip (default) or image; decides whether INIT is billed",
+    "cold_starts_per_month": "cold starts a month, instead of cold_start_rate; or 20k, 1.5M",
+    "snapstart": "true: SnapStart (Java, Python, .NET; needs runtime); bills no INIT",
+    "provisioned_concurrency": "{units, hours_per_month or hours_per_day, optional traffic_share}",
+}
+# A version overrides what it states of its function.
+_VERSION = {
+    "memory_mb": "this version's memory in MB, 128..10240 (default: the function's)",
+    "architecture": "x86_64 or arm64 (default: the function's)",
+    "ephemeral_storage_mb": "this version's /tmp size in MB, 512..10240 (default: the function's)",
+    "duration_ms": "mean duration of a successful attempt of this version (default: the function's)",
+    "error_duration_ms": "mean duration of a failed attempt of this version (default: the function's)",
+}
+_DEAD_LETTER = "sqs or sns: the service that receives what exhausts its retries (priced as a related charge)"
+_PROVISIONED_MODE = "{event_pollers, hours_per_month}: the event source mapping in provisioned mode"
 DESCRIPTIONS: dict[str, dict[str, str]] = {
     "Workload": {
         "version": "format version; only 1 exists",
         "region": "default AWS region of every function",
         "free_tier": "deduct the account's monthly free tier (1M requests, 400,000 GB-s)",
+        "concurrency": "{account_limit, peak_to_average}: when peak concurrency is warned about",
+        "savings_plan": "{discount}: a Compute Savings Plan",
         "functions": "the functions to price",
     },
     "Function": {
@@ -22,18 +41,53 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "timeout_s": "timeout in seconds, 1..900 (or 30s, 2min); no duration may exceed it",
         "region": "AWS region of this function, overriding the workload's",
         "invocations": "one entry per trigger",
+        "versions": "published versions by name ({v3: {...}}); each overrides what it states",
+        "edge": "{trigger}: a Lambda@Edge function (us-east-1, x86_64)",
+        "response_streaming": "{bytes_per_response}: a function that streams its responses",
+        "log_bytes_per_invocation": "CloudWatch Logs bytes each invocation writes (a related charge), at most 10^12",
+        "reserved_concurrency": "reserved concurrency; a higher peak is warned about",
+        **_CONFIGURATION,
+    },
+    "Version": {**_CONFIGURATION, **_VERSION},
+    "ProvisionedConcurrency": {
+        "units": "provisioned concurrency units (environments kept initialised), at most 10^9",
+        "hours_per_month": "hours a month it is configured, up to 730",
+        "hours_per_day": "hours a day it is configured, up to 24 (a month is 730/24 days)",
+    },
+    "ProvisionedMode": {
+        "event_pollers": "event pollers configured, 1..2000 (SQS: at least 2)",
+        "hours_per_month": "hours a month provisioned mode is on, up to 730 (default 730)",
+    },
+    "Edge": {"trigger": "the CloudFront event: viewer-request, viewer-response, origin-request or origin-response"},
+    "ResponseStreaming": {"bytes_per_response": "mean bytes of each streamed response, at most 10^12"},
+    "Concurrency": {
+        "account_limit": "concurrent executions per region (default 1000)",
+        "peak_to_average": "peak traffic over the monthly mean, 1..10^6 (default 1)",
+    },
+    "SavingsPlan": {"discount": "the plan's discount on duration and provisioned concurrency, 0 <= d < 1"},
+    "FunctionBudget": {
+        "total": "the function's monthly total in USD",
+        "components": "limits in USD per component of this function (duration, requests, ...)",
     },
     "SyncSource": {"type": "sync: API Gateway, function URLs, SDK calls"},
-    "AsyncSource": {"type": "async: S3, SNS, EventBridge and other asynchronous events"},
+    "AsyncSource": {
+        "type": "async: S3, SNS, EventBridge and other asynchronous events",
+        "payload_kb": "mean event size in KB, at most 1024; above 256 each 64 KB counts as one more request",
+        "dead_letter": _DEAD_LETTER,
+    },
     "SqsSource": {
         "type": "sqs: an SQS event source mapping",
         "batch_size": "BatchSize, 1..10000 (a FIFO queue at most 10)",
         "report_batch_item_failures": "FunctionResponseTypes: ReportBatchItemFailures",
+        "dead_letter": _DEAD_LETTER,
+        "provisioned_mode": _PROVISIONED_MODE,
     },
     "StreamSource": {
         "type": "a stream event source mapping",
         "batch_size": "BatchSize, 1..10000",
         "max_retry_attempts": "MaximumRetryAttempts; -1: retried until the record expires",
+        "dead_letter": _DEAD_LETTER,
+        "provisioned_mode": _PROVISIONED_MODE + " (msk and kafka only)",
     },
     "MqSource": {"type": "mq: an Amazon MQ event source mapping", "batch_size": "BatchSize, 1..10000"},
 }

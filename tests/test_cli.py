@@ -170,3 +170,23 @@ def test_a_reader_that_stops_early_is_not_an_internal_error(args: tuple[str, ...
         os.close(write_end)
     assert result.stderr == ""
     assert result.returncode == 141
+
+
+def test_the_readmes_other_exit_2_causes_of_estimate(tmp_path: Path) -> None:
+    """README "Errors and exit codes": each listed cause of exit code 2 that the tests above do not cover."""
+    existing = tmp_path / "report.txt"
+    existing.write_text("mine")
+    placeholder = tmp_path / "draft.yaml"
+    placeholder.write_text(Path(EXAMPLE).read_text().replace("duration_ms: 120", "duration_ms: FILL-ME"))
+    causes = {
+        "an unreadable file (a directory)": ("estimate", str(tmp_path)),
+        "an unknown option": ("estimate", EXAMPLE, "--bogus"),
+        "an unknown region": ("estimate", EXAMPLE, "--set", "region=mars-1"),
+        "a FILL-ME placeholder": ("estimate", str(placeholder)),
+        "--output exists without --force": ("estimate", EXAMPLE, "-o", str(existing)),
+    }
+    for cause, args in causes.items():
+        result = run(*args)
+        assert result.exit_code == 2, (cause, result.stderr)
+    assert existing.read_text() == "mine"
+    assert run("estimate", EXAMPLE, "-o", str(existing), "--force", "-q").exit_code == 0

@@ -195,6 +195,14 @@ def test_snapstart_predates() -> None:
     predates(priced_one(runtime="python3.12", snapstart=True), "2023-04-06", "2024-11-18")
 
 
+def test_snapstart_on_a_runtime_no_table_supports_does_not_say_predates() -> None:
+    with pytest.raises(PricingError) as caught:
+        estimate_text(workload_yaml(priced_one(runtime="nodejs20.x", snapstart=True)))
+    problem = caught.value.problems[0]
+    assert problem.message == "no pricing version prices SnapStart for runtime nodejs20.x"
+    assert problem.hint is not None and "newer" not in problem.hint
+
+
 # --- 5. Lambda@Edge ---------------------------------------------------------------------------------------------
 
 EDGE = function("edge", 128, 3, edge={"trigger": "viewer-request"},
@@ -222,6 +230,19 @@ def test_edge_viewer_limits_and_arrival() -> None:
     messages = " ".join(p.message for p in caught.value.problems)
     assert "at most 128 MB" in messages and "x86_64 only" in messages
     predates(EDGE, "2014-11-13", "2017-07-17")
+
+
+def test_edge_origin_limits_are_reported_once_and_in_plain_english() -> None:
+    origin = {**EDGE, "edge": {"trigger": "origin-request"}, "memory_mb": 10_240, "duration_ms": 31_000}
+    with pytest.raises(PricingError) as caught:
+        estimate_text(workload_yaml(origin), pricing="2019-12-03")  # origin triggers: 3,008 MB then
+    problems = {p.message: p for p in caught.value.problems if "trigger" in p.message}
+    assert sorted(problems) == [
+        "an origin trigger allows at most 3008 MB, not 10240",
+        "an origin trigger runs at most 30000 ms, not 31000",  # error_duration_ms not given: not twice
+    ]
+    assert sum("trigger" in p.message for p in caught.value.problems) == 2
+    assert problems["an origin trigger allows at most 3008 MB, not 10240"].hint == "lower memory_mb"
 
 
 # --- 6. Response streaming --------------------------------------------------------------------------------------
@@ -258,6 +279,14 @@ def test_async_payload_limit_and_arrival() -> None:
              "2025-10-26")
 
 
+@pytest.mark.parametrize("payload_kb", [100, 256])
+def test_a_payload_within_the_old_256_kb_limit_prices_with_any_version(payload_kb: int) -> None:
+    """Before 2025-10-26 an async event could be 256 KB: one request, nothing that version cannot price."""
+    fn = priced_one(invocations=[{"type": "async", "per_month": 1_000_000, "payload_kb": payload_kb}])
+    estimate = estimate_text(workload_yaml(fn), pricing="2025-08-01", free_tier=False)
+    assert components(estimate, "fn") == ["requests", "duration_tier_1"]
+
+
 # --- 8. Event source mappings in provisioned mode ---------------------------------------------------------------
 
 def test_esm_provisioned_mode_is_priced_per_epu_hour() -> None:
@@ -290,6 +319,15 @@ def test_peak_concurrency_warns_above_reserved_and_account_limit() -> None:
     assert any("exceeds reserved_concurrency 2" in m for m in messages)
     assert any("above the account limit 2" in m for m in messages)
     assert all("throttled" in m for m in messages)
+
+
+@pytest.mark.parametrize(("per_month", "warned"), [(1000 * 2_628_000, False), (1001 * 2_628_000, True)])
+def test_account_limit_defaults_to_1000_and_peak_to_average_to_1(per_month: int, warned: bool) -> None:
+    # One-second attempts: per_month / 2,628,000 s is the mean concurrency, and the peak at the default ratio 1.
+    fn = function("fn", 1024, 1000, invocations=[{"type": "sync", "per_month": per_month}])
+    estimate = estimate_text(workload_yaml(fn))
+    assert estimate.functions[0].usage.peak_concurrency == per_month // 2_628_000
+    assert any("above the account limit 1000" in w.message for w in estimate.warnings) is warned
 
 
 # --- 10. Compute Savings Plans ----------------------------------------------------------------------------------

@@ -135,3 +135,29 @@ def test_geometric_sum_edges() -> None:
     assert geometric_sum(Decimal("0.5"), None) == 2
     assert batch_failure_rate(Decimal("0.5"), 1) == Decimal("0.5")
     assert batch_failure_rate(Decimal(0), 10_000) == 0
+
+
+def test_documented_defaults_of_a_minimal_workload() -> None:
+    """The README's default column: what a workload that states nothing optional is priced with."""
+    sources = [
+        {"type": "sync", "per_month": 1000},
+        {"type": "async", "per_month": 1000},
+        {"type": "sqs", "per_month": 1000},
+        {"type": "kinesis", "per_month": 1000},
+        {"type": "mq", "per_month": 1000},
+    ]
+    estimate = estimate_text(workload_yaml(function(invocations=sources)))
+    assert estimate.default_region == "us-east-1"
+    assert estimate.free_tier.enabled is True
+    (priced,) = estimate.functions
+    spec = priced.usage.function
+    assert (spec.architecture, spec.ephemeral_storage_mb, spec.package_type) == ("x86_64", 512, "zip")
+    assert spec.failed_duration_ms == spec.duration_ms  # error_duration_ms defaults to duration_ms
+    assert spec.snapstart is False and spec.provisioned == ()
+    by_type = {source.type: source for source in priced.usage.sources}
+    assert all(source.error_rate == 0 for source in by_type.values())
+    assert by_type["sync"].last_retry == 0  # client_retries 0
+    assert by_type["async"].last_retry == 2  # max_retries 2
+    assert (by_type["sqs"].batch_size, by_type["sqs"].shape, by_type["sqs"].last_retry) == (10, "batch", None)
+    assert (by_type["kinesis"].batch_size, by_type["kinesis"].last_retry) == (100, None)  # -1: until expiry
+    assert (by_type["mq"].batch_size, by_type["mq"].last_retry) == (100, 6)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 from decimal import Decimal
+from typing import Any
 
 import pytest
+import yaml
 from conftest import estimate_text
 
 from lambda_cost.errors import LoadError, WorkloadError
@@ -213,3 +215,60 @@ functions:
     problems = problems_of(text)
     assert any("unknown invocation type 'sqss'" in p for p in problems)
     assert any("functions[1].aliases.live" in p and "100%" in p for p in problems), problems
+
+
+# The README's key tables state these ranges: each bound is accepted, one step beyond it is refused with the
+# key's path. (where, key, bounds, beyond); where: "top", "function" or an invocation type; "a.b" nests.
+DOCUMENTED_RANGES = [
+    ("function", "memory_mb", (128, 10_240), (127, 10_241)),
+    ("function", "ephemeral_storage_mb", (512, 10_240), (511, 10_241)),
+    ("function", "timeout_s", (1, 900), (0, 901)),
+    ("function", "snapstart_active_hours", (0.5, 744), (0, 745)),
+    ("function", "provisioned_concurrency.units", (1, 10**9), (0, 10**9 + 1)),
+    ("function", "provisioned_concurrency.traffic_share", (0, 1), (-0.1, 1.1)),
+    ("function", "log_bytes_per_invocation", (0, 10**12), (-1, 10**12 + 1)),
+    ("function", "response_streaming.bytes_per_response", (0, 10**12), (-1, 10**12 + 1)),
+    ("sync", "error_rate", (0, 1), (-0.01, 1.01)),
+    ("sync", "client_retries", (0, 100), (-1, 101)),
+    ("sync", "per_month", (0, 10**18), (-1, 10**18 + 1)),
+    ("async", "max_retries", (0, 2), (-1, 3)),
+    ("sqs", "batch_size", (1, 10_000), (0, 10_001)),
+    ("kinesis", "batch_size", (1, 10_000), (0, 10_001)),
+    ("kinesis", "max_retry_attempts", (-1, 10_000), (-2, 10_001)),
+    ("mq", "batch_size", (1, 10_000), (0, 10_001)),
+    ("top", "savings_plan.discount", (0, 0.99), (-0.01, 1)),
+    ("top", "concurrency.peak_to_average", (1, 10**6), (0.99, 10**6 + 1)),
+]
+
+
+def _with_value(where: str, key: str, value: object) -> str:
+    document: dict[str, Any] = {"version": 1, "functions": [
+        {"name": "fn", "memory_mb": 1024, "duration_ms": 100, "invocations": [{"type": "sync", "per_month": 1000}]}]}
+    fn = document["functions"][0]
+    if key.startswith("snapstart"):
+        fn.update(runtime="java21", snapstart=True)
+    if key.startswith("provisioned_concurrency"):
+        fn["provisioned_concurrency"] = {"units": 1, "hours_per_month": 100}
+    if where not in ("top", "function"):
+        fn["invocations"][0]["type"] = where
+        if where == "sqs":
+            fn["invocations"][0]["max_receive_count"] = 3
+        if where == "kinesis" and key != "max_retry_attempts":
+            fn["invocations"][0]["max_retry_attempts"] = 3
+    mapping = document if where == "top" else fn if where == "function" else fn["invocations"][0]
+    *parents, last = key.split(".")
+    for parent in parents:
+        mapping = mapping.setdefault(parent, {})
+    mapping[last] = value
+    return yaml.safe_dump(document, sort_keys=False)
+
+
+@pytest.mark.parametrize(("where", "key", "bounds", "beyond"), DOCUMENTED_RANGES,
+                         ids=[f"{where}:{key}" for where, key, _, _ in DOCUMENTED_RANGES])
+def test_documented_ranges(where: str, key: str, bounds: tuple[object, object], beyond: tuple[object, object]) -> None:
+    for value in bounds:
+        estimate_text(_with_value(where, key, value))
+    leaf = key.split(".")[-1]
+    for value in beyond:
+        problems = problems_of(_with_value(where, key, value))
+        assert len(problems) == 1 and f".{leaf}: " in problems[0], (value, problems)

@@ -11,6 +11,7 @@ import io
 import os
 from decimal import Decimal, localcontext
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import estimate_text, function, workload_yaml
@@ -119,3 +120,29 @@ def test_csv_keeps_names_from_becoming_formulas() -> None:
     estimate = estimate_text(workload_yaml(function("=SUM(A1)"), function("a,b")))
     rows = list(csv.DictReader(io.StringIO(_render("csv", estimate))))
     assert {row["function"] for row in rows} == {"'=SUM(A1)", "a,b"}
+
+
+def _readme_json_example() -> Any:
+    import json
+
+    text = (ROOT / "README.md").read_text().split("### The JSON", 1)[1]
+    return json.loads(text.split("```json\n", 1)[1].split("```", 1)[0])
+
+
+def test_the_readmes_json_example_has_the_keys_of_the_real_output_in_order() -> None:
+    """README "The JSON" prices examples/web-api.yaml; a new price table that changes its total changes it too."""
+    import json
+
+    from lambda_cost.render.json_format import render as render_json
+
+    example = _readme_json_example()
+    estimate = estimate_source(read_source(str(ROOT / "examples" / "web-api.yaml")))
+    real = json.loads(render_json(estimate, RenderOptions()))
+    assert list(example) == list(real)
+    assert list(example["functions"][0]) == list(real["functions"][0])
+    assert list(example["free_tier"]) == list(real["free_tier"])
+    assert example["total"] == real["total"] and example["pricing"]["version"] == real["pricing"]["version"]
+
+
+def test_the_readme_names_the_csv_columns() -> None:
+    assert f"(`{','.join(HEADER)}`)" in (ROOT / "README.md").read_text()

@@ -158,6 +158,18 @@ def test_schema_command_prints_the_schema_with_descriptions_and_ranges() -> None
     assert {"type": "integer", "minimum": 1, "maximum": 900} in timeout["anyOf"][0]["anyOf"]
 
 
+def test_every_key_of_the_schema_has_a_description() -> None:
+    """The README promises an editor's hover text for every key, so a new key must bring one."""
+    schema = workload_schema()
+    undescribed = [
+        f"{name}.{key}"
+        for name, definition in [("Workload", schema), *schema["$defs"].items()]
+        for key, prop in definition.get("properties", {}).items()
+        if not prop.get("description")
+    ]
+    assert undescribed == []
+
+
 def test_schema_output_is_not_overwritten_without_force(tmp_path: Path) -> None:
     target = tmp_path / "schema.json"
     target.write_text("mine")

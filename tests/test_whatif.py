@@ -210,3 +210,22 @@ def test_a_value_varied_twice_is_refused(text: str, value: str) -> None:
         parse_variation(text)
     assert caught.value.message == f"--vary {text!r}: the value {value!r} is given twice"
     assert "3M" in (caught.value.hint or "")
+
+
+def test_the_readmes_compare_example_prints_what_it_shows() -> None:
+    """README "What-if": the command and its output, run from the repository's root as written."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "README.md").read_text().split("### What-if", 1)[1]
+    block = text.split("```\n$ ", 1)[1].split("```", 1)[0]
+    command, expected = block.split("\n", 1)
+    args = shlex.split(command)
+    assert args[:2] == ["lambda-cost", "compare"]
+    completed = subprocess.run([sys.executable, "-m", "lambda_cost", *args[1:]], cwd=root, capture_output=True,
+                               text=True, env={**os.environ, "NO_COLOR": "1"}, timeout=60)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == expected.strip()
