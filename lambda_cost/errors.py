@@ -26,12 +26,12 @@ class Problem:
         return format_path(self.path)
 
     def render(self) -> str:
-        where = self.file or "<input>"
+        where = self.file or ""
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        text = f"{where}: "
+        text = f"{where}: " if where else ""
         if self.path:
             text += f"{self.dotted_path}: "
         text += self.message
