@@ -80,28 +80,43 @@ def evaluate(
         return BudgetCheck(scope, name, limit, actual, status, tuple(largest))
 
     by_group = [_group_costs(function) for function in functions]
-    names = [function.usage.function.name for function in functions]
+    # Drivers name each row (`api:v4` for a version); a function's budget covers all of its rows.
+    labels = [function.usage.function.label for function in functions]
     checks = []
     limit = total_override if total_override is not None else budget.total
     if limit is not None:
-        costs = {n: exact_sum([f.total, f.related_total]) for n, f in zip(names, functions, strict=True)}
+        costs = {n: exact_sum([f.total, f.related_total]) for n, f in zip(labels, functions, strict=True)}
         checks.append(check("total", "", limit, total, costs))
     for group, group_limit in budget.components.items():
-        shares = {n: groups.get(group, ZERO) for n, groups in zip(names, by_group, strict=True)}
+        shares = {n: groups.get(group, ZERO) for n, groups in zip(labels, by_group, strict=True)}
         checks.append(check("component", group, group_limit, exact_sum(shares.values()), shares))
-    index = {name: i for i, name in enumerate(names)}
+    rows: dict[str, list[int]] = defaultdict(list)
+    for i, function in enumerate(functions):
+        rows[function.usage.function.name].append(i)
     for name, spec in budget.functions.items():
-        if name not in index:
+        if name not in rows:
             continue  # validation has refused unknown names; a function of another file in a multi-file run
-        priced, groups = functions[index[name]], by_group[index[name]]
+        own = [functions[i] for i in rows[name]]
+        groups = _merged([by_group[i] for i in rows[name]])
         spec = spec if isinstance(spec, FunctionBudget) else FunctionBudget(total=spec)
         if spec.total is not None:
-            actual = exact_sum([priced.total, priced.related_total])
+            actual = exact_sum([*(f.total for f in own), *(f.related_total for f in own)])
             checks.append(check("function", name, spec.total, actual, groups))
         for group, group_limit in spec.components.items():
             actual = groups.get(group, ZERO)
             checks.append(check("function_component", f"{name}.{group}", group_limit, actual, {name: actual}))
     return BudgetReport(warn_at, tuple(checks))
+
+
+def _merged(costs: list[dict[str, Decimal]]) -> dict[str, Decimal]:
+    """Component costs of several rows (a function's versions) added up per component."""
+    if len(costs) == 1:
+        return costs[0]
+    grouped: dict[str, list[Decimal]] = defaultdict(list)
+    for row in costs:
+        for group, cost in row.items():
+            grouped[group].append(cost)
+    return {group: exact_sum(values) for group, values in grouped.items()}
 
 
 def _group_costs(function: PricedFunction) -> dict[str, Decimal]:

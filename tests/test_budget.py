@@ -116,3 +116,33 @@ def test_no_budget_no_section(write: Any) -> None:
     path = write("w.yaml", workload_yaml(*FUNCTIONS))
     document = json.loads(runner.invoke(app, ["estimate", path, "-f", "json"]).stdout)
     assert document["budget"] is None
+
+
+def versioned(**top: Any) -> str:
+    """`api` with two versions behind a 90/10 alias: rows api:v3 ($15.18) and api:v4 ($3.35), free tier off."""
+    api = {"name": "api", "memory_mb": 1024, "duration_ms": 1000,
+           "versions": {"v3": {}, "v4": {"memory_mb": 2048}}, "aliases": {"live": {"v3": "90%", "v4": "10%"}},
+           "invocations": [{"type": "sync", "per_month": 1_000_000, "target": "live"}]}
+    return workload_yaml(api, fn("b", 100_000), free_tier=False, **top)
+
+
+def test_a_function_budget_covers_every_version_of_the_function() -> None:
+    estimate = estimate_text(versioned(budget={"total": 100, "functions": {"api": {
+        "total": 18, "components": {"requests": 1}}}, "components": {"duration": 100}}))
+    rows = {f.usage.function.label: f.total for f in estimate.functions}
+    assert set(rows) == {"api:v3", "api:v4", "b"}
+    api = rows["api:v3"] + rows["api:v4"]
+    assert estimate.budget is not None
+    found = {f"{c.scope}:{c.name}": c for c in estimate.budget.checks}
+    assert found["function:api"].actual == api and found["function:api"].status == "over"
+    assert found["function_component:api.requests"].actual == Decimal("0.2")
+    assert found["component:duration"].actual == estimate.total - Decimal("0.22")  # every row's duration
+    # The total's drivers name each row, none lost to another of the same function.
+    assert dict(found["total:"].drivers) == {"api:v3": rows["api:v3"], "api:v4": rows["api:v4"], "b": rows["b"]}
+
+
+def test_a_function_budget_over_by_its_versions_exits_1(write: Any) -> None:
+    path = write("w.yaml", versioned(budget={"functions": {"api": 18}}))
+    result = runner.invoke(app, ["estimate", path, "-f", "json"])
+    assert result.exit_code == 1
+    assert "over budget: function api is $18.5" in result.stderr
