@@ -35,7 +35,7 @@ def snapshot_of(estimate: Estimate) -> Snapshot:
     totals: dict[str, Decimal] = {}
     components: dict[str, dict[str, Decimal]] = {}
     for priced in estimate.functions:
-        name = priced.usage.function.name
+        name = priced.usage.function.label  # api:v4 for a version, as a saved estimate names it
         totals[name] = priced.total
         components[name] = _by_component((item.component, item.cost) for item in priced.line_items)
     return Snapshot(estimate.workload, estimate.pricing.version, estimate.total, totals, components)

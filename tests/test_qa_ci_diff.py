@@ -1,0 +1,45 @@
+"""QA of `diff` in CI flows: versions, related charges, saved estimates, hostile names in every format."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from conftest import workload_yaml
+from typer.testing import CliRunner
+
+from lambda_cost.cli import app
+
+runner = CliRunner()
+
+
+def versioned(v4_memory: int) -> str:
+    api = {"name": "api", "memory_mb": 1024, "duration_ms": 1000,
+           "versions": {"v3": {}, "v4": {"memory_mb": v4_memory}}, "aliases": {"live": {"v3": "90%", "v4": "10%"}},
+           "invocations": [{"type": "sync", "per_month": 1_000_000, "target": "live"}]}
+    return workload_yaml(api, free_tier=False)
+
+
+def run_diff(*args: str) -> Any:
+    return runner.invoke(app, ["diff", *args])
+
+
+def test_versions_are_compared_row_by_row(write: Any) -> None:
+    base, head = write("base.yaml", versioned(2048)), write("head.yaml", versioned(4096))
+    result = run_diff(base, head, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = {f["name"]: f for f in json.loads(result.stdout)["functions"]}
+    assert set(rows) == {"api:v3", "api:v4"}
+    assert rows["api:v3"]["status"] == "unchanged"
+    assert rows["api:v4"]["status"] == "changed" and rows["api:v4"]["change"] == "3.33334"
+
+
+def test_a_saved_estimate_with_versions_equals_its_workload(write: Any, tmp_path: Path) -> None:
+    base = write("base.yaml", versioned(2048))
+    saved = tmp_path / "base.json"
+    saved.write_text(runner.invoke(app, ["estimate", base, "-f", "json"]).stdout)
+    document = json.loads(run_diff(str(saved), base, "-f", "json").stdout)
+    assert {f["name"]: f["status"] for f in document["functions"]} == {"api:v3": "unchanged",
+                                                                       "api:v4": "unchanged"}
+
