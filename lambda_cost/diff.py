@@ -21,7 +21,11 @@ HUNDRED = Decimal(100)
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """What a diff compares: per function, the cost of each component."""
+    """What a diff compares: per function, the cost of each component.
+
+    Totals are what the account pays, as budgets count it: Lambda and the related charges (dead letters, logs)
+    its invocations cause; related components (cloudwatch_logs_ingestion, ...) sit beside Lambda's.
+    """
 
     name: str
     pricing_version: str
@@ -36,9 +40,10 @@ def snapshot_of(estimate: Estimate) -> Snapshot:
     components: dict[str, dict[str, Decimal]] = {}
     for priced in estimate.functions:
         name = priced.usage.function.label  # api:v4 for a version, as a saved estimate names it
-        totals[name] = priced.total
-        components[name] = _by_component((item.component, item.cost) for item in priced.line_items)
-    return Snapshot(estimate.workload, estimate.pricing.version, estimate.total, totals, components)
+        totals[name] = exact_sum([priced.total, priced.related_total])
+        components[name] = _by_component(
+            (item.component, item.cost) for item in (*priced.line_items, *priced.related_items))
+    return Snapshot(estimate.workload, estimate.pricing.version, estimate.grand_total, totals, components)
 
 
 def _by_component(costs: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
@@ -60,6 +65,8 @@ class _SavedFunction(BaseModel):
     name: str
     total: Decimal
     line_items: list[_SavedItem]
+    related_total: Decimal = Decimal(0)  # absent from estimates saved before related charges
+    related_items: list[_SavedItem] = []
 
 
 class _SavedPricing(BaseModel):
@@ -73,6 +80,7 @@ class _SavedEstimate(BaseModel):
     model_config = ConfigDict(extra="ignore")
     schema_version: int
     total: Decimal
+    related_total: Decimal = Decimal(0)
     pricing: _SavedPricing
     functions: list[_SavedFunction]
 
@@ -117,9 +125,10 @@ def _saved_estimate(source: Source) -> _SavedEstimate | None:
 def _snapshot_of_saved(saved: _SavedEstimate, name: str) -> Snapshot:
     components: dict[str, dict[str, Decimal]] = {}
     for function in saved.functions:
-        components[function.name] = _by_component((item.component, item.cost) for item in function.line_items)
-    totals = {function.name: function.total for function in saved.functions}
-    return Snapshot(name, saved.pricing.version, saved.total, totals, components)
+        components[function.name] = _by_component(
+            (item.component, item.cost) for item in (*function.line_items, *function.related_items))
+    totals = {function.name: exact_sum([function.total, function.related_total]) for function in saved.functions}
+    return Snapshot(name, saved.pricing.version, exact_sum([saved.total, saved.related_total]), totals, components)
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,3 +43,29 @@ def test_a_saved_estimate_with_versions_equals_its_workload(write: Any, tmp_path
     assert {f["name"]: f["status"] for f in document["functions"]} == {"api:v3": "unchanged",
                                                                        "api:v4": "unchanged"}
 
+
+
+def with_logs(log_bytes: int | None) -> str:
+    worker = {"name": "worker", "memory_mb": 512, "duration_ms": 100,
+              "invocations": [{"type": "async", "per_month": 1_000_000, "error_rate": 0.5, "dead_letter": "sqs"}]}
+    if log_bytes is not None:
+        worker["log_bytes_per_invocation"] = log_bytes
+    return workload_yaml(worker)
+
+
+def test_related_charges_count_in_the_diff_and_its_gate(write: Any, tmp_path: Path) -> None:
+    # 1,750,000 invocations x 100 kB of logs = 162.98 GB at $0.50: $81.49 a month more, all of it CloudWatch.
+    base, head = write("base.yaml", with_logs(None)), write("head.yaml", with_logs(100_000))
+    result = run_diff(base, head, "-f", "json", "--max-increase", "1")
+    assert result.exit_code == 1, result.stdout
+    document = json.loads(result.stdout)
+    (worker,) = document["functions"]
+    assert worker["status"] == "changed"
+    components = {c["component"]: c for c in worker["components"]}
+    assert components["cloudwatch_logs_ingestion"]["base"] == "0"
+    assert components["dead_letter_sqs_requests"]["change"] == "0"
+    assert f"{float(document['total']['change']):.2f}" == "81.49"
+    # A saved estimate carries its related charges too.
+    saved = tmp_path / "head.json"
+    saved.write_text(runner.invoke(app, ["estimate", head, "-f", "json"]).stdout)
+    assert json.loads(run_diff(base, str(saved), "-f", "json").stdout)["total"] == document["total"]
