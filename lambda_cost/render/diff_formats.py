@@ -45,7 +45,7 @@ def _table(report: DiffReport, options: RenderOptions) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=options.width, force_terminal=options.color,
                       color_system="standard" if options.color else None, no_color=not options.color,
-                      highlight=False, emoji=False)
+                      highlight=False, emoji=False, markup=False)  # names are text, never markup
     console.print(f"lambda-cost diff: {report.base.name} ({report.base.pricing_version}) → "
                   f"{report.head.name} ({report.head.pricing_version})")
     table = Table(box=box.SIMPLE_HEAD, show_footer=True)

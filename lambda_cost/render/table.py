@@ -26,6 +26,7 @@ def render(estimate: Estimate, options: RenderOptions) -> str:
         no_color=not options.color,
         highlight=False,
         emoji=False,
+        markup=False,  # names and paths come from the workload: `[bold]` or `x[/]` is text, not markup
     )
     console.print(Text(f"lambda-cost estimate: {estimate.workload}", style="bold"))
     console.print()
