@@ -12,6 +12,8 @@ from typing import Any
 from ..diff import Change, DiffReport
 from ..numbers import money, plain
 from . import RenderOptions
+from .csv_format import _text
+from .markdown import _md
 
 
 def render_diff(report: DiffReport, output_format: str, options: RenderOptions) -> str:
@@ -100,10 +102,6 @@ def _json(report: DiffReport, options: RenderOptions) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _markdown(report: DiffReport, options: RenderOptions) -> str:
     total = report.total
     lines = [
@@ -118,7 +116,7 @@ def _markdown(report: DiffReport, options: RenderOptions) -> str:
     lines += ["| function | base | head | change | % | |", "|---|---:|---:|---:|---:|---|"]
     for function in report.functions:
         t = function.total
-        lines.append(f"| {_escape(t.name)} | {money(t.base)} | {money(t.head)} | {_signed(t.change)} | "
+        lines.append(f"| {_md(t.name)} | {money(t.base)} | {money(t.head)} | {_signed(t.change)} | "
                      f"{_percent(t)} | {function.status} |")
     details = [f for f in report.functions if any(c.change for c in f.components)]
     if details:
@@ -127,7 +125,7 @@ def _markdown(report: DiffReport, options: RenderOptions) -> str:
         for function in details:
             for c in function.components:
                 if c.change:
-                    lines.append(f"| {_escape(function.total.name)} | {c.name} | {money(c.base)} | {money(c.head)} "
+                    lines.append(f"| {_md(function.total.name)} | {c.name} | {money(c.base)} | {money(c.head)} "
                                  f"| {_signed(c.change)} |")
         lines += ["", "</details>"]
     return "\n".join(lines) + "\n"
@@ -140,7 +138,7 @@ def _csv(report: DiffReport, options: RenderOptions) -> str:
     for function in report.functions:
         for change in (function.total, *function.components):
             component = "total" if change is function.total else change.name
-            writer.writerow([function.total.name, function.status, component, plain(change.base),
+            writer.writerow([_text(function.total.name), function.status, component, plain(change.base),
                              plain(change.head), plain(change.change),
                              "" if change.percent is None else plain(change.percent)])
     return buffer.getvalue()
