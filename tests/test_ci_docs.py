@@ -91,3 +91,44 @@ def test_jq_gate_from_the_readme(tmp_path: Path) -> None:
     (tmp_path / "workload.yaml").write_text(EXAMPLE.read_text().replace("per_day: 200000", "per_day: 2000000"))
     failed = subprocess.run(["bash", "-o", "pipefail", "-c", JQ_GATE], cwd=tmp_path, env=environment())
     assert failed.returncode != 0
+
+
+def run_price_step(tmp_path: Path, base: str | None, head: str) -> tuple[subprocess.CompletedProcess[str], str, Path]:
+    """The documented "Price the change" step on a repository whose base branch has `base` (None: no workload)."""
+    env, steps = workflow_steps()
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    workload = repo / env["WORKLOAD"]
+    (repo / "README").write_text("a repository\n")
+    if base is not None:
+        workload.write_text(base)
+    git("init", "-q", "-b", "main", cwd=repo)
+    git("add", ".", cwd=repo)
+    git("commit", "-q", "-m", "base", cwd=repo)
+    git("update-ref", "refs/remotes/origin/main", "HEAD", cwd=repo)
+    workload.write_text(head)
+    runner_temp = tmp_path / "runner"
+    runner_temp.mkdir()
+    outputs = tmp_path / "github_output"
+    variables = environment(**env, GITHUB_BASE_REF="main", RUNNER_TEMP=str(runner_temp), GITHUB_OUTPUT=str(outputs))
+    price = subprocess.run(["bash", "-eo", "pipefail", "-c", steps["Price the change"]["run"]], cwd=repo,
+                           env=variables, capture_output=True, text=True)
+    status = outputs.read_text().strip() if outputs.exists() else ""
+    return price, status, runner_temp / "lambda-cost.md"
+
+
+@pytest.mark.parametrize(("base", "limit", "expected"), [
+    (None, "250", "status=0"),  # the pull request adds the workload: its estimate, within its budget
+    (None, "100", "status=1"),  # ... over its budget: the gate fails
+    ("version: 1\nfunctions: []\n", "250", "status=0"),  # the base cannot be priced; the pull request may fix it
+])
+def test_github_actions_step_without_a_usable_base(tmp_path: Path, base: str | None, limit: str,
+                                                   expected: str) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    head = EXAMPLE.read_text().replace("total: 250", f"total: {limit}")
+    price, status, comment = run_price_step(tmp_path, base, head)
+    assert price.returncode == 0, price.stderr
+    assert status == expected
+    assert comment.read_text().startswith("### Lambda cost estimate: ")
+    assert "nothing on the base branch to compare with" in price.stdout
