@@ -31,6 +31,7 @@ class BudgetCheck:
     actual: Decimal
     status: str  # ok | warning | over
     drivers: tuple[tuple[str, Decimal], ...]  # what the actual is made of, largest first
+    warn_at: Decimal = Decimal("0.8")  # the share of the limit that warns: its own workload's `warn_at`
 
     @property
     def headroom(self) -> Decimal:
@@ -77,7 +78,7 @@ def evaluate(
         else:
             status = "over" if actual > limit else "warning" if actual >= limit * warn_at else "ok"
         largest = sorted(drivers.items(), key=lambda item: (-item[1], item[0]))[:_DRIVERS_SHOWN]
-        return BudgetCheck(scope, name, limit, actual, status, tuple(largest))
+        return BudgetCheck(scope, name, limit, actual, status, tuple(largest), warn_at)
 
     by_group = [_group_costs(function) for function in functions]
     # Drivers name each row (`api:v4` for a version); a function's budget covers all of its rows.
@@ -143,6 +144,6 @@ def messages(report: BudgetReport) -> list[str]:
             share = check.actual / check.limit * 100 if check.limit else Decimal(0)
             lines.append(
                 f"near budget: {check.label} is {money(check.actual)}, {share:.0f}% of its limit of "
-                f"{money(check.limit)} (warning at {report.warn_at * 100:.0f}%){driven}"
+                f"{money(check.limit)} (warning at {check.warn_at * 100:.0f}%){driven}"
             )
     return lines

@@ -146,3 +146,12 @@ def test_a_function_budget_over_by_its_versions_exits_1(write: Any) -> None:
     result = runner.invoke(app, ["estimate", path, "-f", "json"])
     assert result.exit_code == 1
     assert "over budget: function api is $18.5" in result.stderr
+
+
+def test_each_file_warns_at_its_own_share(write: Any) -> None:
+    # a.yaml warns at 99%, b.yaml at the default 80%: b's function at 91% of its limit is near it, said so.
+    a = write("a.yaml", workload_yaml(fn("a", 1000), free_tier=False, budget={"warn_at": "99%", "total": 1000}))
+    b = write("b.yaml", workload_yaml(*FUNCTIONS, free_tier=False, budget={"functions": {"b": "1.85"}}))
+    result = runner.invoke(app, ["estimate", a, b, "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert "near budget: function b/b is $1.69, 91% of its limit of $1.85 (warning at 80%)" in result.stderr
