@@ -44,8 +44,17 @@ class Color(str, Enum):
 
 # Options several commands share, declared once.
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _dash_is_stdout(value: Optional[str]) -> Optional[str]:
+    """`-o -` is standard output, as `-` is standard input (and as `init -o -` prints), never a file named -."""
+    return None if value == "-" else value
+
+
 OutputOption = Annotated[
-    Optional[str], typer.Option("--output", "-o", help="Write the report to this file (atomically).")
+    Optional[str],
+    typer.Option("--output", "-o", help="Write the report to this file (atomically); - is standard output.",
+                 callback=_dash_is_stdout),
 ]
 ForceOption = Annotated[bool, typer.Option(help="Let --output overwrite an existing file.")]
 ColorOption = Annotated[Color, typer.Option(help="Colour the table: auto honours NO_COLOR and terminals.")]
