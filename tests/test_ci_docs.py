@@ -14,7 +14,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "web-api.yaml"
-JQ_GATE = "lambda-cost estimate workload.yaml --format json | jq -e '(.total | tonumber) < 500' > /dev/null"
+JQ_GATE = "lambda-cost estimate workload.yaml --format json | jq -e '(.grand_total | tonumber) < 500' > /dev/null"
 
 
 def environment(**extra: str) -> dict[str, str]:
@@ -91,6 +91,13 @@ def test_jq_gate_from_the_readme(tmp_path: Path) -> None:
     (tmp_path / "workload.yaml").write_text(EXAMPLE.read_text().replace("per_day: 200000", "per_day: 2000000"))
     failed = subprocess.run(["bash", "-o", "pipefail", "-c", JQ_GATE], cwd=tmp_path, env=environment())
     assert failed.returncode != 0
+    # Without a budget of its own, what the account pays for logs counts too: 5M x 200 kB = $470 of CloudWatch.
+    unbudgeted = EXAMPLE.read_text().split("budget:")[0]
+    logged = unbudgeted.replace("    timeout_s: 30\n", "    timeout_s: 30\n    log_bytes_per_invocation: 200000\n")
+    assert logged != unbudgeted
+    (tmp_path / "workload.yaml").write_text(logged)
+    logs = subprocess.run(["bash", "-o", "pipefail", "-c", JQ_GATE], cwd=tmp_path, env=environment())
+    assert logs.returncode != 0
 
 
 def run_price_step(tmp_path: Path, base: str | None, head: str) -> tuple[subprocess.CompletedProcess[str], str, Path]:
