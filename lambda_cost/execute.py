@@ -223,6 +223,9 @@ def diff(
     from .render.diff_formats import render_diff
 
     out = stdout or sys.stdout
+    if base == head == "-":
+        raise InputError("standard input (-) is given more than once; it can be read only once",
+                         hint="give - for one of BASE and HEAD, and the other as a file")
     tables = catalog(pricing_dirs)
     with _without_gc():
         report = compare(

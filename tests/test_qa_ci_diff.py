@@ -69,3 +69,9 @@ def test_related_charges_count_in_the_diff_and_its_gate(write: Any, tmp_path: Pa
     saved = tmp_path / "head.json"
     saved.write_text(runner.invoke(app, ["estimate", head, "-f", "json"]).stdout)
     assert json.loads(run_diff(base, str(saved), "-f", "json").stdout)["total"] == document["total"]
+
+
+def test_standard_input_twice_is_refused_clearly() -> None:
+    result = runner.invoke(app, ["diff", "-", "-"], input="version: 1\n")
+    assert result.exit_code == 2
+    assert "standard input (-) is given more than once" in result.stderr
