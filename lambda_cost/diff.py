@@ -113,6 +113,10 @@ def _saved_estimate(source: Source) -> _SavedEstimate | None:
     if data["schema_version"] != 1:
         raise InputError(f"{source.name}: a saved estimate of schema_version {data['schema_version']!r}; "
                          "this lambda-cost reads schema_version 1")
+    if {"kind", "valid", "combinations"} & data.keys():  # diff, validate and compare reports
+        what = data["kind"] if isinstance(data.get("kind"), str) else "validate" if "valid" in data else "compare"
+        raise InputError(f"{source.name} is a lambda-cost JSON report but not an estimate (a `{what}` report)",
+                         hint="give a saved `lambda-cost estimate --format json`, or a workload")
     try:
         return _SavedEstimate.model_validate(data)
     except (ValidationError, InvalidOperation) as error:

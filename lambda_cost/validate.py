@@ -38,6 +38,12 @@ def build_workload(data: Any, source: Source) -> Workload:
             hint="see examples/web-api.yaml",
         )
         raise WorkloadError(f"{source.name}: not a workload", problems=locate_problems([problem], source))
+    if "schema_version" in data and "version" not in data and {"total", "kind", "valid", "combinations"} & data.keys():
+        # The output of --format json (an estimate, a diff), not one unknown key per field of it.
+        problem = Problem(f"a saved lambda-cost report (schema_version {data['schema_version']}), not a workload",
+                          hint="give the workload YAML it was made from; `lambda-cost diff` compares saved estimates",
+                          file=source.name)
+        raise WorkloadError(f"{source.name}: not a workload", problems=[problem])
     problems: list[Problem] = []
     top = data
     raw_functions = data.get("functions")

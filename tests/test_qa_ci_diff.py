@@ -75,3 +75,24 @@ def test_standard_input_twice_is_refused_clearly() -> None:
     result = runner.invoke(app, ["diff", "-", "-"], input="version: 1\n")
     assert result.exit_code == 2
     assert "standard input (-) is given more than once" in result.stderr
+
+
+def test_a_saved_estimate_given_as_a_workload_is_named_as_such(write: Any, tmp_path: Path) -> None:
+    base = write("base.yaml", versioned(2048))
+    saved = tmp_path / "saved.json"
+    saved.write_text(runner.invoke(app, ["estimate", base, "-f", "json"]).stdout)
+    for command in ("estimate", "validate"):
+        result = runner.invoke(app, [command, str(saved)])
+        assert result.exit_code == 2
+        assert "a saved lambda-cost report (schema_version 1), not a workload" in result.stderr
+        assert len(result.stderr.splitlines()) <= 3, result.stderr  # not one unknown key per field
+
+
+def test_a_diff_report_given_to_diff_is_named_as_such(write: Any, tmp_path: Path) -> None:
+    base = write("base.yaml", versioned(2048))
+    report = tmp_path / "diff.json"
+    report.write_text(run_diff(base, base, "-f", "json").stdout)
+    result = run_diff(str(report), base)
+    assert result.exit_code == 2
+    assert "is a lambda-cost JSON report but not an estimate" in result.stderr
+    assert len(result.stderr.splitlines()) <= 2, result.stderr
