@@ -25,6 +25,8 @@ def write_atomically(path: Path, text: str, *, force: bool) -> None:
 @contextlib.contextmanager
 def atomic_output(path: Path, *, force: bool) -> Iterator[TextIO]:
     """A file to write `path` through: it replaces `path` only when the block finishes without error."""
+    if path.is_symlink():
+        path = path.resolve()  # write the file the link points to; replacing the link would leave that file stale
     parent = path.parent
     if not parent.is_dir():
         raise InputError(f"cannot write {path}: directory {parent} does not exist",

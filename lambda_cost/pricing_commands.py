@@ -170,7 +170,9 @@ def _print_rich(stdout: TextIO, *renderables: Any) -> None:
     from rich.console import Console
 
     buffer = io.StringIO()
-    console = Console(file=buffer, width=output_width(stdout), highlight=False, emoji=False, no_color=True)
+    # markup=False: notes and summaries are data, and a "[" in them is text, not Rich markup.
+    console = Console(file=buffer, width=output_width(stdout), highlight=False, emoji=False, no_color=True,
+                      markup=False)
     for renderable in renderables:
         console.print(renderable)
     stdout.write("\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n")

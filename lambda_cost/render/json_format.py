@@ -99,6 +99,7 @@ def _budget(estimate: Estimate) -> dict[str, Any] | None:
                 "limit": plain(check.limit),
                 "actual": plain(check.actual),
                 "headroom": plain(check.headroom),
+                "warn_at": plain(check.warn_at),
                 "status": check.status,
                 "drivers": [{"name": name, "cost": plain(cost)} for name, cost in check.drivers],
             }
