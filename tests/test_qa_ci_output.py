@@ -43,10 +43,6 @@ def test_output_through_a_symlink_updates_its_target(tmp_path: Path) -> None:
 
 
 def test_pricing_notes_with_brackets_print_as_text(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from lambda_cost.cli import app
-
     directory = tmp_path / "mine"
     directory.mkdir()
     (directory / "acme-2030.yaml").write_text(
