@@ -5,7 +5,10 @@ three regions) is written as block-style YAML to a temporary folder. Then, in fr
 
 * the floor: PyYAML's CSafeLoader loading the file, and nothing else;
 * `lambda-cost estimate FILE --format json` (the console script next to sys.executable);
-* for the smallest size, the import floor: `python -c "import typer, rich, pydantic, yaml"`.
+* for the smallest size, the import floor: `python -c "import typer, rich, pydantic, yaml"`, and two references
+  that show what the stack itself costs at start-up: the import floor plus one one-field pydantic model (the
+  model floor), and bench/stack_floor.py, a typer command that loads the file and validates one field (the
+  stack floor).
 
 Each measured child runs under its own wrapper process, so RUSAGE_CHILDREN's max RSS is that one child's peak.
 Wall time is taken inside the wrapper, around the child alone. A table with PASS/FAIL against the targets is printed
@@ -51,6 +54,9 @@ LINEAR_TOLERANCE = 1.25  # per-function time, largest / second-largest size
 
 FLOOR_CODE = "import sys, yaml; yaml.load(open(sys.argv[1]).read(), Loader=yaml.CSafeLoader)"
 IMPORT_FLOOR_CODE = "import typer, rich, pydantic, yaml"
+# pydantic imports its schema machinery lazily, at the first model: the least any pydantic validation costs.
+MODEL_FLOOR_CODE = IMPORT_FLOOR_CODE + "\nclass M(pydantic.BaseModel):\n    a: int\nM(a=1)"
+STACK_FLOOR_SCRIPT = Path(__file__).parent / "stack_floor.py"
 
 # Runs one command with stdout to /dev/null and prints its wall time, peak RSS (KiB) and exit status as JSON.
 # A fresh wrapper per run keeps RUSAGE_CHILDREN's ru_maxrss to the one child it waited for.
@@ -210,14 +216,17 @@ def measure_once(argv: list[str], timeout: float | None) -> tuple[float, float]:
     return float(result["wall_s"]), result["maxrss_kib"] / 1024
 
 
-def measure(label: str, argv: list[str], repeat: int, timeout: float | None) -> Measurement:
-    measurement = Measurement(command=" ".join(argv))
+def measure(commands: dict[str, list[str]], repeat: int, timeout: float | None) -> dict[str, Measurement]:
+    """Run each command `repeat` times, round-robin, so that a slow spell of the machine hits all of them alike."""
+    measurements = {label: Measurement(command=" ".join(argv)) for label, argv in commands.items()}
     for attempt in range(repeat):
-        wall, rss = measure_once(argv, timeout)
-        measurement.times_s.append(wall)
-        measurement.peak_rss_mb.append(rss)
-        print(f"  {label:<12} run {attempt + 1}/{repeat}: {wall:8.3f} s, {rss:8.1f} MB", file=sys.stderr, flush=True)
-    return measurement
+        for label, argv in commands.items():
+            wall, rss = measure_once(argv, timeout)
+            measurements[label].times_s.append(wall)
+            measurements[label].peak_rss_mb.append(rss)
+            print(f"  {label:<12} run {attempt + 1}/{repeat}: {wall:8.3f} s, {rss:8.1f} MB", file=sys.stderr,
+                  flush=True)
+    return measurements
 
 
 def _verdict(ok: bool) -> str:
@@ -250,19 +259,21 @@ def run(sizes: list[int], repeat: int, out: Path, timeout: float | None, keep: P
     with tempfile.TemporaryDirectory(prefix="lambda-cost-bench-") as scratch:
         folder = keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
-        if STARTUP_SIZE in sizes:
-            print("import floor", file=sys.stderr, flush=True)
-            imports = measure("imports", [python, "-c", IMPORT_FLOOR_CODE], repeat, timeout)
-            results["import_floor"] = imports.summary()
         for size in sizes:
             path = folder / f"workload-{size}.yaml"
             path.write_text(generate_workload(size), encoding="utf-8")
             megabytes = path.stat().st_size / 1_000_000
             print(f"size {size} ({megabytes:.2f} MB): {path}", file=sys.stderr, flush=True)
-            floor = measure("yaml floor", [python, "-c", FLOOR_CODE, str(path)], repeat, timeout)
-            estimate = measure(
-                "estimate", [str(lambda_cost), "estimate", str(path), "--format", "json"], repeat, timeout
-            )
+            commands = {
+                "yaml floor": [python, "-c", FLOOR_CODE, str(path)],
+                "estimate": [str(lambda_cost), "estimate", str(path), "--format", "json"],
+            }
+            if size == STARTUP_SIZE:
+                commands["imports"] = [python, "-c", IMPORT_FLOOR_CODE]
+                commands["model floor"] = [python, "-c", MODEL_FLOOR_CODE]
+                commands["stack floor"] = [python, str(STACK_FLOOR_SCRIPT), "estimate", str(path), "--format", "json"]
+            measured = measure(commands, repeat, timeout)
+            floor, estimate = measured["yaml floor"], measured["estimate"]
             entry: dict[str, Any] = {
                 "functions": size,
                 "file_mb": megabytes,
@@ -271,9 +282,15 @@ def run(sizes: list[int], repeat: int, out: Path, timeout: float | None, keep: P
                 "ratio_best": estimate.best_s / floor.best_s,
                 "ratio_median": estimate.median_s / floor.median_s,
             }
-            if size == STARTUP_SIZE and "import_floor" in results:
-                entry["import_ratio_best"] = estimate.best_s / results["import_floor"]["best_s"]
-                entry["import_ratio_median"] = estimate.median_s / results["import_floor"]["median_s"]
+            if size == STARTUP_SIZE:
+                imports, stack = measured["imports"], measured["stack floor"]
+                results["import_floor"] = imports.summary()
+                results["model_floor"] = measured["model floor"].summary()
+                results["stack_floor"] = stack.summary()
+                entry["import_ratio_best"] = estimate.best_s / imports.best_s
+                entry["import_ratio_median"] = estimate.median_s / imports.median_s
+                entry["stack_ratio_best"] = estimate.best_s / stack.best_s
+                entry["stack_ratio_median"] = estimate.median_s / stack.median_s
             results["sizes"].append(entry)
     results["linearity"] = _linearity(results["sizes"])
     results["verdicts"] = _verdicts(results)
@@ -364,6 +381,17 @@ def print_table(results: dict[str, Any]) -> None:
             f"import floor (python -c '{IMPORT_FLOOR_CODE}'): best {imports['best_s']:.3f} s, "
             f"median {imports['median_s']:.3f} s, peak RSS {imports['max_peak_rss_mb']:.1f} MB"
         )
+        for key, label in (("model_floor", "model floor (+ one pydantic model)"),
+                           ("stack_floor", "stack floor (bench/stack_floor.py)")):
+            if key in results:
+                reference = results[key]
+                print(
+                    f"{label}: best {reference['best_s']:.3f} s, median {reference['median_s']:.3f} s = "
+                    f"{reference['best_s'] / imports['best_s']:.2f}× import floor"
+                )
+        for entry in results["sizes"]:
+            if "stack_ratio_best" in entry:
+                print(f"estimate at {entry['functions']} functions: {entry['stack_ratio_best']:.2f}× stack floor")
     linear = results.get("linearity")
     if linear:
         small, large = linear["sizes"]
