@@ -27,6 +27,7 @@ import importlib.metadata
 import json
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -229,11 +230,27 @@ def measure(commands: dict[str, list[str]], repeat: int, timeout: float | None) 
     return measurements
 
 
+def count_instructions(argv: list[str], timeout: float | None) -> int:
+    """Instructions one run of `argv` executes, counted by valgrind's callgrind: the same figure on a busy machine."""
+    with tempfile.TemporaryDirectory(prefix="lambda-cost-callgrind-") as scratch:
+        out = Path(scratch) / "callgrind.out"
+        subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *argv],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout, check=True,
+        )
+        for line in out.read_text(encoding="utf-8").splitlines():
+            if line.startswith(("summary:", "totals:")):
+                return int(line.split()[1])
+    raise RuntimeError(f"callgrind gave no instruction count for {' '.join(argv)}")
+
+
 def _verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def run(sizes: list[int], repeat: int, out: Path, timeout: float | None, keep: Path | None) -> dict[str, Any]:
+def run(
+    sizes: list[int], repeat: int, out: Path, timeout: float | None, keep: Path | None, instructions: bool = False
+) -> dict[str, Any]:
     python = sys.executable
     lambda_cost = Path(sys.executable).parent / "lambda-cost"
     if not lambda_cost.exists():
@@ -291,6 +308,12 @@ def run(sizes: list[int], repeat: int, out: Path, timeout: float | None, keep: P
                 entry["import_ratio_median"] = estimate.median_s / imports.median_s
                 entry["stack_ratio_best"] = estimate.best_s / stack.best_s
                 entry["stack_ratio_median"] = estimate.median_s / stack.median_s
+                if instructions:
+                    print("counting instructions (callgrind)", file=sys.stderr, flush=True)
+                    results["instructions"] = {
+                        label: count_instructions(commands[label], timeout)
+                        for label in ("imports", "model floor", "stack floor", "estimate")
+                    }
             results["sizes"].append(entry)
     results["linearity"] = _linearity(results["sizes"])
     results["verdicts"] = _verdicts(results)
@@ -389,6 +412,11 @@ def print_table(results: dict[str, Any]) -> None:
                     f"{label}: best {reference['best_s']:.3f} s, median {reference['median_s']:.3f} s = "
                     f"{reference['best_s'] / imports['best_s']:.2f}× import floor"
                 )
+        counts = results.get("instructions")
+        if counts:
+            print("instructions (callgrind, one run each): " + ", ".join(
+                f"{label} {count / 1e6:.0f} M ({count / counts['imports']:.2f}×)" for label, count in counts.items()
+            ))
         for entry in results["sizes"]:
             if "stack_ratio_best" in entry:
                 print(f"estimate at {entry['functions']} functions: {entry['stack_ratio_best']:.2f}× stack floor")
@@ -420,10 +448,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "latest.json")
     parser.add_argument("--timeout", type=float, default=None, help="seconds before one child run is abandoned")
     parser.add_argument("--keep", type=Path, default=None, help="write the workloads here and keep them")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count the start-up commands' instructions with valgrind (callgrind)")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
-    results = run(args.sizes, args.repeat, args.out, args.timeout, args.keep)
+    if args.instructions and shutil.which("valgrind") is None:
+        parser.error("--instructions needs valgrind on PATH")
+    results = run(args.sizes, args.repeat, args.out, args.timeout, args.keep, args.instructions)
     print_table(results)
     print(f"figures written to {args.out}")
     return 0 if all(results["verdicts"].values()) else 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -68,3 +69,10 @@ def test_one_quick_run_reports_every_floor(tmp_path: Path) -> None:
     assert "stack_ratio_best" not in nine
     assert set(figures["verdicts"]) == {"startup@5"}
     assert "stack floor (bench/stack_floor.py)" in done.stdout
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_instructions_are_counted_by_callgrind(bench: ModuleType) -> None:
+    nothing = bench.count_instructions([sys.executable, "-c", "pass"], timeout=120)
+    some_work = bench.count_instructions([sys.executable, "-c", "sum(range(300000))"], timeout=120)
+    assert 1_000_000 < nothing < some_work
