@@ -59,7 +59,7 @@ def _print_function(console: Console, priced: PricedFunction, options: RenderOpt
     console.print(_items_table(title, "Function total", priced.line_items, priced.total))
     notes = dimension_notes(priced)
     for line in notes:
-        console.print(f"  {line}")
+        _hanging(console, "  ", line)
     if notes:
         console.print()
     if priced.related_items:
@@ -67,9 +67,9 @@ def _print_function(console: Console, priced: PricedFunction, options: RenderOpt
                                    priced.related_total))
     if options.explain:
         console.print(Text("  How these numbers arise:", style="bold"))
-        console.print(Text(f"  - usage: {priced.explain_usage()}", style="dim"))
+        _hanging(console, "  - ", f"usage: {priced.explain_usage()}", style="dim")
         for item in (*priced.line_items, *priced.related_items):
-            console.print(Text(f"  - {item.description}: {item.explain()}", style="dim"))
+            _hanging(console, "  - ", f"{item.description}: {item.explain()}", style="dim")
         console.print()
 
 
@@ -125,7 +125,7 @@ def _print_assumptions(console: Console, estimate: Estimate) -> None:
         lines.append(f"Compute Savings Plan: {percent(estimate.savings_discount)} off duration and provisioned "
                      "concurrency")
     for line in lines:
-        console.print(f"  {line}")
+        _hanging(console, "  ", line)
     console.print()
 
 
@@ -135,13 +135,14 @@ def _print_retries(console: Console, estimate: Estimate, options: RenderOptions)
         name = priced.usage.function.label
         for source in priced.usage.sources:
             batch = "" if source.batch_size is None else f", batches of {source.batch_size}"
-            console.print(
-                f"  {name}, {source.type}{batch}: {readable(source.volume, 2)} {source.volume_unit} → "
+            _hanging(
+                console, "  ",
+                f"{name}, {source.type}{batch}: {readable(source.volume, 2)} {source.volume_unit} → "
                 f"{readable(source.invocations, 2)} invocations ({readable(source.failed_invocations, 2)} failed); "
-                f"{readable(source.lost, 2)} {source.volume_unit} {source.lost_label}"
+                f"{readable(source.lost, 2)} {source.volume_unit} {source.lost_label}",
             )
             if options.explain:
-                console.print(Text(f"    {source.explain()}", style="dim"))
+                _hanging(console, "    ", source.explain(), style="dim")
     console.print()
 
 
@@ -166,14 +167,14 @@ def _print_warnings(console: Console, estimate: Estimate) -> None:
     console.print(Text("Warnings", style="bold yellow"))
     for warning in estimate.warnings:
         prefix = f"{warning.where}: " if warning.where else ""
-        console.print(f"  ! {prefix}{warning.message}")
+        _hanging(console, "  ! ", f"{prefix}{warning.message}")
 
 
 def _print_files(console: Console, estimate: Estimate) -> None:
     console.print(Text("Subtotals by file (priced as one account: one free tier, shared tiers)", style="bold"))
     for subtotal in estimate.files:
         count = f"{subtotal.functions} function{'s' if subtotal.functions != 1 else ''}"
-        console.print(f"  {subtotal.workload} ({subtotal.prefix}/…, {count}): {money(subtotal.total)}")
+        _hanging(console, "  ", f"{subtotal.workload} ({subtotal.prefix}/…, {count}): {money(subtotal.total)}")
     console.print()
 
 
@@ -187,3 +188,12 @@ def _print_charts(console: Console, estimate: Estimate, options: RenderOptions) 
     for line in estimate_charts(rows, options.width):
         console.print(Text(line, style="cyan" if line.startswith("  ") else "bold"))
     console.print()
+
+
+def _hanging(console: Console, marker: str, text: str, style: str = "") -> None:
+    """One line of a list: a line too long for the width wraps under its text, not under the marker."""
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")  # a long word with no space to break at (a path) folds, never truncates
+    grid.add_row(marker, Text(text, style=style))
+    console.print(grid)
