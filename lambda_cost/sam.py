@@ -541,7 +541,8 @@ def _related_resources(template: Template, drafts: dict[str, FunctionDraft], aut
             # A rule's target is read from the rule itself (with its schedule); one permission per source;
             # API Gateway's permission to call an authorizer is the authorizer's source, already drafted.
             key = (str(target), str(source_resource or principal))
-            authorizer = target in authorizers and principal == "apigateway.amazonaws.com"
+            authorizer = target in authorizers and principal == "apigateway.amazonaws.com" \
+                and _for_authorizer(props.get("SourceArn"))
             if target in drafts and invoked_by and template.type_of(source_resource) != "AWS::Events::Rule" \
                     and key not in permitted and not authorizer:
                 permitted.add(key)
@@ -591,6 +592,14 @@ def _event_source_mapping(template: Template, draft: FunctionDraft, name: str, p
     source = SourceDraft(kind, origin)
     _mapping_settings(template, source, props, source_resource)
     draft.sources.append(source)
+
+
+def _for_authorizer(source_arn: Any) -> bool:
+    """API Gateway's permission to call an authorizer names .../authorizers/ID; one for a route names its path.
+
+    Without a SourceArn the permission may serve either: taken as the authorizer's, which is already drafted.
+    """
+    return source_arn is None or "/authorizers/" in json.dumps(source_arn)
 
 
 def _custom_resource(name: str, kind: str) -> SourceDraft:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -452,3 +453,37 @@ def test_lambda_authorizers_run_for_each_request_their_cache_misses() -> None:
     assert "authorizer TokenAuthorizer (AWS::ApiGateway::Authorizer)" in plain
     assert "TokenAuthorizerPermission" not in plain and "RequestAuthorizerPermission" not in plain
     assert "permission OrdersPermission for apigateway.amazonaws.com" in plain  # an integration stays a source
+
+
+def test_an_authorizer_that_also_serves_a_route_keeps_the_route() -> None:
+    # One function both authorizes and handles GET /orders: the route's permission is a source of its own.
+    template = textwrap.dedent("""\
+        Resources:
+          RestApi:
+            Type: AWS::ApiGateway::RestApi
+          Both:
+            Type: AWS::Lambda::Function
+            Properties: {Runtime: python3.12, Handler: app.handler, Code: {ZipFile: x}}
+          Authorizer:
+            Type: AWS::ApiGateway::Authorizer
+            Properties:
+              RestApiId: !Ref RestApi
+              Type: TOKEN
+              AuthorizerUri: !Sub arn:aws:apigateway:us-east-1:lambda:path/functions/${Both.Arn}/invocations
+          AuthorizerPermission:
+            Type: AWS::Lambda::Permission
+            Properties:
+              FunctionName: !GetAtt Both.Arn
+              Principal: apigateway.amazonaws.com
+              SourceArn: !Sub arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${RestApi}/authorizers/${Authorizer}
+          RoutePermission:
+            Type: AWS::Lambda::Permission
+            Properties:
+              FunctionName: !GetAtt Both.Arn
+              Principal: apigateway.amazonaws.com
+              SourceArn: !Sub arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${RestApi}/*/GET/orders
+        """)
+    text = draft_text(read_functions(load_template(Source("t.yaml", template))), "t.yaml")
+    assert "authorizer Authorizer (AWS::ApiGateway::Authorizer)" in text
+    assert "permission RoutePermission for apigateway.amazonaws.com" in text
+    assert "AuthorizerPermission" not in text
