@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 SAM_FUNCTION = "AWS::Serverless::Function"
@@ -38,6 +39,15 @@ PRINCIPALS = {
 }
 BATCH_DEFAULTS = {"sqs": 10, "kinesis": 100, "dynamodb": 100, "msk": 100, "kafka": 100, "mq": 100,
                   "documentdb": 100}
+# Mappings with a record age limit and bisecting (the fact sheet: Kafka has the same error options as streams);
+# only Kinesis and DynamoDB streams take a ParallelizationFactor.
+RECORD_AGE_SOURCES = ("kinesis", "dynamodb", "msk", "kafka")
+PARALLEL_SOURCES = ("kinesis", "dynamodb")
+# How a source says it never invokes: `Enabled: false` (mappings, Schedule), `State: DISABLED` (rules, schedules).
+DISABLED = {"Enabled": "false", "State": "DISABLED"}
+CUSTOM_RESOURCE = "AWS::CloudFormation::CustomResource"
+# API Gateway caches a REST API's authorizer results this long when the template does not say.
+REST_AUTHORIZER_TTL = 300
 _RATE = re.compile(r"^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$")
 _PERIOD_SECONDS = {"minute": 60, "hour": 3600, "day": 86_400}
 
@@ -59,6 +69,7 @@ class SourceDraft:
     settings: dict[str, Known] = field(default_factory=dict)
     per_month: Known | None = None  # a schedule's volume is known; others are placeholders
     notes: list[str] = field(default_factory=list)
+    volume: str = ""  # what its placeholder volume counts, after "<unit> a month", when not simply every event
 
 
 @dataclass
@@ -70,6 +81,11 @@ class FunctionDraft:
     settings: dict[str, Known] = field(default_factory=dict)
     sources: list[SourceDraft] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # triggers that never invoke it (disabled), for a comment
+
+    def no_trigger(self) -> str:
+        """Why it has no source: the template gives none, or only disabled ones."""
+        return "every trigger in the template is disabled" if self.skipped else "no trigger found in the template"
 
 
 class Template:
@@ -193,6 +209,64 @@ class Template:
             return raw if raw in self.resources else None
         return None
 
+    def references(self, raw: Any) -> Iterator[str]:
+        """Every logical id a value names, however deep: !Ref, !GetAtt, ${X} and ${X.Arn} in !Sub, inside !Join..."""
+        if isinstance(raw, list):
+            for item in raw:
+                yield from self.references(item)
+        elif isinstance(raw, dict) and len(raw) == 1 and isinstance(raw.get("Fn::Sub"), (str, list)):
+            argument = raw["Fn::Sub"]
+            text = argument[0] if isinstance(argument, list) and argument else argument
+            if isinstance(text, str):
+                yield from re.findall(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}", text)
+            yield from self.references(argument[1:] if isinstance(argument, list) else [])
+        elif isinstance(raw, dict) and not (len(raw) == 1 and ("Ref" in raw or "Fn::GetAtt" in raw)):
+            yield from self.references(list(raw.values()))  # !Join, !If, a !Sub's variables...
+        else:
+            name = self.target(raw)  # !Ref, !GetAtt, a literal ARN or function name
+            if name in self.parameters:  # !Ref to a parameter: what its default names
+                default = self.resolve(raw).value
+                name = self.target(default) if isinstance(default, str) else None
+            if name is not None:
+                yield name
+
+    def function_in(self, raw: Any, drafts: dict[str, FunctionDraft]) -> str | None:
+        """The function a value invokes: a reference to it, or its ARN inside a URI (.../functions/${F.Arn}/...)."""
+        return next((name for name in self.references(raw) if name in drafts), None)
+
+
+def as_number(value: Any) -> Any:
+    """Parameter defaults are often strings ("1024"): the number, int when whole, or None."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return int(number) if number == number.to_integral_value() else number
+
+
+def _is(value: Any, literal: str) -> bool:
+    """A flag or state however a template spells it: false, "false", "False"; DISABLED, "disabled"."""
+    return str(value).lower() == literal.lower()
+
+
+def _disabled(template: Template, props: dict[str, Any]) -> str | None:
+    """Why a source never invokes its function (`Enabled: false`, `State: DISABLED`), or None when it may."""
+    for key, off in DISABLED.items():
+        known = template.resolve(props.get(key))
+        if _is(known.value, off):
+            return "; ".join(part for part in (f"{key}: {off}", known.note) if part)
+    return None
+
+
+def _skipped(template: Template, draft: FunctionDraft, props: dict[str, Any], what: str) -> bool:
+    """A disabled source invokes nothing, so costs nothing: not drafted, but named in a comment."""
+    reason = _disabled(template, props)
+    if reason is not None:
+        draft.skipped.append(f"{what} is disabled ({reason}); add it back if you enable it")
+    return reason is not None
+
 
 def _merge_globals(global_props: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
     """SAM's Globals: a function's own properties win; maps (Environment, Tags...) merge key by key."""
@@ -218,7 +292,8 @@ def read_functions(data: dict[str, Any]) -> list[FunctionDraft]:
             _sam_events(template, drafts[name], props)
         elif kind == CFN_FUNCTION:
             drafts[name] = _function(template, name, kind, template.properties(name), from_globals=set())
-    _related_resources(template, drafts)
+    authorizers = _authorizers(template, drafts)
+    _related_resources(template, drafts, authorizers)
     for draft in drafts.values():
         _apply_event_invoke_config(draft)
     return list(drafts.values())
@@ -339,6 +414,8 @@ def _sam_events(template: Template, draft: FunctionDraft, props: dict[str, Any])
         event_type = str(event.get("Type"))
         raw_props = event.get("Properties")
         event_props: dict[str, Any] = raw_props if isinstance(raw_props, dict) else {}
+        if _skipped(template, draft, event_props, f"{event_type} event {event_name}"):
+            continue
         kind = SAM_EVENTS.get(event_type)
         if kind is None:
             draft.notes.append(f"event {event_name} of type {event_type} is not mapped to an invocation type")
@@ -367,6 +444,7 @@ def _mapping_settings(
     batch = props.get("BatchSize")
     default = Known(BATCH_DEFAULTS[kind], "default BatchSize")
     source.settings["batch_size"] = default if batch is None else _noted(template.resolve(batch), "BatchSize")
+    _filter_criteria(template, source, props)
     if kind == "sqs":
         types = props.get("FunctionResponseTypes") or []
         if "ReportBatchItemFailures" in types:
@@ -379,8 +457,8 @@ def _mapping_settings(
             source.settings["max_retry_attempts"] = _noted(template.resolve(retries), "MaximumRetryAttempts")
         else:
             source.settings["max_retry_attempts"] = Known(-1, "default: until the record expires")
-        if props.get("BisectBatchOnFunctionError") is True:
-            source.notes.append("BisectBatchOnFunctionError splits failing batches; lambda-cost retries them whole")
+        if kind in RECORD_AGE_SOURCES:
+            _stream_options(template, source, props)
         destinations = props.get("DestinationConfig")
         if isinstance(destinations, dict) and "OnFailure" in destinations:
             known = _dead_letter(template, destinations["OnFailure"], "DestinationConfig OnFailure")
@@ -390,13 +468,43 @@ def _mapping_settings(
                 source.notes.append(known.note)
 
 
+def _filter_criteria(template: Template, source: SourceDraft, props: dict[str, Any]) -> None:
+    """Events that match none of the FilterCriteria patterns never reach the function: only the rest are billed."""
+    criteria, _ = template.conditional(props.get("FilterCriteria"))
+    filters = criteria.get("Filters") if isinstance(criteria, dict) else []
+    if filters == []:
+        return  # no filter: every event is delivered
+    count = len(filters) if isinstance(filters, list) else None
+    patterns = "patterns" if count is None else f"{count} pattern{'s' if count != 1 else ''}"
+    source.volume = (f" that pass its FilterCriteria ({patterns}); the others never reach the function and are "
+                     "not billed, e.g. 3M")
+
+
+def _stream_options(template: Template, source: SourceDraft, props: dict[str, Any]) -> None:
+    """A record age limit, bisecting and parallelization: what they do that the workload cannot say."""
+    retries = source.settings["max_retry_attempts"]
+    age = _noted(template.resolve(props.get("MaximumRecordAgeInSeconds")), "MaximumRecordAgeInSeconds")
+    seconds = as_number(age.value)
+    if as_number(retries.value) == -1 and seconds is not None and seconds > 0:
+        # Retries end when the record is too old, not after a count: the workload counts retries.
+        retries.note += (f"; a record expires after {seconds} s ({age.note}): set the number of retries that fit "
+                         f"in {seconds} s")
+    if _is(template.resolve(props.get("BisectBatchOnFunctionError")).value, "true"):
+        source.notes.append("BisectBatchOnFunctionError splits failing batches in two and retries each half; "
+                            "lambda-cost does not model the split (it retries whole batches)")
+    factor = as_number(template.resolve(props.get("ParallelizationFactor")).value)
+    if source.type in PARALLEL_SOURCES and factor is not None and factor != 1:
+        source.notes.append(f"ParallelizationFactor {factor}: up to {factor} batches of a shard at once; it changes "
+                            "concurrency, not the billed invocations (one per batch)")
+
+
 def _noted(known: Known, key: str) -> Known:
     return Known(known.value, f"{key}; {known.note}" if known.note else key)
 
 
 def _queue_settings(template: Template, source: SourceDraft, queue: str) -> None:
     props = template.properties(queue)
-    if template.resolve(props.get("FifoQueue")).value in (True, "true", "True"):
+    if _is(template.resolve(props.get("FifoQueue")).value, "true"):
         source.settings["fifo"] = Known(True, f"{queue} FifoQueue")
     policy = props.get("RedrivePolicy")
     if isinstance(policy, str):
@@ -411,7 +519,7 @@ def _queue_settings(template: Template, source: SourceDraft, queue: str) -> None
         source.settings["dead_letter"] = Known("sqs", f"{queue} RedrivePolicy deadLetterTargetArn")
 
 
-def _related_resources(template: Template, drafts: dict[str, FunctionDraft]) -> None:
+def _related_resources(template: Template, drafts: dict[str, FunctionDraft], authorizers: set[str]) -> None:
     """Resources that point at a function: event source mappings, URLs, permissions, rules, configs."""
     permitted: set[tuple[str, str]] = set()
     for name, resource in template.resources.items():
@@ -430,22 +538,29 @@ def _related_resources(template: Template, drafts: dict[str, FunctionDraft]) -> 
             principal = template.principal(props.get("Principal"))
             invoked_by = PRINCIPALS.get(str(principal))
             source_resource = template.target(props.get("SourceArn"))
-            # A rule's target is read from the rule itself (with its schedule); one permission per source.
+            # A rule's target is read from the rule itself (with its schedule); one permission per source;
+            # API Gateway's permission to call an authorizer is the authorizer's source, already drafted.
             key = (str(target), str(source_resource or principal))
+            authorizer = target in authorizers and principal == "apigateway.amazonaws.com" \
+                and _for_authorizer(props.get("SourceArn"))
             if target in drafts and invoked_by and template.type_of(source_resource) != "AWS::Events::Rule" \
-                    and key not in permitted:
+                    and key not in permitted and not authorizer:
                 permitted.add(key)
                 what = f"{principal}" + (f" from {source_resource}" if source_resource else "")
                 drafts[target].sources.append(SourceDraft(invoked_by, f"permission {name} for {what}"))
         elif kind == "AWS::Events::Rule":
             for rule_target in props.get("Targets") or []:
                 target = template.target(rule_target.get("Arn")) if isinstance(rule_target, dict) else None
-                if target in drafts:
+                if target in drafts and not _skipped(template, drafts[target], props, f"rule {name}"):
                     source = SourceDraft("async", f"rule {name}")
                     expression = props.get("ScheduleExpression")
                     if expression is not None:
                         _schedule(template, source, expression)
                     drafts[target].sources.append(source)
+        elif kind == CUSTOM_RESOURCE or str(kind).startswith("Custom::"):
+            target = template.function_in(props.get("ServiceToken"), drafts)
+            if target is not None:
+                drafts[target].sources.append(_custom_resource(name, str(kind)))
         elif kind == "AWS::Lambda::EventInvokeConfig":
             target = template.target(props.get("FunctionName"))
             if target in drafts:
@@ -459,12 +574,14 @@ def _related_resources(template: Template, drafts: dict[str, FunctionDraft]) -> 
 
 
 def _event_source_mapping(template: Template, draft: FunctionDraft, name: str, props: dict[str, Any]) -> None:
+    raw = props.get("EventSourceArn")
+    source_resource = None if "SelfManagedEventSource" in props else template.target(raw)
+    origin = f"event source mapping {name}" + (f" from {source_resource}" if source_resource else "")
+    if _skipped(template, draft, props, origin):
+        return
     if "SelfManagedEventSource" in props:
         kind: str | None = "kafka"
-        source_resource = None
     else:
-        raw = props.get("EventSourceArn")
-        source_resource = template.target(raw)
         kind = ESM_SOURCES.get(template.type_of(source_resource) or "")
         service = template.arn_service(raw)
         if kind is None and service is not None:
@@ -472,10 +589,74 @@ def _event_source_mapping(template: Template, draft: FunctionDraft, name: str, p
     if kind is None:
         draft.notes.append(f"event source mapping {name}: its source is not known, so it is not mapped")
         return
-    origin = f"event source mapping {name}" + (f" from {source_resource}" if source_resource else "")
     source = SourceDraft(kind, origin)
     _mapping_settings(template, source, props, source_resource)
     draft.sources.append(source)
+
+
+def _for_authorizer(source_arn: Any) -> bool:
+    """API Gateway's permission to call an authorizer names .../authorizers/ID; one for a route names its path.
+
+    Without a SourceArn the permission may serve either: taken as the authorizer's, which is already drafted.
+    """
+    return source_arn is None or "/authorizers/" in json.dumps(source_arn)
+
+
+def _custom_resource(name: str, kind: str) -> SourceDraft:
+    """A custom resource's function runs when CloudFormation creates, updates or deletes it: a handful a month."""
+    source = SourceDraft("async", f"custom resource {name} ({kind}): CloudFormation invokes it asynchronously")
+    source.volume = f": one per stack create, update and delete that touches {name} (a handful a month), e.g. 2"
+    return source
+
+
+def _authorizers(template: Template, drafts: dict[str, FunctionDraft]) -> set[str]:
+    """Lambda authorizers, invoked synchronously for each API request their cache does not answer."""
+    found: set[str] = set()
+    for origin, reference, cache in _authorizer_configs(template):
+        target = template.function_in(reference, drafts)
+        if target is not None:
+            source = SourceDraft("sync", origin)
+            source.volume = (" that miss the authorizer's cache: the API's requests minus cache hits "
+                             f"({cache}), e.g. 3M")
+            drafts[target].sources.append(source)
+            found.add(target)
+    return found
+
+
+def _authorizer_configs(template: Template) -> Iterator[tuple[str, Any, str]]:
+    """Each Lambda authorizer: where it is defined, what names its function, and how long results are cached."""
+    for name, resource in template.resources.items():
+        kind = resource.get("Type")
+        props = template.properties(name)
+        rest = kind in ("AWS::ApiGateway::Authorizer", "AWS::Serverless::Api")
+        if kind in ("AWS::ApiGateway::Authorizer", "AWS::ApiGatewayV2::Authorizer") and "AuthorizerUri" in props:
+            yield (f"authorizer {name} ({kind})", props["AuthorizerUri"],
+                   _authorizer_cache(template, props, "AuthorizerResultTtlInSeconds", rest))
+        elif kind in ("AWS::Serverless::Api", "AWS::Serverless::HttpApi"):
+            auth, _ = template.conditional(props.get("Auth"))
+            configs = auth.get("Authorizers") if isinstance(auth, dict) else None
+            for authorizer, config in configs.items() if isinstance(configs, dict) else ():
+                if not isinstance(config, dict) or "FunctionArn" not in config:
+                    continue  # a Cognito user pool or JWT authorizer: no function
+                identity = config.get("Identity")
+                cache = _authorizer_cache(template, identity if isinstance(identity, dict) else {},
+                                          "ReauthorizeEvery", rest)
+                yield f"authorizer {authorizer} of {name} ({kind})", config["FunctionArn"], cache
+
+
+def _authorizer_cache(template: Template, props: dict[str, Any], key: str, rest: bool) -> str:
+    """How long API Gateway caches an authorizer's results (per identity source), for the volume's comment."""
+    if key not in props:
+        if rest:
+            return f"no {key}: REST APIs cache results {REST_AUTHORIZER_TTL} s by default"
+        return f"no {key} in the template"
+    ttl = _noted(template.resolve(props[key]), key)
+    seconds = as_number(ttl.value)
+    if seconds == 0:
+        return f"{ttl.note} 0: not cached, every request invokes it"
+    if seconds is None:
+        return f"{ttl.note}: the cache time is not known"
+    return f"results cached {seconds} s per identity: {ttl.note}"
 
 
 def _apply_event_invoke_config(draft: FunctionDraft) -> None:
@@ -485,7 +666,7 @@ def _apply_event_invoke_config(draft: FunctionDraft) -> None:
     configured = draft.settings.pop("_async_config", None)
     if configured is not None and not draft.sources:
         draft.sources.append(SourceDraft(
-            "async", "no trigger in the template, but its asynchronous-invocation settings say it is invoked "
+            "async", f"{draft.no_trigger()}, but its asynchronous-invocation settings say it is invoked "
                      "asynchronously: check the type"))
     for source in draft.sources:
         if source.type != "async":

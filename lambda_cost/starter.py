@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import re
 import sys
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from .errors import EXIT_OK, InputError
 from .model.units import PLACEHOLDER
-from .sam import FunctionDraft, Known, SourceDraft
+from .sam import FunctionDraft, Known, SourceDraft, as_number
 
 COMMENT_COLUMN = 36
 HEADER = """\
@@ -65,20 +65,9 @@ def _scalar(value: Any) -> str:
     return text if plain else json.dumps(text)
 
 
-def _number(value: Any) -> Any:
-    """Parameter defaults are often strings ("1024"): numeric keys get the number, or None."""
-    if isinstance(value, bool):
-        return None
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return int(number) if number == number.to_integral_value() else number
-
-
 def _key(indent: int, key: str, known: Known, supported: bool, what: str = "") -> list[str]:
     """One key: its value or a placeholder, its origin as a comment; commented out where not yet priced."""
-    value = _number(known.value) if key in NUMERIC and known.value is not None else known.value
+    value = as_number(known.value) if key in NUMERIC and known.value is not None else known.value
     if isinstance(value, dict) and any(item is None for item in value.values()):
         value = {name: PLACEHOLDER if item is None else item for name, item in value.items()}
     note = "; ".join(part for part in (what, known.note) if part and part != "default")
@@ -129,7 +118,9 @@ def _function_lines(draft: FunctionDraft, function_fields: set[str]) -> list[str
     lines.append(_line(4, f"duration_ms: {PLACEHOLDER}", f"{duration_hint}, e.g. 120ms"))
     lines.append(_line(4, "# error_duration_ms: 900ms", "optional: mean duration of a failed attempt"))
     lines.append("    invocations:")
-    sources = draft.sources or [SourceDraft("sync", "no trigger found in the template: set the type that invokes it")]
+    lines += [_line(6, f"# skipped: {skipped}") for skipped in draft.skipped]
+    # A workload function needs an invocation: a placeholder source, its type to check.
+    sources = draft.sources or [SourceDraft("sync", f"{draft.no_trigger()}: set the type that invokes it")]
     for source in sources:
         lines += _source_lines(source)
     return lines
@@ -148,7 +139,8 @@ def _source_lines(source: SourceDraft) -> list[str]:
     if source.per_month is not None:
         lines += _key(8, "per_month", source.per_month, True, f"{unit} a month")
     else:
-        lines.append(_line(8, f"per_month: {PLACEHOLDER}", f"{unit} a month, e.g. 3M (or rate: 50/s instead)"))
+        counts = source.volume or ", e.g. 3M (or rate: 50/s instead)"
+        lines.append(_line(8, f"per_month: {PLACEHOLDER}", f"{unit} a month{counts}"))
     lines.append(_line(8, f"error_rate: {PLACEHOLDER}", "probability that one attempt fails, 0..1, e.g. 0.01"))
     for key, known in source.settings.items():
         lines += _key(8, key, known, key in model_fields)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -317,3 +318,172 @@ def test_kafka_mq_sqs_and_api_defaults() -> None:
     assert (processor.memory_mb, processor.timeout_s, sources(processor)) == (128, 180, [("sqs", 10, Decimal(100))])
     assert [s.type for s in by_name(ingestion, "GetJobStatusFunction").invocations] == ["sync"]
     assert [s.type for s in by_name(ingestion, "EventConsumerFunction").invocations] == ["async"]  # rule + permission
+
+
+# What a template says about how often a function really runs: disabled sources, filters, stream options,
+# custom resources and authorizers.
+NEW_TEMPLATES = ["sam-disabled-sources.yaml", "sam-filter-criteria.yaml", "sam-stream-record-age.yaml",
+                 "cfn-custom-resource.yaml", "sam-lambda-authorizer.yaml", "cfn-apigateway-authorizer.yaml"]
+
+
+def comment(text: str, key_line: str) -> str:
+    """The comment on the line that starts (after its indent) with key_line; one such line expected."""
+    (line,) = [line for line in text.splitlines() if line.strip().startswith(key_line)]
+    return line.partition(" # ")[2]
+
+
+@pytest.mark.parametrize("name", NEW_TEMPLATES)
+def test_validate_accepts_a_filled_draft(name: str, tmp_path: Path) -> None:
+    target = tmp_path / "w.yaml"
+    target.write_text(draft(name))
+    assert runner.invoke(app, ["validate", str(target)]).exit_code == 2  # placeholders refused
+    target.write_text(fill(draft(name)))
+    result = runner.invoke(app, ["validate", "--quiet", str(target)])
+    assert result.exit_code == 0, result.output
+
+
+def test_disabled_sources_are_skipped_with_a_comment() -> None:
+    """`Enabled: false` (literal, parameter default, !If) and `State: DISABLED` invoke nothing: no source."""
+    text = draft("sam-disabled-sources.yaml")
+    workload = workload_of(text)
+    skipped = [line.strip() for line in text.splitlines() if "# skipped:" in line]
+    assert skipped == [
+        "# skipped: SQS event OrdersQueue is disabled (Enabled: false); add it back if you enable it",
+        "# skipped: ScheduleV2 event Hourly is disabled (State: DISABLED); add it back if you enable it",
+        "# skipped: Kinesis event Replay is disabled (Enabled: false; parameter ReplayEnabled's default); "
+        "add it back if you enable it",
+        "# skipped: event source mapping AuditMapping from AuditQueue is disabled (Enabled: false; "
+        "!If IsDev: the value when it holds); add it back if you enable it",
+        "# skipped: rule WeeklyAuditRule is disabled (State: DISABLED); add it back if you enable it",
+    ]
+    # Only the daily schedule is left; the disabled SQS event and hourly schedule are not drafted.
+    assert sources(by_name(workload, "OrdersFunction")) == [("async", None, Decimal(730) / 24)]
+    # `Enabled: 'true'` stays; the disabled mapping and rule do not.
+    assert sources(by_name(workload, "AuditFunction")) == [("sqs", 5, Decimal(100))]
+    # Nothing left: the function still needs an invocation, a placeholder whose type is to check.
+    assert sources(by_name(workload, "ReplayFunction")) == [("sync", None, Decimal(100))]
+    assert comment(text, "- type: sync") == "every trigger in the template is disabled: set the type that invokes it"
+    assert "\n    invocations:\n      # skipped: Kinesis event Replay" in text  # under the function it belongs to
+
+
+def test_filter_criteria_volumes_count_the_events_that_pass() -> None:
+    text = draft("sam-filter-criteria.yaml")
+    workload = workload_of(text)
+    lines = [line.strip() for line in text.splitlines() if line.strip().startswith("per_month:")]
+    passing = (" a month that pass its FilterCriteria ({}); the others never reach the function and are not billed, "
+               "e.g. 3M")
+    assert lines == [
+        "per_month: FILL-ME          # messages" + passing.format("2 patterns"),
+        "per_month: FILL-ME          # records" + passing.format("1 pattern"),
+        "per_month: FILL-ME          # records a month, e.g. 3M (or rate: 50/s instead)",  # no filter
+        "per_month: FILL-ME          # messages" + passing.format("1 pattern"),  # on the mapping resource
+    ]
+    assert sources(by_name(workload, "NewOrdersFunction")) == [("sqs", 10, Decimal(100))]  # kept, not skipped
+    assert [(s.type, s.batch_size) for s in by_name(workload, "InsertsFunction").invocations] == [
+        ("dynamodb", 100), ("dynamodb", 100)]
+    assert sources(by_name(workload, "BrokerFunction")) == [("mq", 20, Decimal(100))]
+
+
+def test_record_age_bisect_and_parallelization_are_said_in_comments() -> None:
+    text = draft("sam-stream-record-age.yaml")
+    workload = workload_of(text)
+    kinesis, dynamodb = by_name(workload, "ClickProcessor").invocations
+    (kafka,) = by_name(workload, "KafkaConsumer").invocations
+    assert [(s.type, s.max_retry_attempts) for s in (kinesis, dynamodb, kafka)] == [
+        ("kinesis", -1), ("dynamodb", -1), ("msk", -1)]  # the format counts retries: age stays a comment
+    retries = [line.strip() for line in text.splitlines() if line.strip().startswith("max_retry_attempts")]
+    assert retries == [
+        "max_retry_attempts: -1      # default: until the record expires; a record expires after 3600 s "
+        "(MaximumRecordAgeInSeconds): set the number of retries that fit in 3600 s",
+        "max_retry_attempts: -1      # MaximumRetryAttempts; a record expires after 600 s (MaximumRecordAgeInSeconds; "
+        "parameter MaxRecordAge's default): set the number of retries that fit in 600 s",
+        "max_retry_attempts: -1      # default: until the record expires; a record expires after 7200 s "
+        "(MaximumRecordAgeInSeconds): set the number of retries that fit in 7200 s",
+    ]
+    bisect = ("# BisectBatchOnFunctionError splits failing batches in two and retries each half; lambda-cost does "
+              "not model the split (it retries whole batches)")
+    assert text.count(bisect) == 3  # true, !If [IsProd, true, false], and the string 'true' on the MSK mapping
+    assert text.count("ParallelizationFactor") == 1
+    assert ("# ParallelizationFactor 4: up to 4 batches of a shard at once; it changes concurrency, not the billed "
+            "invocations (one per batch)") in text
+    counted = draft("sam-kinesis-error-handling.yaml")  # MaximumRetryAttempts 5: a count, the age is not needed
+    assert "max_retry_attempts: 5       # MaximumRetryAttempts\n" in counted
+
+
+def test_custom_resource_functions_are_invoked_asynchronously_by_cloudformation() -> None:
+    text = draft("cfn-custom-resource.yaml")
+    workload = workload_of(text)
+    for function, resource, kind in (("EmptyBucketFunction", "EmptyArtifactsBucket", "Custom::EmptyBucket"),
+                                     ("AMIInfoFunction", "AMIInfo", "AWS::CloudFormation::CustomResource"),
+                                     ("SeedTableFunction", "SeedOrdersTable", "Custom::SeedTable")):
+        assert sources(by_name(workload, function)) == [("async", None, Decimal(100))]
+        assert (f"- type: async                 # custom resource {resource} ({kind}): CloudFormation invokes "
+                "it asynchronously") in text
+        assert (f"per_month: FILL-ME          # events a month: one per stack create, update and delete that "
+                f"touches {resource} (a handful a month), e.g. 2") in text
+    # !Ref to a parameter whose default is the function's ARN; its EventInvokeConfig applies to the async source.
+    (seed,) = by_name(workload, "SeedTableFunction").invocations
+    assert seed.max_retries == 0
+    assert "no trigger found" not in text
+
+
+def test_lambda_authorizers_run_for_each_request_their_cache_misses() -> None:
+    text = draft("sam-lambda-authorizer.yaml")
+    workload = workload_of(text)
+    uncached = "requests a month that miss the authorizer's cache: the API's requests minus cache hits ({}), e.g. 3M"
+    assert sources(by_name(workload, "MyAuthFunction")) == [("sync", None, Decimal(100))]
+    assert comment(text, "- type: sync                  # authorizer MyLambdaTokenAuthorizer") == (
+        "authorizer MyLambdaTokenAuthorizer of MyApi (AWS::Serverless::Api)")
+    per_month = [line.partition(" # ")[2] for line in text.splitlines() if "authorizer's cache" in line]
+    assert per_month == [
+        uncached.format("no ReauthorizeEvery: REST APIs cache results 300 s by default"),
+        uncached.format("results cached 600 s per identity: ReauthorizeEvery"),
+    ]
+    assert sources(by_name(workload, "MyHttpAuthFunction")) == [("sync", None, Decimal(100))]
+    assert [s.type for s in by_name(workload, "MyFunction").invocations] == ["sync", "sync"]  # Api, HttpApi
+    plain = draft("cfn-apigateway-authorizer.yaml")
+    resources = workload_of(plain)
+    # API Gateway's permission to call the authorizer is the authorizer itself, not a second source.
+    assert sources(by_name(resources, "TokenAuthorizerFunction")) == [("sync", None, Decimal(100))]
+    assert sources(by_name(resources, "RequestAuthorizerFunction")) == [("sync", None, Decimal(100))]
+    assert [line.partition(" # ")[2] for line in plain.splitlines() if "authorizer's cache" in line] == [
+        uncached.format("AuthorizerResultTtlInSeconds 0: not cached, every request invokes it"),
+        uncached.format("results cached 300 s per identity: AuthorizerResultTtlInSeconds"),  # inside a !Join URI
+    ]
+    assert "authorizer TokenAuthorizer (AWS::ApiGateway::Authorizer)" in plain
+    assert "TokenAuthorizerPermission" not in plain and "RequestAuthorizerPermission" not in plain
+    assert "permission OrdersPermission for apigateway.amazonaws.com" in plain  # an integration stays a source
+
+
+def test_an_authorizer_that_also_serves_a_route_keeps_the_route() -> None:
+    # One function both authorizes and handles GET /orders: the route's permission is a source of its own.
+    template = textwrap.dedent("""\
+        Resources:
+          RestApi:
+            Type: AWS::ApiGateway::RestApi
+          Both:
+            Type: AWS::Lambda::Function
+            Properties: {Runtime: python3.12, Handler: app.handler, Code: {ZipFile: x}}
+          Authorizer:
+            Type: AWS::ApiGateway::Authorizer
+            Properties:
+              RestApiId: !Ref RestApi
+              Type: TOKEN
+              AuthorizerUri: !Sub arn:aws:apigateway:us-east-1:lambda:path/functions/${Both.Arn}/invocations
+          AuthorizerPermission:
+            Type: AWS::Lambda::Permission
+            Properties:
+              FunctionName: !GetAtt Both.Arn
+              Principal: apigateway.amazonaws.com
+              SourceArn: !Sub arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${RestApi}/authorizers/${Authorizer}
+          RoutePermission:
+            Type: AWS::Lambda::Permission
+            Properties:
+              FunctionName: !GetAtt Both.Arn
+              Principal: apigateway.amazonaws.com
+              SourceArn: !Sub arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${RestApi}/*/GET/orders
+        """)
+    text = draft_text(read_functions(load_template(Source("t.yaml", template))), "t.yaml")
+    assert "authorizer Authorizer (AWS::ApiGateway::Authorizer)" in text
+    assert "permission RoutePermission for apigateway.amazonaws.com" in text
+    assert "AuthorizerPermission" not in text
