@@ -19,11 +19,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from .atomic import write_atomically
 from .errors import InputError, PricingError, TableError
 from .load import read_source
 from .model.pricing import Architecture, PricingTable
-from .tables import TableCatalog
+from .tables import TableCatalog, shared_rates
 
 OFFER_CODE = "AWSLambda"
 OFFER_URL = "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AWSLambda/current/index.json"
@@ -60,6 +62,9 @@ _GROUPS: dict[str, tuple[str, Architecture]] = {
     "AWS-Lambda-Edge-Requests": ("edge_requests", "x86_64"),
     "AWS-Lambda-Edge-Duration": ("edge_duration", "x86_64"),
 }
+# The rates of a region that an offer file carries (see _GROUPS); a table's others never come from one.
+_OFFER_RATES = ("requests_per_million", "duration", "ephemeral_storage", "provisioned_concurrency",
+                "provisioned_duration", "edge")
 _REQUEST_KINDS = ("requests", "edge_requests")
 _FREE_TIER_USAGETYPES = {"Global-Request": "requests", "Global-Lambda-GB-Second": "gb_seconds"}
 
@@ -133,7 +138,7 @@ def import_offer(
     offer_version = str(offer.get("version", ""))
     effective = effective or _publication_day(publication, offer_path)
     version = effective.isoformat()
-    base_version = _base_version(catalog, version, extends)
+    base_version = _base_version(catalog, effective, extends)
     base = catalog.resolve(base_version).table
 
     unmapped = _Unmapped()
@@ -253,13 +258,15 @@ def _publication_day(publication: str, offer_path: Path) -> dt.date:
         ) from None
 
 
-def _base_version(catalog: TableCatalog, version: str, extends: str | None) -> str:
+def _base_version(catalog: TableCatalog, effective: dt.date, extends: str | None) -> str:
+    version = effective.isoformat()
     versions = catalog.versions
     if extends is not None:
         if extends not in versions:
             raise PricingError(f"cannot extend unknown pricing version {extends!r}",
                                hint=f"known versions: {', '.join(versions)}")
-        if extends >= version:
+        # By its date: a private version id ("acme-2025") does not sort as its date does.
+        if catalog.effective(extends) >= effective:
             raise PricingError(f"pricing version {version} cannot extend {extends}, which is not older",
                                hint="a table extends an older version; give another --extends or --effective")
         return extends
@@ -424,6 +431,8 @@ def _regions(
     unmapped: _Unmapped,
 ) -> dict[str, dict[str, Any]]:
     regions: dict[str, dict[str, Any]] = {}
+    edge_homes = ", ".join(sorted(name for name, rates in base.regions.items() if rates.edge is not None))
+    assumed = _assumed_rates(base)
     for region in sorted({key[0] for key in rates}):
         def found(kind: str, architecture: Architecture, region: str = region) -> list[tuple[_Row, Any]]:
             return rates.get((region, kind, architecture), [])
@@ -447,18 +456,23 @@ def _regions(
         _put(edge, "gb_second", _agreed(found("edge_duration", "x86_64"), f"{region} edge", unmapped)
              if found("edge_duration", "x86_64") else None)
         inherited = base.regions.get(region)
-        if len(edge) == 1 and (inherited is None or inherited.edge is None):
-            rows = found("edge_requests", "x86_64") + found("edge_duration", "x86_64")
-            for row, _ in rows:
-                unmapped.add(row, f"{region}: Lambda@Edge needs both a request and a duration rate")
+        if edge and (inherited is None or inherited.edge is None):
+            # Lambda@Edge functions are created where the base lists Lambda@Edge (us-east-1), and priced there:
+            # its rates in more regions would make every other region a gap that `pricing check` refuses.
+            reason = ("Lambda@Edge needs both a request and a duration rate" if len(edge) == 1 else
+                      f"Lambda@Edge is priced only where {base_version} lists it ({edge_homes or 'no region'}), "
+                      "where its functions are created")
+            for row, _ in found("edge_requests", "x86_64") + found("edge_duration", "x86_64"):
+                unmapped.add(row, f"{region}: {reason}")
             edge = {}
         _put(entry, "edge", edge or None)
         if inherited is None:
-            missing = _missing_for_new_region(entry, base)
+            missing = _missing_for_new_region(entry, base, assumed)
             if missing:
                 unmapped.note(f"region {region}: not in the base version {base_version} and the offer lacks "
                               f"{', '.join(missing)}, so it is not imported")
                 continue
+            entry.update(assumed)
         if entry:
             regions[region] = entry
     return regions
@@ -469,13 +483,34 @@ def _put(mapping: dict[str, Any], key: str, value: Any) -> None:
         mapping[key] = value
 
 
-def _missing_for_new_region(entry: dict[str, Any], base: PricingTable) -> list[str]:
+def _missing_for_new_region(entry: dict[str, Any], base: PricingTable, assumed: dict[str, Any]) -> list[str]:
     missing = [] if "requests_per_million" in entry else ["requests"]
     missing += [f"{a} duration" for a in base.billing.architectures if a not in entry.get("duration", {})]
     storage_billed = base.billing.ephemeral_storage_mb.max > base.billing.ephemeral_storage_included_mb
     if storage_billed and "ephemeral_storage" not in entry:
         missing.append("ephemeral storage")
+    # Any other rate that several regions of the base have, or `pricing check` would find the region a gap.
+    checked = ("requests_per_million", "duration", "ephemeral_storage", *entry, *assumed)
+    missing += [name.replace("_", " ") for name in sorted(shared_rates(base.regions)) if name not in checked]
     return missing
+
+
+def _assumed_rates(base: PricingTable) -> dict[str, Any]:
+    """The rates offers never carry (SnapStart, streaming, ...) that the regions of the base share at one value.
+
+    The tables assume these rates everywhere; a region new in the offer takes them too.
+    """
+    values: dict[str, list[Any]] = defaultdict(list)
+    for rates in base.regions.values():
+        for name, value in rates:
+            if value is not None and value not in values[name]:
+                values[name].append(value)
+    shared = shared_rates(base.regions)
+    return {
+        name: value.model_dump(mode="python", exclude_none=True) if isinstance(value, BaseModel) else value
+        for name, (value, *others) in sorted(values.items())
+        if name in shared and name not in _OFFER_RATES and not others
+    }
 
 
 # --- writing the table --------------------------------------------------------------------------------------------
@@ -511,6 +546,11 @@ def _document(
         if free_tier is not None
         else f"The offer has no usable free-tier rows; the free tier is inherited from {base_version}."
     )
+    new_regions = sorted(set(regions) - set(base.regions))
+    assumed = _assumed_rates(base)
+    if new_regions and assumed:
+        notes.append(f"Regions new in this offer ({', '.join(new_regions)}) take {', '.join(assumed)} from "
+                     f"{base_version}, where every region has the same rate; offer files do not carry them.")
     lacking = sorted(set(base.regions) - set(regions))
     if lacking:
         notes.append(f"Regions of {base_version} that the offer lacks, inherited unchanged: {', '.join(lacking)}.")

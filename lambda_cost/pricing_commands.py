@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from .errors import EXIT_OK, InputError, PricingError, Problem, TableError
 from .execute import catalog, output_width, parse_date
 from .numbers import ZERO, exact, plain
-from .tables import ResolvedTable, TableCatalog
+from .tables import ResolvedTable, TableCatalog, shared_rates
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +41,17 @@ def list_versions(catalog: TableCatalog) -> list[VersionRow]:
     return rows
 
 
-def flatten(resolved: ResolvedTable, region: str | None = None) -> dict[str, Any]:
-    """The resolved rates and rules as dotted keys (regions.us-east-1.duration.x86_64.tier_1.price)."""
+def flatten(resolved: ResolvedTable, region: str | None = None, *, region_required: bool = True) -> dict[str, Any]:
+    """The resolved rates and rules as dotted keys (regions.us-east-1.duration.x86_64.tier_1.price).
+
+    Without `region_required`, a region the version lacks has no keys (a diff shows it added or removed).
+    """
     data = resolved.table.model_dump(mode="python", exclude={"version", "effective", "summary", "sources", "notes"})
     if region is not None:
-        if region not in resolved.table.regions:
+        if region not in resolved.table.regions and region_required:
             raise PricingError(f"pricing version {resolved.version} has no region {region!r}",
                                hint=f"regions: {', '.join(sorted(resolved.table.regions))}")
-        data["regions"] = {region: data["regions"][region]}
+        data["regions"] = {name: rates for name, rates in data["regions"].items() if name == region}
     flat: dict[str, Any] = {}
     _flatten(data, "", flat)
     return flat
@@ -92,8 +95,13 @@ class RateChange:
 @exact
 def diff_versions(catalog: TableCatalog, old: str, new: str, region: str | None = None) -> list[RateChange]:
     """What changed from one version to another: rates, rules and regions."""
-    before = flatten(catalog.select(old), region)
-    after = flatten(catalog.select(new), region)
+    tables = catalog.select(old), catalog.select(new)
+    if region is not None and all(region not in resolved.table.regions for resolved in tables):
+        known = sorted({name for resolved in tables for name in resolved.table.regions})
+        raise PricingError(f"neither {tables[0].version} nor {tables[1].version} has region {region!r}",
+                           hint=f"regions: {', '.join(known)}")
+    # A region one version lacks is a region added (or removed): its rates are the change.
+    before, after = (flatten(resolved, region, region_required=False) for resolved in tables)
     changes = []
     for key in sorted(set(before) | set(after)):
         if before.get(key) != after.get(key):
@@ -124,17 +132,10 @@ def _incomplete_regions(resolved: ResolvedTable) -> list[Problem]:
     A rate given for one region only is that service's home region (Lambda@Edge functions are created in
     us-east-1, and their rates are listed there), not a gap.
     """
-    have: dict[str, set[str]] = {}
-    for region, rates in resolved.table.regions.items():
-        have[region] = {name for name, value in rates if value is not None}
-    counts: dict[str, int] = {}
-    for names in have.values():
-        for name in names:
-            counts[name] = counts.get(name, 0) + 1
-    every = {name for name, count in counts.items() if count > 1}
+    every = shared_rates(resolved.table.regions)
     problems = []
-    for region, names in have.items():
-        missing = sorted(every - names)
+    for region, rates in resolved.table.regions.items():
+        missing = sorted(every - {name for name, value in rates if value is not None})
         if missing:
             problems.append(Problem(
                 f"region {region} lacks {', '.join(missing)}, which other regions of {resolved.version} have",
@@ -262,17 +263,33 @@ def pricing_diff(old: str, new: str, *, region: str | None = None, output_format
     from rich import box
     from rich.table import Table
 
+    rows: list[tuple[str, ...]] = []
+    group = None
+    for c in changes:
+        # Keys under their section (billing, free_tier, a region): short enough that 100 columns hold them all.
+        section, _, key = c.key.partition(".")
+        if section == "regions":
+            region, _, key = key.partition(".")
+            section = f"regions.{region}"
+        if not key:
+            section, key = "", section
+        elif section != group:
+            rows.append((f"{section}:", "", "", "", ""))
+        group = section
+        key = f"  {key}" if section else key
+        percent = "" if c.percent is None else f"{c.percent:+.2f}%"
+        rows.append((key, "—" if c.old is None else _shown(c.old), "—" if c.new is None else _shown(c.new),
+                     "" if c.change is None else _shown(c.change), percent))
     table = Table(title=f"{old_version} → {new_version}: {len(changes)} changes", title_justify="left",
                   box=box.SIMPLE_HEAD)
-    for column, justify in (("Rate or rule", "left"), (old_version, "right"), (new_version, "right"),
-                            ("Change", "right"), ("%", "right")):
-        key_column = column == "Rate or rule"
-        table.add_column(column, justify=justify, no_wrap=True,  # type: ignore[arg-type]
-                         min_width=None if key_column else 14, overflow="ellipsis" if key_column else "fold")
-    for c in changes:
-        percent = "" if c.percent is None else f"{c.percent:+.2f}%"
-        table.add_row(c.key, "—" if c.old is None else _shown(c.old), "—" if c.new is None else _shown(c.new),
-                      "" if c.change is None else _shown(c.change), percent)
+    table.add_column("Rate or rule", overflow="fold")
+    for number, column in enumerate((old_version, new_version, "Change", "%"), start=1):
+        # A number is never folded (a digit on the next line misreads it), nor cut away with its column: each
+        # column is as wide as its longest word, a list of rules wraps between its items, the key takes the rest.
+        width = max([len(column)] + [len(word) for row in rows for word in row[number].split()])
+        table.add_column(column, justify="right", min_width=width, max_width=width, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
     _print_rich(out, table)
     return EXIT_OK
 
@@ -301,7 +318,7 @@ def pricing_import(
 ) -> int:
     """`lambda-cost pricing import`: a new dated table from an AWS Price List offer file."""
     from .offer_import import import_offer, write_imported
-    from .tables import TableCatalog, bundled_pricing_dir, private_pricing_dirs
+    from .tables import TableCatalog, private_pricing_dirs
 
     out = stdout or sys.stdout
     directories = private_pricing_dirs(pricing_dirs)
@@ -309,10 +326,7 @@ def pricing_import(
         raise InputError("say where the new table goes: --pricing-dir DIR (or $LAMBDA_COST_PRICING_DIR)",
                          hint="a directory of your own tables, or pricing/ in a checkout of lambda-cost")
     target = directories[0]
-    # In a checkout, pricing/ is the shipped directory itself: it must not be added a second time.
-    shipped = bundled_pricing_dir().resolve()
-    private = [d for d in directories if d.resolve() != shipped]
-    tables = TableCatalog(private=private)
+    tables = TableCatalog(private=directories)  # reads pricing/ of a checkout, the shipped directory, once
     result = import_offer(
         Path(offer),
         tables,
@@ -321,7 +335,7 @@ def pricing_import(
     )
     path = write_imported(result, target, catalog=tables)
     print(f"wrote pricing version {result.version} (extends {result.extends}) to {path}: "
-          f"{len(result.regions)} regions", file=out)
+          f"{len(result.regions)} region{'s' if len(result.regions) != 1 else ''}", file=out)
     for item in result.unmapped:
         print(f"  not mapped: {item}", file=sys.stderr)
     return EXIT_OK

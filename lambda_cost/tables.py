@@ -7,7 +7,8 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 
 from .errors import PricingError, Problem, TableError
 from .load import parse, read_source
-from .model.pricing import PricingTable
+from .model.pricing import PricingTable, RegionRates
 
 LATEST = "latest"
 PRICING_DIR_VARIABLE = "LAMBDA_COST_PRICING_DIR"
@@ -69,11 +70,21 @@ class TableCatalog:
     def files(self) -> dict[str, Path]:
         """Version id (the file name without .yaml) to file, across all directories."""
         files: dict[str, Path] = {}
+        read: set[Path] = set()
         for directory in (self.directory, *self.private):
             if not directory.is_dir():
-                raise TableError(f"pricing directory {directory} does not exist",
+                problem = "is not a directory" if directory.exists() else "does not exist"
+                raise TableError(f"pricing directory {directory} {problem}",
                                  hint=f"check --pricing-dir and ${PRICING_DIR_VARIABLE}")
+            # --pricing-dir and the variable may name one directory twice, or name pricing/ of a checkout, which
+            # is the shipped one: its tables are the same files, not a second definition of their versions.
+            if directory.resolve() in read:
+                continue
+            read.add(directory.resolve())
             for path in sorted(directory.glob("*.yaml")):
+                if path.stem == LATEST:
+                    raise TableError(f"{path}: {LATEST!r} names the newest version and cannot be a table's id",
+                                     hint="give the table (its file name and version) another id")
                 if path.stem in files:
                     raise TableError(f"pricing version {path.stem!r} is defined twice: {files[path.stem]} and {path}",
                                      hint="give a private table a version id of its own")
@@ -102,7 +113,8 @@ class TableCatalog:
         versions = self.versions
         if not versions:
             raise TableError(f"no pricing tables in {self.directory}")
-        if wanted not in (None, LATEST) and as_of is not None:
+        # `latest` and a date contradict each other as much as any version and a date do.
+        if wanted is not None and as_of is not None:
             raise PricingError(f"both a pricing version ({wanted}) and a date ({as_of}) were given",
                                hint="give one: pricing picks a version, as_of the version in force on a date")
         if as_of is not None:
@@ -136,7 +148,9 @@ class TableCatalog:
                 Problem(item["msg"], path=tuple(item["loc"]), file=str(path)) for item in error.errors()
             ]
             raise TableError(f"pricing table {path} is invalid", problems=problems) from None
-        digest = hashlib.sha256(_canonical_json(merged).encode()).hexdigest()
+        # The digest of the validated values, not of the YAML: key order, quotes and how a number is written
+        # ("0.20", 0.2) leave the table, and so its digest, the same; any changed rate changes it.
+        digest = hashlib.sha256(_canonical_json(table.model_dump(mode="python")).encode()).hexdigest()
         resolved = ResolvedTable(table, path, digest)
         self._resolved[version] = resolved
         return resolved
@@ -203,6 +217,15 @@ class TableCatalog:
         return None
 
 
+def shared_rates(regions: Mapping[str, RegionRates]) -> set[str]:
+    """The rates that more than one region has, which `pricing check` asks of every region.
+
+    A rate that one region alone has is that service's home region (Lambda@Edge in us-east-1), not a gap.
+    """
+    counts = Counter(name for rates in regions.values() for name, value in rates if value is not None)
+    return {name for name, count in counts.items() if count > 1}
+
+
 def _apply_scale(merged: dict[str, Any], scale: Any, path: Path) -> None:
     """Multiply the rates `scale` names in every region (e.g. duration: 0.92 for 8% off)."""
     if not isinstance(scale, dict) or not scale:
@@ -212,9 +235,13 @@ def _apply_scale(merged: dict[str, Any], scale: Any, path: Path) -> None:
         if key not in _SCALABLE:
             raise TableError(f"pricing table {path}: cannot scale {key!r}", hint=f"scalable: {', '.join(_SCALABLE)}")
         try:
-            factors[key] = Decimal(str(value))
+            factor = Decimal(str(value))
         except InvalidOperation:
-            raise TableError(f"pricing table {path}: scale.{key} is not a number: {value!r}") from None
+            factor = Decimal("NaN")
+        # Checked here: a negative factor would otherwise be one schema error for every rate it scales.
+        if not factor.is_finite() or factor < 0:
+            raise TableError(f"pricing table {path}: scale.{key} must be a number of 0 or more, not {value}")
+        factors[key] = factor
     # The regions may be shared with the parent's cached data: scale a copy.
     merged["regions"] = copy.deepcopy(merged.get("regions", {}))
     for rates in merged["regions"].values():

@@ -172,7 +172,12 @@ def test_the_table_text_is_readable_exact_yaml_with_provenance(pricing_dir: Path
 def test_a_per_region_offer_imports_its_region_and_names_its_url(pricing_dir: Path) -> None:
     result, catalog = imported(ONE_REGION, pricing_dir)
     assert result.regions == ("us-east-2",)
-    assert result.unmapped == ()
+    # Lambda@Edge stays in us-east-1, where the base lists it: in us-east-2 too, `pricing check` would refuse it.
+    assert result.unmapped == tuple(
+        f"AWS-Lambda-Edge-{kind}, usagetype USE2-Lambda-Edge-{usage}, unit {unit}: us-east-2: Lambda@Edge is "
+        "priced only where 2022-08-01 lists it (us-east-1), where its functions are created (1 price dimension)"
+        for kind, usage, unit in (("Duration", "GB-Second", "Lambda-GB-Second"), ("Requests", "Request", "Request"))
+    )
     raw = yaml.safe_load(result.text)
     assert raw["sources"][0]["url"] == (
         "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AWSLambda/current/us-east-2/index.json"
@@ -190,12 +195,18 @@ def test_a_per_region_offer_imports_its_region_and_names_its_url(pricing_dir: Pa
 def test_what_cannot_be_mapped_is_listed() -> None:
     result = import_offer(ALL_REGIONS, TableCatalog())
     assert result.unmapped == (
+        "AWS-Lambda-Edge-Duration, usagetype EU-Lambda-Edge-GB-Second, unit Lambda-GB-Second: eu-west-1: "
+        "Lambda@Edge is priced only where 2024-11-22 lists it (us-east-1), where its functions are created "
+        "(1 price dimension)",
+        "AWS-Lambda-Edge-Requests, usagetype EU-Lambda-Edge-Request, unit Request: eu-west-1: "
+        "Lambda@Edge is priced only where 2024-11-22 lists it (us-east-1), where its functions are created "
+        "(1 price dimension)",
         "AWS-Lambda-Managed-Instances, usagetype Lambda-Managed-Instances-Request, unit Requests: "
         "no place for it in the pricing table schema (1 price dimension)",
         "AWS-Lambda-Response-Streaming, usagetype Lambda-Streaming-Response-Processed-Bytes, "
         "unit Processed-Gigabytes: no place for it in the pricing table schema (1 price dimension)",
     )
-    assert "2 kinds of offer rows could not be mapped" in result.text
+    assert "4 kinds of offer rows could not be mapped" in result.text
 
 
 def test_an_existing_version_is_refused_and_left_untouched(pricing_dir: Path) -> None:

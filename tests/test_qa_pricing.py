@@ -1,0 +1,303 @@
+"""QA of the price tables as their users meet them: `pricing` commands, private directories, imports, digests."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import function, workload_yaml
+from typer.testing import CliRunner
+
+from lambda_cost.cli import app
+from lambda_cost.errors import PricingError
+from lambda_cost.tables import TableCatalog, bundled_pricing_dir
+
+runner = CliRunner()
+OFFERS = Path(__file__).parent / "fixtures" / "offers"
+ALL_REGIONS = OFFERS / "AWSLambda-all-regions.json"
+
+ACME = """\
+version: acme-2025
+effective: 2025-01-01
+extends: "2022-08-01"
+summary: ACME's private pricing addendum, 8% off duration
+sources:
+  - title: ACME-AWS private pricing addendum
+    url: https://example.com/contracts/aws-ppa
+scale:
+  duration: 0.92
+"""
+
+
+def directory_with(tmp_path: Path, name: str, **files: str) -> Path:
+    """A directory of private tables, each given as file stem = YAML text."""
+    directory = tmp_path / name
+    directory.mkdir()
+    for stem, text in files.items():
+        (directory / f"{stem}.yaml").write_text(text)
+    return directory
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
+    return runner.invoke(app, list(args), env={"LAMBDA_COST_PRICING_DIR": "", **(env or {})})
+
+
+# --- pricing diff ----------------------------------------------------------------------------------------------
+
+
+def test_pricing_diff_table_keeps_whole_keys_and_every_column_in_a_pipe() -> None:
+    # Piped output is 100 columns wide. The keys were cut ("regions.af-south-1.esm_provisioned_epu_hou…" twice,
+    # once for kafka and once for sqs) and the Change and % columns were cut away.
+    result = invoke("pricing", "diff", "2022-08-01", "2025-11-14")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 100 for line in lines)
+    header = next(line for line in lines if "Rate or rule" in line)
+    assert header.split() == ["Rate", "or", "rule", "2022-08-01", "2025-11-14", "Change", "%"]
+    assert "…" not in result.stdout
+    start = lines.index("  regions.af-south-1:")
+    assert lines[start + 1].split() == ["esm_provisioned_epu_hour.kafka", "—", "0.185"]
+    assert lines[start + 2].split() == ["esm_provisioned_epu_hour.sqs", "—", "0.00925"]
+    changed = invoke("pricing", "diff", "2014-11-13", "2020-12-01", "--region", "us-east-1").stdout.splitlines()
+    row = changed[changed.index("  regions.us-east-1:") + 1:]
+    assert ["duration.x86_64.tier_1.price", "0.00001667", "0.0000166667", "-0.0000000033", "-0.02%"] in [
+        line.split() for line in row
+    ]
+
+
+def test_pricing_diff_of_a_region_only_one_version_has() -> None:
+    # me-central-1 first appears in 2022-08-01: its rates are added, not an error.
+    added = invoke("pricing", "diff", "2014-11-13", "2022-08-01", "--region", "me-central-1", "-f", "json")
+    assert added.exit_code == 0, added.stderr
+    changes = {c["key"]: c for c in json.loads(added.stdout)["changes"]}
+    assert changes["regions.me-central-1.requests_per_million"] == {
+        "key": "regions.me-central-1.requests_per_million", "from": None, "to": "0.25", "change": None,
+        "percent": None,
+    }
+    assert changes["regions.me-central-1.duration.x86_64.tier_1.price"]["to"] == "0.0000206667"
+    assert all(key.startswith(("billing.", "free_tier.", "regions.me-central-1.", "currency")) for key in changes)
+    removed = invoke("pricing", "diff", "2022-08-01", "2014-11-13", "--region", "me-central-1", "-f", "json")
+    assert removed.exit_code == 0, removed.stderr
+    back = {c["key"]: c for c in json.loads(removed.stdout)["changes"]}
+    assert (back["regions.me-central-1.requests_per_million"]["from"],
+            back["regions.me-central-1.requests_per_million"]["to"]) == ("0.25", None)
+    neither = invoke("pricing", "diff", "2014-11-13", "2020-12-01", "--region", "mars-1")
+    assert neither.exit_code == 2
+    assert "neither 2014-11-13 nor 2020-12-01 has region 'mars-1'" in neither.stderr
+    assert "af-south-1" in neither.stderr and "us-west-2" in neither.stderr
+
+
+def test_pricing_diff_json_is_byte_identical_and_alone_on_stdout() -> None:
+    first = invoke("pricing", "diff", "2014-11-13", "latest", "-f", "json")
+    second = invoke("pricing", "diff", "2014-11-13", "latest", "-f", "json")
+    assert first.exit_code == 0 and first.stdout == second.stdout and first.stderr == ""
+    assert json.loads(first.stdout)["to"] == "2025-11-14"
+
+
+# --- choosing a version ----------------------------------------------------------------------------------------
+
+
+CLASSIC = function("classic", 512, 1000, invocations=[{"type": "sync", "per_month": 3_000_000}])
+
+
+def test_pricing_latest_and_as_of_together_are_an_error(write: Any) -> None:
+    # `--pricing latest --as-of 2019-06-01` priced with 2017-07-17 and said nothing of `latest`.
+    path = write("w.yaml", workload_yaml(CLASSIC))
+    result = invoke("estimate", path, "--pricing", "latest", "--as-of", "2019-06-01")
+    assert result.exit_code == 2
+    assert "both a pricing version (latest) and a date (2019-06-01) were given" in result.stderr
+    with pytest.raises(PricingError, match="both a pricing version"):
+        TableCatalog().select("latest", as_of=__import__("datetime").date(2019, 6, 1))
+
+
+def test_a_table_may_not_be_called_latest(tmp_path: Path) -> None:
+    # `latest` names the newest version, so a table with that id could never be chosen.
+    directory = directory_with(tmp_path, "mine", latest=ACME.replace("acme-2025", "latest"))
+    result = invoke("pricing", "check", "--pricing-dir", str(directory))
+    assert result.exit_code == 2
+    assert f"{directory / 'latest.yaml'}: 'latest' names the newest version" in result.stderr
+
+
+# --- private directories ---------------------------------------------------------------------------------------
+
+
+def test_the_same_directory_named_twice_is_read_once(tmp_path: Path) -> None:
+    # --pricing-dir and $LAMBDA_COST_PRICING_DIR naming the same directory said "acme-2025 is defined twice:
+    # mine/acme-2025.yaml and mine/acme-2025.yaml"; so did --pricing-dir pricing/ in a checkout.
+    directory = directory_with(tmp_path, "mine", **{"acme-2025": ACME})
+    twice = invoke("pricing", "list", "-f", "json", "--pricing-dir", str(directory),
+                   env={"LAMBDA_COST_PRICING_DIR": str(directory / ".." / "mine")})
+    assert twice.exit_code == 0, twice.stderr
+    versions = [row["version"] for row in json.loads(twice.stdout)]
+    assert versions.count("acme-2025") == 1 and len(versions) == 16
+    shipped = invoke("pricing", "check", "--pricing-dir", str(bundled_pricing_dir()))
+    assert shipped.exit_code == 0, shipped.stderr
+    assert shipped.stdout.startswith("15 pricing tables are valid")
+
+
+def test_a_pricing_dir_that_is_a_file_is_named_as_such(tmp_path: Path) -> None:
+    table = directory_with(tmp_path, "mine", **{"acme-2025": ACME}) / "acme-2025.yaml"
+    result = invoke("pricing", "list", "--pricing-dir", str(table))
+    assert result.exit_code == 2
+    assert f"pricing directory {table} is not a directory" in result.stderr
+
+
+def test_a_negative_scale_is_one_problem_not_one_per_rate(tmp_path: Path) -> None:
+    directory = directory_with(tmp_path, "mine", **{"acme-2025": ACME.replace("duration: 0.92", "duration: -0.92")})
+    result = invoke("pricing", "check", "--pricing-dir", str(directory))
+    assert result.exit_code == 2
+    assert "1 problem in the price tables" in result.stderr
+    assert "scale.duration must be a number of 0 or more, not -0.92" in result.stderr
+
+
+# --- the digest ------------------------------------------------------------------------------------------------
+
+
+def test_the_digest_is_of_the_rates_not_of_how_the_file_spells_them(tmp_path: Path) -> None:
+    # The same resolved table, its keys in another order, a price quoted or not, with trailing zeros or not.
+    spelled = ACME + 'regions:\n  us-east-1:\n    requests_per_million: "0.10"\n'
+    respelled = (
+        "scale: {duration: 0.920}\nregions: {us-east-1: {requests_per_million: 0.1}}\n"
+        "sources: [{url: 'https://example.com/contracts/aws-ppa', title: ACME-AWS private pricing addendum}]\n"
+        "summary: ACME's private pricing addendum, 8% off duration\nextends: '2022-08-01'\n"
+        "effective: 2025-01-01\nversion: acme-2025\n"
+    )
+    first = TableCatalog(private=[directory_with(tmp_path, "a", **{"acme-2025": spelled})]).resolve("acme-2025")
+    second = TableCatalog(private=[directory_with(tmp_path, "b", **{"acme-2025": respelled})]).resolve("acme-2025")
+    assert first.table == second.table
+    assert first.sha256 == second.sha256
+    # ... and any rate that changes changes it.
+    cheaper = spelled.replace('"0.10"', '"0.0999999999"')
+    third = TableCatalog(private=[directory_with(tmp_path, "c", **{"acme-2025": cheaper})]).resolve("acme-2025")
+    assert third.sha256 != first.sha256
+    rescaled = spelled.replace("duration: 0.92", "duration: 0.9200001")
+    fourth = TableCatalog(private=[directory_with(tmp_path, "d", **{"acme-2025": rescaled})]).resolve("acme-2025")
+    assert fourth.sha256 != first.sha256
+
+
+def test_the_estimate_names_the_same_digest_from_any_directory(tmp_path: Path, write: Any) -> None:
+    path = write("w.yaml", workload_yaml(CLASSIC, free_tier=False))
+    digests = set()
+    for name in ("one", "two"):
+        directory = directory_with(tmp_path, name, **{"acme-2025": ACME})
+        result = invoke("estimate", path, "--pricing", "acme-2025", "-f", "json", "--pricing-dir", str(directory))
+        document = json.loads(result.stdout)
+        # 1.5M GB-s x $0.0000166667 x 0.92 + 3M x $0.20 / 1M = $23.000046 + $0.60
+        assert document["total"] == "23.600046"
+        digests.add(document["pricing"]["sha256"])
+    shown = invoke("pricing", "show", "acme-2025", "-f", "json", "--pricing-dir", str(tmp_path / "one"))
+    assert digests == {json.loads(shown.stdout)["sha256"]}
+
+
+# --- pricing import --------------------------------------------------------------------------------------------
+
+
+def imported_into(tmp_path: Path, offer: Path = ALL_REGIONS, *options: str) -> tuple[Path, Any]:
+    target = tmp_path / "tables"
+    target.mkdir(exist_ok=True)
+    result = invoke("pricing", "import", str(offer), "--pricing-dir", str(target), "--effective", "2030-01-01",
+                    *options)
+    return target, result
+
+
+def test_an_imported_offer_passes_pricing_check_and_prices_a_workload(tmp_path: Path, write: Any) -> None:
+    # The offer lists Lambda@Edge in us-east-1 and eu-west-1. Imported in both, the table failed `pricing check`
+    # ("region us-east-2 lacks edge, which other regions of 2030-01-01 have", 23 times). Lambda@Edge functions
+    # are created in us-east-1, where the tables list its rates: the others are reported, not imported.
+    target, result = imported_into(tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "  not mapped: AWS-Lambda-Edge-Requests, usagetype EU-Lambda-Edge-Request, unit Request: eu-west-1: "
+        "Lambda@Edge is priced only where 2025-11-14 lists it (us-east-1), where its functions are created "
+        "(1 price dimension)"
+    ) in result.stderr.splitlines()
+    checked = invoke("pricing", "check", "--pricing-dir", str(target))
+    assert checked.exit_code == 0, checked.stderr
+    table = TableCatalog(private=[target]).resolve("2030-01-01").table
+    assert table.regions["eu-west-1"].edge is None
+    assert table.regions["us-east-1"].edge is not None
+    assert table.regions["us-east-1"].edge.requests_per_million == Decimal("0.6")
+    path = write("w.yaml", workload_yaml(
+        function("api", memory_mb=2048, duration_ms=200, invocations=[{"type": "sync", "per_month": 3_000_000}]),
+        region="eu-west-1",
+    ))
+    estimate = invoke("estimate", path, "-f", "json", "--pricing-dir", str(target))
+    document = json.loads(estimate.stdout)
+    # (3M - 1M free) x $0.20 / 1M = $0.40; 3M x 0.2 s x 2 GB = 1.2M GB-s, (1.2M - 0.4M free) x $0.0000166667
+    # = $13.33336.
+    assert (document["pricing"]["version"], document["total"]) == ("2030-01-01", "13.73336")
+
+
+def rename_region(source: Path, tmp_path: Path, old: str, new: str, *drop_usagetypes: str) -> Path:
+    offer = json.loads(source.read_text())
+    for sku, product in list(offer["products"].items()):
+        attributes = product["attributes"]
+        if attributes.get("regionCode") != old:
+            continue
+        if attributes["usagetype"] in drop_usagetypes:
+            del offer["products"][sku], offer["terms"]["OnDemand"][sku]
+            continue
+        attributes.update(regionCode=new, location="Israel (Tel Aviv)")
+    path = tmp_path / "offer.json"
+    path.write_text(json.dumps(offer))
+    return path
+
+
+def test_a_region_new_in_the_offer_passes_pricing_check(tmp_path: Path) -> None:
+    # A region the base lacks had no SnapStart, streaming, event-poller or related-service rates (offers carry
+    # none), and `pricing check` refused the table. It takes the rate every region of the base has.
+    offer = rename_region(ALL_REGIONS, tmp_path, "eu-west-1", "il-central-1")
+    target, result = imported_into(tmp_path, offer)
+    assert result.exit_code == 0, result.stderr
+    assert "2 regions" in result.stdout
+    checked = invoke("pricing", "check", "--pricing-dir", str(target))
+    assert checked.exit_code == 0, checked.stderr
+    catalog = TableCatalog(private=[target])
+    new, base = catalog.resolve("2030-01-01").table.regions["il-central-1"], catalog.resolve("2025-11-14").table
+    assert new.snapstart == base.regions["us-east-1"].snapstart
+    assert new.snapstart is not None and new.snapstart.restore_gb == Decimal("0.0001397998")
+    assert new.response_streaming_per_gb == Decimal("0.008")
+    assert new.esm_provisioned_epu_hour == {"kafka": Decimal("0.185"), "sqs": Decimal("0.00925")}
+    assert new.related == base.regions["us-east-1"].related
+    assert new.edge is None
+    assert new.ephemeral_storage == Decimal("0.0000000340")
+    notes = yaml.safe_load((target / "2030-01-01.yaml").read_text())["notes"]
+    assert (
+        "Regions new in this offer (il-central-1) take esm_provisioned_epu_hour, related, "
+        "response_streaming_per_gb, snapstart from 2025-11-14, where every region has the same rate; "
+        "offer files do not carry them."
+    ) in notes
+
+
+def test_a_new_region_without_provisioned_concurrency_is_not_imported(tmp_path: Path) -> None:
+    offer = rename_region(ALL_REGIONS, tmp_path, "eu-west-1", "il-central-1",
+                          "EU-Lambda-Provisioned-Concurrency", "EU-Lambda-Provisioned-Concurrency-ARM")
+    target, result = imported_into(tmp_path, offer)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "  not mapped: region il-central-1: not in the base version 2025-11-14 and the offer lacks "
+        "provisioned concurrency, so it is not imported"
+    ) in result.stderr.splitlines()
+    assert "1 regions" not in result.stdout and "1 region" in result.stdout
+    assert invoke("pricing", "check", "--pricing-dir", str(target)).exit_code == 0
+
+
+def test_import_extends_a_private_table_by_its_date_not_its_name(tmp_path: Path) -> None:
+    # `--extends acme-2025` (effective 2025-01-01) for a table of 2030 was refused as "not older": the ids
+    # were compared as text, and "acme-2025" sorts after "2030-01-01".
+    target = directory_with(tmp_path, "tables", **{"acme-2025": ACME})
+    result = invoke("pricing", "import", str(ALL_REGIONS), "--pricing-dir", str(target), "--effective",
+                    "2030-01-01", "--extends", "acme-2025")
+    assert result.exit_code == 0, result.stderr
+    assert "wrote pricing version 2030-01-01 (extends acme-2025)" in result.stdout
+    later = directory_with(tmp_path, "later", **{"acme-2031": ACME.replace("acme-2025", "acme-2031").replace(
+        "2025-01-01", "2031-01-01")})
+    refused = invoke("pricing", "import", str(ALL_REGIONS), "--pricing-dir", str(later), "--effective",
+                     "2030-01-01", "--extends", "acme-2031")
+    assert refused.exit_code == 2
+    assert "pricing version 2030-01-01 cannot extend acme-2031, which is not older" in refused.stderr
+
