@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import hashlib
@@ -102,10 +103,16 @@ class TableCatalog:
         return sorted(self.files, key=order)
 
     def effective(self, version: str) -> dt.date:
-        """A version's effective date, from its file."""
+        """A version's effective date, from its file (quoted or not, as a version id may be)."""
         value = self._read(version).get("effective")
-        if not isinstance(value, dt.date):
+        if value is None:
             raise TableError(f"pricing table {self.files[version]} has no effective date (effective: YYYY-MM-DD)")
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = dt.date.fromisoformat(value)
+        # A YAML timestamp is a datetime, which cannot be compared with the other tables' dates.
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            raise TableError(f"pricing table {self.files[version]}: effective {value} is not a date (YYYY-MM-DD)")
         return value
 
     def select(self, wanted: str | None = None, as_of: dt.date | None = None) -> ResolvedTable:
@@ -118,7 +125,7 @@ class TableCatalog:
             raise PricingError(f"both a pricing version ({wanted}) and a date ({as_of}) were given",
                                hint="give one: pricing picks a version, as_of the version in force on a date")
         if as_of is not None:
-            in_force = [version for version in versions if self.effective(version) <= as_of]
+            in_force = self._in_force(as_of)
             if not in_force:
                 first = versions[0]
                 raise PricingError(f"no pricing table was in force on {as_of}",
@@ -128,11 +135,19 @@ class TableCatalog:
             return self.resolve(versions[-1])
         assert wanted is not None
         if wanted not in self.files:
-            raise PricingError(
-                f"unknown pricing version {wanted!r}",
-                hint=f"known versions: {', '.join(versions)} (or 'latest')",
-            )
+            hint = f"known versions: {', '.join(versions)} (or 'latest')"
+            # Reproducing an old estimate, one names its date: say which version that date means.
+            with contextlib.suppress(ValueError):
+                day = dt.date.fromisoformat(wanted)
+                in_force = self._in_force(day)
+                if in_force:
+                    hint += f"; on {day} the version in force was {in_force[-1]} (as_of: or --as-of pick one by date)"
+            raise PricingError(f"unknown pricing version {wanted!r}", hint=hint)
         return self.resolve(wanted)
+
+    def _in_force(self, day: dt.date) -> list[str]:
+        """The versions that had taken effect on `day`, oldest first."""
+        return [version for version in self.versions if self.effective(version) <= day]
 
     def resolve(self, version: str) -> ResolvedTable:
         """Load a version, apply its `extends` chain and `scale`, and validate the result."""
@@ -172,6 +187,8 @@ class TableCatalog:
                 f"pricing table {path} says version {data.get('version')!r}",
                 hint=f"a table's version must be its file name: {version!r}",
             )
+        # An unquoted `version: 2030-01-01` is a YAML date; the id is its text, as `pricing:` in a workload reads it.
+        data["version"] = version
         self._raw[version] = data
         return data
 

@@ -301,3 +301,46 @@ def test_import_extends_a_private_table_by_its_date_not_its_name(tmp_path: Path)
     assert refused.exit_code == 2
     assert "pricing version 2030-01-01 cannot extend acme-2031, which is not older" in refused.stderr
 
+
+
+# --- how a private table writes its id and date -----------------------------------------------------------------
+
+
+def test_a_table_named_by_its_date_may_write_its_version_unquoted(tmp_path: Path, write: Any) -> None:
+    # `version: 2030-01-01` is a YAML date: it matched the file name, then failed as "Input should be a valid
+    # string"; the workload's `pricing: 2030-01-01` has always been read as its text.
+    unquoted = ACME.replace("version: acme-2025", "version: 2030-01-01").replace(
+        "effective: 2025-01-01", "effective: 2030-01-01").replace('extends: "2022-08-01"', "extends: 2022-08-01")
+    directory = directory_with(tmp_path, "mine", **{"2030-01-01": unquoted})
+    assert invoke("pricing", "check", "--pricing-dir", str(directory)).exit_code == 0
+    path = write("w.yaml", workload_yaml(CLASSIC, free_tier=False, pricing="2030-01-01"))
+    result = invoke("estimate", path, "-f", "json", "--pricing-dir", str(directory))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["total"] == "23.600046"
+
+
+def test_an_effective_date_may_be_quoted_but_not_a_timestamp(tmp_path: Path) -> None:
+    quoted = directory_with(tmp_path, "quoted", **{"acme-2025": ACME.replace("2025-01-01", '"2025-01-01"')})
+    catalog = TableCatalog(private=[quoted])
+    assert catalog.resolve("acme-2025").table.effective.isoformat() == "2025-01-01"
+    assert catalog.resolve("acme-2025").sha256 == TableCatalog(
+        private=[directory_with(tmp_path, "plain", **{"acme-2025": ACME})]).resolve("acme-2025").sha256
+    # A timestamp could not be compared with the other tables' dates: internal error, exit 3, for every command.
+    stamped = directory_with(tmp_path, "stamped", **{"acme-2025": ACME.replace("2025-01-01", "2025-01-01 00:00:00")})
+    for command in (("pricing", "check"), ("pricing", "list")):
+        result = invoke(*command, "--pricing-dir", str(stamped))
+        assert result.exit_code == 2, result.stderr
+        assert (f"pricing table {stamped / 'acme-2025.yaml'}: effective 2025-01-01 00:00:00 is not a date "
+                "(YYYY-MM-DD)") in result.stderr
+    missing = directory_with(tmp_path, "missing", **{"acme-2025": ACME.replace("effective: 2025-01-01\n", "")})
+    assert f"pricing table {missing / 'acme-2025.yaml'} has no effective date" in invoke(
+        "pricing", "check", "--pricing-dir", str(missing)).stderr
+
+
+def test_a_date_given_as_a_version_names_the_version_in_force() -> None:
+    result = invoke("pricing", "show", "2020-06-01")
+    assert result.exit_code == 2
+    assert "unknown pricing version '2020-06-01'" in result.stderr
+    assert "on 2020-06-01 the version in force was 2019-12-03 (as_of: or --as-of pick one by date)" in result.stderr
+    before = invoke("pricing", "diff", "2010-01-01", "latest")
+    assert before.exit_code == 2 and "in force was" not in before.stderr
