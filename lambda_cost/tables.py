@@ -212,8 +212,8 @@ class TableCatalog:
             parent = self._merged(parent_version, (*seen, version))
             merged = _deep_merge(parent, own)
             for key in _ACCUMULATED_KEYS:
-                inherited = list(parent.get(key, []))
-                merged[key] = inherited + [item for item in own.get(key, []) if item not in inherited]
+                inherited = _listed(parent, key, self.files[parent_version])
+                merged[key] = inherited + [item for item in _listed(own, key, path) if item not in inherited]
             for key in _OWN_KEYS:
                 merged.pop(key, None)
                 if key in own and key not in ("extends", "scale"):
@@ -259,16 +259,26 @@ def _apply_scale(merged: dict[str, Any], scale: Any, path: Path) -> None:
         if not factor.is_finite() or factor < 0:
             raise TableError(f"pricing table {path}: scale.{key} must be a number of 0 or more, not {value}")
         factors[key] = factor
-    # The regions may be shared with the parent's cached data: scale a copy.
-    merged["regions"] = copy.deepcopy(merged.get("regions", {}))
+    regions = merged.get("regions", {})
+    if not isinstance(regions, dict):
+        return  # validation names the problem, with the file and the field
+    # The regions may be shared with the parent's cached data: scale a copy. Whatever is not shaped like a rate
+    # is left as written, so that validation reports it at its path instead of failing here.
+    merged["regions"] = copy.deepcopy(regions)
     for rates in merged["regions"].values():
+        if not isinstance(rates, dict):
+            continue
         if "requests" in factors and "requests_per_million" in rates:
             rates["requests_per_million"] = _times(rates["requests_per_million"], factors["requests"])
-        if "duration" in factors:
-            for architecture, tiers in rates.get("duration", {}).items():
-                rates["duration"][architecture] = [
-                    {**tier, "price": _times(tier["price"], factors["duration"])} for tier in tiers
-                ]
+        duration = rates.get("duration")
+        if "duration" in factors and isinstance(duration, dict):
+            for architecture, tiers in duration.items():
+                if isinstance(tiers, list):
+                    duration[architecture] = [
+                        {**tier, "price": _times(tier["price"], factors["duration"])}
+                        if isinstance(tier, dict) and "price" in tier else tier
+                        for tier in tiers
+                    ]
         if "ephemeral_storage" in factors and rates.get("ephemeral_storage") is not None:
             rates["ephemeral_storage"] = _times(rates["ephemeral_storage"], factors["ephemeral_storage"])
         for key in ("provisioned_concurrency", "provisioned_duration"):
@@ -276,8 +286,20 @@ def _apply_scale(merged: dict[str, Any], scale: Any, path: Path) -> None:
                 rates[key] = {arch: _times(price, factors[key]) for arch, price in rates[key].items()}
 
 
-def _times(price: Any, factor: Decimal) -> Decimal:
-    return Decimal(str(price)) * factor
+def _times(price: Any, factor: Decimal) -> Any:
+    """price × factor; a price that is not a number stays as written, for validation to report."""
+    try:
+        return Decimal(str(price)) * factor
+    except InvalidOperation:
+        return price
+
+
+def _listed(data: dict[str, Any], key: str, path: Path) -> list[Any]:
+    """The items of `sources` or `notes`, to add to the inherited ones; an empty key (`notes:`) has none."""
+    items = data.get(key) or []
+    if not isinstance(items, list):
+        raise TableError(f"pricing table {path}: {key} must be a list, one '- ' item a line")
+    return list(items)
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

@@ -344,3 +344,43 @@ def test_a_date_given_as_a_version_names_the_version_in_force() -> None:
     assert "on 2020-06-01 the version in force was 2019-12-03 (as_of: or --as-of pick one by date)" in result.stderr
     before = invoke("pricing", "diff", "2010-01-01", "latest")
     assert before.exit_code == 2 and "in force was" not in before.stderr
+
+
+@pytest.mark.parametrize(("regions", "problem"), [
+    ("  us-east-1:\n    duration:\n      x86_64: [{up_to: 6000000000, price: abc}, {price: '1'}]\n",
+     "regions.us-east-1.duration.x86_64[0].price: Input should be a valid decimal"),
+    ("  us-east-1:\n    duration: [1, 2]\n", "regions.us-east-1.duration: Input should be a valid dictionary"),
+    ("  us-east-1:\n    duration:\n      x86_64: ['0.1']\n",
+     "regions.us-east-1.duration.x86_64[0]: Input should be a valid dictionary or instance of Tier"),
+    ("  us-east-1:\n    duration:\n      x86_64: [{up_to: 6000000000}, {price: '1'}]\n",
+     "regions.us-east-1.duration.x86_64[0].price: Field required"),
+    ("  us-east-1:\n    requests_per_million: [1]\n",
+     "regions.us-east-1.requests_per_million: Decimal input should be an integer, float, string or Decimal object"),
+    ("  us-east-1: 5\n", "regions.us-east-1: Input should be a valid dictionary or instance of RegionRates"),
+    ("  - us-east-1\n", "regions: Input should be a valid dictionary"),
+], ids=["price", "duration", "tier", "no price", "requests", "region", "regions"])
+def test_a_damaged_table_with_scale_names_the_problem(tmp_path: Path, regions: str, problem: str) -> None:
+    # With `scale:`, rates were multiplied before validation: a price that is not a number, or rates that are not
+    # a mapping, were an internal error (exit 3) instead of the file and the field.
+    text = ACME.replace("  duration: 0.92\n", "  duration: 0.92\n  requests: 0.9\n") + "regions:\n" + regions
+    directory = directory_with(tmp_path, "mine", **{"acme-2025": text})
+    result = invoke("pricing", "check", "--pricing-dir", str(directory))
+    assert result.exit_code == 2, result.stderr
+    assert f"{directory / 'acme-2025.yaml'}: {problem}" in result.stderr
+
+
+def test_sources_and_notes_that_are_empty_or_not_lists(tmp_path: Path) -> None:
+    # An empty `notes:` (null) was an internal error (exit 3); a single source not in a list was read key by key
+    # as sources[17] and sources[18].
+    empty = directory_with(tmp_path, "empty", **{"acme-2025": ACME + "notes:\n"})
+    assert invoke("pricing", "check", "--pricing-dir", str(empty)).exit_code == 0
+    assert TableCatalog(private=[empty]).resolve("acme-2025").table.notes == TableCatalog().resolve(
+        "2022-08-01").table.notes
+    for name, value in (("number", "5"), ("mapping", "{title: t, url: u}")):
+        text = ACME.replace("sources:\n  - title: ACME-AWS private pricing addendum\n"
+                            "    url: https://example.com/contracts/aws-ppa\n", f"sources: {value}\n")
+        directory = directory_with(tmp_path, name, **{"acme-2025": text})
+        result = invoke("pricing", "check", "--pricing-dir", str(directory))
+        assert result.exit_code == 2, result.stderr
+        assert f"pricing table {directory / 'acme-2025.yaml'}: sources must be a list, one '- ' item a line" in (
+            result.stderr)
