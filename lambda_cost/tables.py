@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from .errors import PricingError, Problem, TableError
 from .load import parse, read_source
 from .model.pricing import PricingTable, RegionRates
+from .numbers import ARITHMETIC
 
 LATEST = "latest"
 PRICING_DIR_VARIABLE = "LAMBDA_COST_PRICING_DIR"
@@ -287,9 +288,12 @@ def _apply_scale(merged: dict[str, Any], scale: Any, path: Path) -> None:
 
 
 def _times(price: Any, factor: Decimal) -> Any:
-    """price × factor; a price that is not a number stays as written, for validation to report."""
+    """price × factor; a price that is not a number stays as written, for validation to report.
+
+    At the working precision, not the caller's: the rate, and so the table's digest, are the same in any context.
+    """
     try:
-        return Decimal(str(price)) * factor
+        return ARITHMETIC.multiply(Decimal(str(price)), factor)
     except InvalidOperation:
         return price
 
@@ -314,7 +318,7 @@ def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any
 
 def _json_default(value: Any) -> str:
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return format(value.normalize(ARITHMETIC), "f")  # not the caller's precision: a digest is one value
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     raise TypeError(f"cannot serialise {type(value).__name__}")

@@ -384,3 +384,18 @@ def test_sources_and_notes_that_are_empty_or_not_lists(tmp_path: Path) -> None:
         assert result.exit_code == 2, result.stderr
         assert f"pricing table {directory / 'acme-2025.yaml'}: sources must be a list, one '- ' item a line" in (
             result.stderr)
+
+
+def test_a_scaled_rate_is_exact_whatever_the_decimal_context(tmp_path: Path) -> None:
+    # Scaling ran in the caller's decimal context: 28 digits by default, so an 11/12 discount rounded the rate
+    # (…333333 instead of …33333388889), and a caller with another precision got other rates and another digest.
+    from decimal import localcontext
+
+    eleven_twelfths = "0.9166666666666666666666666667"
+    directory = directory_with(tmp_path, "mine", **{"acme-2025": ACME.replace("0.92", eleven_twelfths)})
+    resolved = TableCatalog(private=[directory]).resolve("acme-2025")
+    price = resolved.table.regions["us-east-1"].duration["x86_64"][0].price
+    assert price == Decimal("0.00001527780833333333333333333333388889")
+    with localcontext() as context:
+        context.prec = 12
+        assert TableCatalog(private=[directory]).resolve("acme-2025").sha256 == resolved.sha256
