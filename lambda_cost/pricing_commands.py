@@ -141,7 +141,7 @@ def _incomplete_regions(resolved: ResolvedTable) -> list[Problem]:
                 f"region {region} lacks {', '.join(missing)}, which other regions of {resolved.version} have",
                 path=("regions", region),
                 file=str(resolved.path),
-                hint="add the rates, or state in notes why the region has none",
+                hint="give it the rates; a rate that one region alone has is read as that service's home region",
             ))
     return problems
 

@@ -399,3 +399,17 @@ def test_a_scaled_rate_is_exact_whatever_the_decimal_context(tmp_path: Path) -> 
     with localcontext() as context:
         context.prec = 12
         assert TableCatalog(private=[directory]).resolve("acme-2025").sha256 == resolved.sha256
+
+
+def test_a_gap_in_the_regions_hints_at_what_clears_it(tmp_path: Path) -> None:
+    # The hint said "or state in notes why the region has none", but a note never cleared the problem.
+    gap = ACME + (
+        "notes: [eu-west-1 has no Kafka poller units]\n"
+        "regions:\n  us-east-1:\n    esm_provisioned_epu_hour: {kafka: '0.185'}\n"
+        "  us-west-2:\n    esm_provisioned_epu_hour: {kafka: '0.185'}\n"
+    )
+    result = invoke("pricing", "check", "--pricing-dir", str(directory_with(tmp_path, "mine", **{"acme-2025": gap})))
+    assert result.exit_code == 2
+    assert "region eu-west-1 lacks esm_provisioned_epu_hour, which other regions of acme-2025 have (give it the " \
+        "rates; a rate that one region alone has is read as that service's home region)" in result.stderr
+    assert "state in notes" not in result.stderr
