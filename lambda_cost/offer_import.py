@@ -265,12 +265,12 @@ def _base_version(catalog: TableCatalog, effective: dt.date, extends: str | None
         if extends not in versions:
             raise PricingError(f"cannot extend unknown pricing version {extends!r}",
                                hint=f"known versions: {', '.join(versions)}")
-        # By its date: a private version id ("acme-2025") does not sort as its date does.
+        # By date, here and below: a private version id ("acme-2025") does not sort as its date does.
         if catalog.effective(extends) >= effective:
             raise PricingError(f"pricing version {version} cannot extend {extends}, which is not older",
                                hint="a table extends an older version; give another --extends or --effective")
         return extends
-    older = [known for known in versions if known < version]
+    older = [known for known in versions if catalog.effective(known) < effective]
     if not older:
         raise PricingError(
             f"no pricing version older than {version} to extend",

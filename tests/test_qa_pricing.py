@@ -413,3 +413,37 @@ def test_a_gap_in_the_regions_hints_at_what_clears_it(tmp_path: Path) -> None:
     assert "region eu-west-1 lacks esm_provisioned_epu_hour, which other regions of acme-2025 have (give it the " \
         "rates; a rate that one region alone has is read as that service's home region)" in result.stderr
     assert "state in notes" not in result.stderr
+
+
+def test_an_overlay_over_an_overlay_in_another_directory_priced_by_hand(tmp_path: Path, write: Any) -> None:
+    # Not a bug: the end-to-end check of a negotiated discount, to the cent, across two directories.
+    amendment = (
+        "version: acme-2026\neffective: 2026-01-01\nextends: acme-2025\nsummary: half-price requests on top\n"
+        "sources: [{title: 2026 amendment, url: 'https://example.com/2026'}]\n"
+        "scale: {requests: 0.5, ephemeral_storage: 0.9}\n"
+    )
+    first = directory_with(tmp_path, "one", **{"acme-2025": ACME})
+    second = directory_with(tmp_path, "two", **{"acme-2026": amendment})
+    path = write("w.yaml", workload_yaml(
+        function("f", memory_mb=2048, duration_ms=200, architecture="arm64", ephemeral_storage_mb=1024,
+                 invocations=[{"type": "sync", "per_month": 10_000_000}]),
+        region="eu-central-2",
+    ))
+    result = invoke("estimate", path, "-f", "json", "--pricing-dir", str(first),
+                    env={"LAMBDA_COST_PRICING_DIR": str(second)})
+    document = json.loads(result.stdout)
+    # eu-central-2 in 2022-08-01: requests $0.22/1M, arm64 tier 1 $0.0000146667, storage $0.0000000441.
+    # Requests (10M - 1M free) x $0.11/1M = $0.99. Duration 10M x 0.2 s x 2 GB = 4M GB-s, minus 0.4M free,
+    # x $0.0000146667 x 0.92 = 3.6M x $0.000013493364 = $48.5761104. Storage 2M s x 0.5 GB = 1M GB-s
+    # x $0.0000000441 x 0.9 = $0.03969. Total $49.6058004.
+    assert (document["pricing"]["version"], document["total"]) == ("acme-2026", "49.6058004")
+
+
+def test_import_extends_the_newest_older_version_by_date(tmp_path: Path) -> None:
+    # The default base was chosen by comparing version ids as text: a private "2024-acme" that takes effect in
+    # 2031 was taken as the base of a 2030 table, which then failed its own check ("does not validate").
+    later = ACME.replace("version: acme-2025", "version: 2024-acme").replace("2025-01-01", "2031-01-01")
+    target = directory_with(tmp_path, "tables", **{"2024-acme": later})
+    result = invoke("pricing", "import", str(ALL_REGIONS), "--pricing-dir", str(target), "--effective", "2030-01-01")
+    assert result.exit_code == 0, result.stderr
+    assert "wrote pricing version 2030-01-01 (extends 2025-11-14)" in result.stdout
