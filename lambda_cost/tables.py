@@ -83,7 +83,8 @@ class TableCatalog:
             if directory.resolve() in read:
                 continue
             read.add(directory.resolve())
-            for path in sorted(directory.glob("*.yaml")):
+            # .yml is as common a spelling as .yaml: a table saved under it is a table, not silently skipped.
+            for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
                 if path.stem == LATEST:
                     raise TableError(f"{path}: {LATEST!r} names the newest version and cannot be a table's id",
                                      hint="give the table (its file name and version) another id")

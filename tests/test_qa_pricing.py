@@ -447,3 +447,22 @@ def test_import_extends_the_newest_older_version_by_date(tmp_path: Path) -> None
     result = invoke("pricing", "import", str(ALL_REGIONS), "--pricing-dir", str(target), "--effective", "2030-01-01")
     assert result.exit_code == 0, result.stderr
     assert "wrote pricing version 2030-01-01 (extends 2025-11-14)" in result.stdout
+
+
+def test_a_table_saved_as_yml_is_a_table(tmp_path: Path, write: Any) -> None:
+    # `acme-2025.yml` was skipped without a word, so `--pricing acme-2025` said "unknown pricing version".
+    directory = tmp_path / "mine"
+    directory.mkdir()
+    (directory / "acme-2025.yml").write_text(ACME)
+    workload = write("w.yaml", workload_yaml(function(memory_mb=1024, duration_ms=1000), free_tier=False))
+    shipped = invoke("estimate", workload, "-f", "json", "--pricing", "2022-08-01")
+    private = invoke("estimate", workload, "-f", "json", "--pricing", "acme-2025", "--pricing-dir", str(directory))
+    assert private.exit_code == 0, private.stderr
+    duration = [{i["component"]: Decimal(i["cost"]) for i in json.loads(r.stdout)["functions"][0]["line_items"]}
+                for r in (shipped, private)]
+    # 1M requests x 1 s x 1 GB = 1M GB-s at $0.0000166667, 8% off: $16.6667 x 0.92.
+    assert duration[0]["duration_tier_1"] == Decimal("16.6667")
+    assert duration[1]["duration_tier_1"] == Decimal("15.333364")
+    (directory / "acme-2025.yaml").write_text(ACME)
+    both = invoke("pricing", "list", "--pricing-dir", str(directory))
+    assert both.exit_code == 2 and "defined twice" in both.stderr
