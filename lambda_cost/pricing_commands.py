@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import EXIT_OK, InputError, PricingError, Problem, TableError
+from .errors import EXIT_OK, InputError, LoadError, PricingError, Problem, TableError
 from .execute import catalog, output_width, parse_date
 from .numbers import ZERO, exact, plain
 from .tables import ResolvedTable, TableCatalog, shared_rates
@@ -111,16 +111,23 @@ def diff_versions(catalog: TableCatalog, old: str, new: str, region: str | None 
 
 def check(catalog: TableCatalog) -> list[Problem]:
     """Every table: its file, its schema, its place in time, and complete regions."""
-    problems: list[Problem] = []
     try:
-        versions = catalog.versions
+        files = catalog.files
     except TableError as error:
         return [Problem(error.message, hint=error.hint), *error.problems]
-    for version in versions:
+    problems: list[Problem] = []
+    # File by file rather than in date order: ordering needs every file readable, and one broken file must not
+    # hide the problems of the others.
+    for version, path in files.items():
         try:
+            catalog.effective(version)
             resolved = catalog.resolve(version)
-        except TableError as error:
-            problems += error.problems or [Problem(error.message, hint=error.hint, file=str(catalog.files[version]))]
+        except (LoadError, TableError) as error:  # unreadable YAML, or a table that is wrong
+            # The problem is shown after its file's name: the message need not name the file again.
+            message = error.message.removeprefix(f"pricing table {path}: ").removeprefix(f"{path}: ")
+            found = error.problems or [Problem(message, hint=error.hint, file=str(path))]
+            # A table that extends a broken one fails with its parent's problem: report that once.
+            problems += [problem for problem in found if problem not in problems]
             continue
         problems += _incomplete_regions(resolved)
     return problems

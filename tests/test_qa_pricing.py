@@ -330,8 +330,8 @@ def test_an_effective_date_may_be_quoted_but_not_a_timestamp(tmp_path: Path) -> 
     for command in (("pricing", "check"), ("pricing", "list")):
         result = invoke(*command, "--pricing-dir", str(stamped))
         assert result.exit_code == 2, result.stderr
-        assert (f"pricing table {stamped / 'acme-2025.yaml'}: effective 2025-01-01 00:00:00 is not a date "
-                "(YYYY-MM-DD)") in result.stderr
+        assert f"{stamped / 'acme-2025.yaml'}: effective 2025-01-01 00:00:00 is not a date (YYYY-MM-DD)" in (
+            result.stderr)
     missing = directory_with(tmp_path, "missing", **{"acme-2025": ACME.replace("effective: 2025-01-01\n", "")})
     assert f"pricing table {missing / 'acme-2025.yaml'} has no effective date" in invoke(
         "pricing", "check", "--pricing-dir", str(missing)).stderr
@@ -382,8 +382,8 @@ def test_sources_and_notes_that_are_empty_or_not_lists(tmp_path: Path) -> None:
         directory = directory_with(tmp_path, name, **{"acme-2025": text})
         result = invoke("pricing", "check", "--pricing-dir", str(directory))
         assert result.exit_code == 2, result.stderr
-        assert f"pricing table {directory / 'acme-2025.yaml'}: sources must be a list, one '- ' item a line" in (
-            result.stderr)
+        # `pricing check` shows the file once: `FILE: sources must be...`, not `FILE: pricing table FILE: ...`.
+        assert f"  {directory / 'acme-2025.yaml'}: sources must be a list, one '- ' item a line\n" in result.stderr
 
 
 def test_a_scaled_rate_is_exact_whatever_the_decimal_context(tmp_path: Path) -> None:
@@ -466,3 +466,18 @@ def test_a_table_saved_as_yml_is_a_table(tmp_path: Path, write: Any) -> None:
     (directory / "acme-2025.yaml").write_text(ACME)
     both = invoke("pricing", "list", "--pricing-dir", str(directory))
     assert both.exit_code == 2 and "defined twice" in both.stderr
+
+
+def test_pricing_check_reports_every_broken_file_not_only_the_first(tmp_path: Path) -> None:
+    # A YAML error in one private file stopped `pricing check` there; the other files' problems went unreported.
+    directory = directory_with(tmp_path, "mine", **{
+        "a-broken": "version: a-broken\neffective: 2025-01-01\nextends: [unclosed\n",
+        "b-negative": ACME.replace("acme-2025", "b-negative").replace("0.92", "-1"),
+        "c-child": ACME.replace("acme-2025", "c-child").replace('"2022-08-01"', "a-broken"),
+    })
+    result = invoke("pricing", "check", "--pricing-dir", str(directory))
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("  ")]
+    assert sum("a-broken.yaml" in line for line in lines) == 1  # once, though c-child extends it
+    assert any("b-negative.yaml" in line and "scale" in line for line in lines)
+    assert result.stderr.startswith(f"error: {len(lines)} problem")
