@@ -12,6 +12,7 @@ from pathlib import PurePath
 from .errors import InputError, PricingError, Problem
 from .expand import FunctionUsage
 from .gate import BudgetCheck, BudgetReport, evaluate
+from .load import refuse_stdin_twice
 from .model.budget import Budget
 from .numbers import exact_sum
 from .pipeline import Expanded, estimate_source, expand_source, where
@@ -33,10 +34,8 @@ def prefixes(names: list[str]) -> list[str]:
 
 def _refuse_repeated_files(paths: list[str]) -> None:
     """The same file twice (an overlapping glob) would price it twice, under the same names."""
+    refuse_stdin_twice(paths)
     seen: dict[str, str] = {}
-    if paths.count("-") > 1:
-        raise InputError("standard input (-) is given more than once; it can be read only once",
-                         hint="give - once, and the other workloads as files")
     for path in paths:
         if path == "-":
             continue
