@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 import yaml
 
 from .errors import LoadError, Problem
+from .numbers import MAX_DIGITS, too_large, too_large_message
 
 MAX_BYTES = 256 * 1024 * 1024
 # An alias may share a subtree; past this many expanded nodes a document is an alias bomb.
@@ -55,6 +56,8 @@ def _construct_scalar(value: str, tag: str, mark: Any) -> Any:
         return value
     if tag == f"{_TAG}int":
         text = value.replace("_", "")
+        if len(text) > MAX_DIGITS:
+            raise _YamlProblem(too_large_message(value), mark)
         try:
             return int(text, 0) if text.lstrip("+-")[:2].lower() in ("0x", "0o", "0b") else int(text)
         except ValueError:
@@ -67,6 +70,8 @@ def _construct_scalar(value: str, tag: str, mark: Any) -> Any:
             number = Decimal("NaN")
         if not number.is_finite():
             raise _YamlProblem(f"{value!r} is not a finite number", mark)
+        if too_large(number):
+            raise _YamlProblem(too_large_message(value), mark)
         return number
     if tag == f"{_TAG}bool":
         return _BOOLEANS[value.lower()]

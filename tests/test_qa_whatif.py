@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
+from conftest import estimate_text
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
+from lambda_cost.errors import InputError, WorkloadError
+from lambda_cost.load import Source, parse
+from lambda_cost.model.units import parse_count, parse_milliseconds
+from lambda_cost.schema import workload_schema
 
 runner = CliRunner()
 
@@ -117,3 +125,90 @@ def test_a_region_no_table_has_is_one_problem(write: Any) -> None:
     result = run("validate", write("w.yaml", text))
     assert result.exit_code == 2
     assert len([line for line in result.stderr.splitlines() if "no rates for region 'mars-1'" in line]) == 1
+
+
+# --- human units and the schema ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [(parse_count, "1,5M"), (parse_count, "1,0000"), (parse_count, "1,,000"), (parse_count, "12,34,567"),
+     (parse_milliseconds, "1,5s")],
+)
+def test_a_comma_that_is_not_a_thousands_separator_is_refused(parse: Any, text: str) -> None:
+    """`1,5M` (1.5 million, as many locales write it) was read as 15 million, `1,5s` as 15 seconds."""
+    from pydantic_core import PydanticCustomError
+
+    with pytest.raises(PydanticCustomError) as caught:
+        parse(text)
+    assert caught.value.message() == (f"{text!r}: a comma groups thousands (1,000,000); a decimal is written "
+                                      "with a point (1.5)")
+
+
+@pytest.mark.parametrize(("text", "value"), [("1,000,000", Decimal(1000000)), ("12,345.5", Decimal("12345.5")),
+                                             ("1_000", Decimal(1000)), ("999", Decimal(999))])
+def test_thousands_separators_still_read(text: str, value: Decimal) -> None:
+    assert parse_count(text) == value
+
+
+def workload(volume: str = "1000", timeout: str = "") -> str:
+    extra = f"    timeout_s: {timeout}\n" if timeout else ""
+    return ONE.replace("    invocations:", extra + "    invocations:").replace("per_month: 1M", f"per_month: {volume}")
+
+
+@pytest.mark.parametrize(
+    ("volume", "timeout", "place", "shown"),
+    [
+        ("1e999999999", "", "test.yaml:9:9 functions[0].invocations[0].per_month", "'1e999999999'"),
+        ("1000", "1e999999999", "test.yaml:7:5 functions[0].timeout_s", "'1e999999999'"),
+        ("1000", "1.0e+999999999", "test.yaml:7:16 ", "'1.0e+999999999'"),
+        ("9" * 5000, "", "test.yaml:9:20 ", "'99999999999999999999…'"),
+    ],
+)
+def test_numbers_of_absurd_size_are_refused_at_once(volume: str, timeout: str, place: str, shown: str) -> None:
+    """`timeout_s: 1e999999999` hung (int() of a billion digits), `per_month: 1e999999999` was an internal error
+    (decimal Overflow) and a 5,000-digit count too (Python reads at most 4,300 digits)."""
+    started = time.monotonic()
+    with pytest.raises(InputError) as caught:
+        estimate_text(workload(volume, timeout))
+    assert time.monotonic() - started < 5
+    (problem,) = caught.value.problems
+    assert f"{problem.file}:{problem.line}:{problem.column} {problem.dotted_path}" == place
+    assert problem.message == f"{shown} is too large: no value of a workload comes near 4,000 digits"
+
+
+def test_a_set_value_of_absurd_size_is_refused(write: Any) -> None:
+    result = run("estimate", write("one.yaml", ONE), "--set", "functions.api.invocations.0.per_month=1e999999999")
+    assert result.exit_code == 2
+    assert "'1e999999999' is too large: no value of a workload comes near 4,000 digits" in result.stderr
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("key", "spelling"),
+    [("per_month", "'1,5M'"), ("per_month", "'1,000,000'"), ("per_month", "1e3"), ("memory_mb", "1e3"),
+     ("memory_mb", "'1,024'"), ("duration_ms", "1.5e2ms"), ("duration_ms", "'1,5s'"), ("per_month", "3m"),
+     ("rate", "1e3/s"), ("rate", "'1,5k/s'")],
+)
+def test_the_schema_accepts_a_spelling_exactly_when_validate_does(key: str, spelling: str) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    text = ONE.replace("per_month: 1M", "rate: 5/s") if key == "rate" else ONE
+    old = {"per_month": "per_month: 1M", "memory_mb": "memory_mb: 1024", "duration_ms": "duration_ms: 100",
+           "rate": "rate: 5/s"}[key]
+    text = text.replace(old, f"{key}: {spelling}")
+    try:
+        estimate_text(text)
+        accepted = True
+    except WorkloadError:
+        accepted = False
+    errors = list(jsonschema.Draft202012Validator(workload_schema()).iter_errors(_plain(parse(Source("w", text)))))
+    assert (not errors) == accepted
