@@ -12,13 +12,14 @@ from pathlib import PurePath
 from .errors import InputError, PricingError, Problem
 from .expand import FunctionUsage
 from .gate import BudgetCheck, BudgetReport, evaluate
+from .load import refuse_stdin_twice
 from .model.budget import Budget
 from .numbers import exact_sum
 from .pipeline import Expanded, estimate_source, expand_source, where
 from .price import PricedFunction, price
 from .report import Estimate, EstimateWarning, FileSubtotal, build_estimate
 from .tables import TableCatalog
-from .whatif import Assignment, apply, editor
+from .whatif import Assignment, Edit, editor
 
 
 def prefixes(names: list[str]) -> list[str]:
@@ -33,10 +34,8 @@ def prefixes(names: list[str]) -> list[str]:
 
 def _refuse_repeated_files(paths: list[str]) -> None:
     """The same file twice (an overlapping glob) would price it twice, under the same names."""
+    refuse_stdin_twice(paths)
     seen: dict[str, str] = {}
-    if paths.count("-") > 1:
-        raise InputError("standard input (-) is given more than once; it can be read only once",
-                         hint="give - once, and the other workloads as files")
     for path in paths:
         if path == "-":
             continue
@@ -70,18 +69,7 @@ def estimate_workloads(
         return estimate_source(read_source(paths[0]), pricing=pricing, as_of=as_of, free_tier=free_tier,
                                budget=budget, catalog=catalog, edit=editor(assignments))
     _refuse_repeated_files(paths)
-    applied: set[str] = set()
-
-    def edit(data: object) -> object:
-        # With several files an assignment applies to every file where its path exists.
-        for assignment in assignments:
-            try:
-                apply(data, [assignment])
-                applied.add(assignment.text)
-            except InputError:
-                pass
-        return data
-
+    edit = Edit(assignments, lenient=True)  # with several files an assignment applies where its path exists
     expanded: list[Expanded] = []
     problems: list[Problem] = []
     for path in paths:
@@ -92,9 +80,10 @@ def estimate_workloads(
             problems += error.problems or [Problem(error.message, hint=error.hint)]
     if problems:
         raise InputError(f"{len(paths)} workloads: problems in the files", problems=problems)
-    missing = [a.text for a in assignments if a.text not in applied]
-    if missing:
-        raise InputError(f"--set {missing[0]!r}: no file has that path", hint="check the function name")
+    missing = next((a for a in assignments if a.text not in edit.applied), None)
+    if missing is not None:
+        raise InputError(f"{missing.option} {missing.text!r}: no file has that path",
+                         hint=edit.misses[missing.text].hint)
     return _one_account(expanded, pricing is not None or as_of is not None, free_tier is not None, budget)
 
 

@@ -10,12 +10,15 @@ from .numbers import money
 # Eighths of a block, so that a bar is drawn to 1/8 of a character.
 _PARTS = ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")
 _FULL = "█"
+MIN_BAR = 10  # characters of the longest bar, however narrow the terminal
+MIN_LABEL = 8
 # Line items grouped as people think of them; the free tier lines reduce their component.
 COMPONENT_GROUPS = {
     "requests": "Requests",
     "free_tier_requests": "Requests",
     "ephemeral_storage": "Ephemeral storage",
     "free_tier_duration": "Duration",
+    "free_tier_response_streaming": "Response streaming",
 }
 
 
@@ -37,10 +40,12 @@ def bars(title: str, rows: Sequence[tuple[str, Decimal]], width: int = 100) -> l
     """`title`, then one line per row: label, bar, amount; bars scaled to the largest amount."""
     if not rows:
         return []
-    label_width = min(max(len(label) for label, _ in rows), 40)
     amounts = [money(value) for _, value in rows]
     amount_width = max(len(amount) for amount in amounts)
-    bar_width = max(width - label_width - amount_width - 6, 10)
+    # Labels are cut to leave a bar of at least MIN_BAR: a line longer than the terminal wraps and breaks the chart.
+    room = max(width - amount_width - 6 - MIN_BAR, MIN_LABEL)
+    label_width = min(max(len(label) for label, _ in rows), 40, room)
+    bar_width = max(width - label_width - amount_width - 6, MIN_BAR)
     largest = max(value for _, value in rows)
     lines = [title]
     for (label, value), amount in zip(rows, amounts, strict=True):

@@ -21,11 +21,19 @@ class FileCheck:
     functions: int = 0
     problems: list[Problem] = field(default_factory=list)
     summary: str = ""  # the error's own message when the file is refused
+    hint: str | None = None  # its hint, when no problem carries one (an unreadable file)
     warnings: list[Problem] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
         return not self.problems and not self.summary
+
+    @property
+    def reported(self) -> list[Problem]:
+        """Its problems; a file refused as a whole (missing, a directory) is one, so that JSON has its message."""
+        if self.problems or not self.summary:
+            return self.problems
+        return [Problem(self.summary.removeprefix(f"{self.name}: "), hint=self.hint, file=self.name)]
 
 
 def check_file(path: str, *, pricing: str | None = None, catalog: TableCatalog | None = None) -> FileCheck:
@@ -39,8 +47,8 @@ def check_file(path: str, *, pricing: str | None = None, catalog: TableCatalog |
     except InputError as error:
         result.summary = error.message
         result.problems = [_with_file(p, result.name) for p in error.problems]
-        if error.hint and not error.problems:
-            result.summary += f" ({error.hint})"
+        if not error.problems:
+            result.hint = error.hint
         return result
     result.functions = len({usage.function.name for usage in expanded.usages})  # versions are rows of one function
     result.warnings = expanded.warnings
@@ -64,6 +72,9 @@ def validate(
     stderr: TextIO | None = None,
 ) -> int:
     """Check every file; report all problems; exit 2 if any file has one."""
+    from .load import refuse_stdin_twice
+
+    refuse_stdin_twice(paths)
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     catalog = catalog or TableCatalog()
@@ -84,7 +95,7 @@ def _print_check(check: FileCheck, err: TextIO, quiet: bool) -> None:
             for warning in check.warnings:
                 print(f"  warning: {warning.render()}", file=err)
         return
-    print(f"error: {check.summary}", file=err)
+    print(f"error: {check.summary}{f' ({check.hint})' if check.hint else ''}", file=err)
     for problem in check.problems:
         print(f"  {problem.render()}", file=err)
 
@@ -111,7 +122,7 @@ def document(checks: list[FileCheck]) -> dict[str, Any]:
                 "valid": check.valid,
                 "functions": check.functions,
                 "error": check.summary or None,
-                "problems": [_problem(p) for p in check.problems],
+                "problems": [_problem(p) for p in check.reported],
                 "warnings": [_problem(p) for p in check.warnings],
             }
             for check in checks

@@ -7,7 +7,7 @@ import sys
 from typing import Any, TextIO
 
 from .errors import EXIT_OK, InputError
-from .numbers import money, plain
+from .numbers import exact_sum, money, plain
 from .tables import TableCatalog
 from .whatif import Assignment, Priced, combinations, editor, parse_assignment, parse_variation, ranked
 
@@ -37,9 +37,7 @@ def compare(
         raise InputError("compare needs at least one --vary", hint="for example --vary memory_mb=512,1024,2048")
     parsed = [parse_variation(text) for text in variations]
     fixed = [parse_assignment(text) for text in assignments or []]
-    grid = combinations(parsed)
-    if len(grid) > MAX_COMBINATIONS:
-        raise InputError(f"{len(grid)} combinations; at most {MAX_COMBINATIONS}", hint="vary fewer values")
+    grid = combinations(parsed, MAX_COMBINATIONS)
     source = read_source(path)
     catalog = catalog or TableCatalog()
     results = []
@@ -50,14 +48,16 @@ def compare(
         except InputError as error:
             error.message = f"with {_label(combination)}: {error.message}"
             raise
-        functions = tuple((f.usage.function.name, f.total) for f in estimate.functions)
-        results.append(Priced(combination, estimate.total, functions))
+        # What the account pays, as budgets and diff count it: Lambda and the related charges; one row per
+        # configuration (api:v4), as the estimate names them.
+        functions = tuple((f.usage.function.label, exact_sum([f.total, f.related_total])) for f in estimate.functions)
+        results.append(Priced(combination, estimate.grand_total, functions))
     order = ranked(results)
     headers = [variation.text for variation in parsed]
     if output_format == "json":
-        out.write(json.dumps(document(path, headers, order), ensure_ascii=False, indent=2) + "\n")
+        out.write(json.dumps(document(source.name, headers, order), ensure_ascii=False, indent=2) + "\n")
     else:
-        out.write("\n".join(table_lines(path, headers, order, chart, width)) + "\n")
+        out.write("\n".join(table_lines(source.name, headers, order, chart, width)) + "\n")
     return EXIT_OK
 
 
@@ -87,10 +87,17 @@ def table_lines(path: str, headers: list[str], order: list[Priced], chart: bool,
     lines = [f"lambda-cost compare: {path} ({len(order)} combinations)", "", line(columns),
              line(["-" * w for w in widths])]
     lines += [line(row) for row in rows]
-    lines += ["", f"Cheapest: {_label(order[0].values)} at {money(cheapest)} a month"]
+    lines += ["", f"Cheapest: {_label(order[0].values)} at {money(cheapest)} a month{_tied(order)}"]
     if chart:
-        lines += ["", *bars("Total by combination", [(_label(r.values), r.total) for r in order], width)]
+        # The values alone, as in the table's rows: labels with paths were cut before the values told rows apart.
+        totals = [(", ".join(_value(a) for a in result.values), result.total) for result in order]
+        lines += ["", *bars("Total by combination", totals, width)]
     return lines
+
+
+def _tied(order: list[Priced]) -> str:
+    others = sum(1 for result in order[1:] if result.total == order[0].total)
+    return f", tied with {others} other combination{'s' if others != 1 else ''}" if others else ""
 
 
 def document(path: str, headers: list[str], order: list[Priced]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 import yaml
 
 from .errors import LoadError, Problem
+from .numbers import MAX_DIGITS, too_large, too_large_message
 
 MAX_BYTES = 256 * 1024 * 1024
 # An alias may share a subtree; past this many expanded nodes a document is an alias bomb.
@@ -22,6 +23,7 @@ _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
 _IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
 _MERGE_KEY = object()  # the plain key `<<`, which merges mappings
+YAML_SYNTAX_HINT = "not valid YAML here: check the indentation, colons, brackets and quotes"
 _BOOLEANS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False}
 
 
@@ -54,6 +56,8 @@ def _construct_scalar(value: str, tag: str, mark: Any) -> Any:
         return value
     if tag == f"{_TAG}int":
         text = value.replace("_", "")
+        if len(text) > MAX_DIGITS:
+            raise _YamlProblem(too_large_message(value), mark)
         try:
             return int(text, 0) if text.lstrip("+-")[:2].lower() in ("0x", "0o", "0b") else int(text)
         except ValueError:
@@ -66,6 +70,8 @@ def _construct_scalar(value: str, tag: str, mark: Any) -> Any:
             number = Decimal("NaN")
         if not number.is_finite():
             raise _YamlProblem(f"{value!r} is not a finite number", mark)
+        if too_large(number):
+            raise _YamlProblem(too_large_message(value), mark)
         return number
     if tag == f"{_TAG}bool":
         return _BOOLEANS[value.lower()]
@@ -192,6 +198,13 @@ def _read_limited(handle: BinaryIO) -> bytes:
     return b"".join(chunks)
 
 
+def refuse_stdin_twice(paths: list[str]) -> None:
+    """Standard input can be read once: a second `-` would read nothing and be taken for an empty file."""
+    if paths.count("-") > 1:
+        raise LoadError("standard input (-) is given more than once; it can be read only once",
+                        hint="give - once, and the other workloads as files")
+
+
 def read_source(path: str) -> Source:
     """Read a workload or table file; '-' reads standard input."""
     if path == "-":
@@ -205,7 +218,7 @@ def read_source(path: str) -> Source:
         except FileNotFoundError:
             raise LoadError(f"{path}: no such file", hint="check the path") from None
         except IsADirectoryError:
-            raise LoadError(f"{path}: is a directory, not a YAML file") from None
+            raise LoadError(f"{path}: is a directory, not a YAML file", hint="give the workload files in it") from None
         except OSError as error:
             raise LoadError(f"{path}: cannot be read: {error.strerror}") from None
     if len(data) > MAX_BYTES:
@@ -213,7 +226,11 @@ def read_source(path: str) -> Source:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise LoadError(f"{name}: not UTF-8 text (byte {error.start})") from None
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        problem = Problem(f"byte 0x{data[error.start]:02x} is not UTF-8", file=name,
+                          line=data.count(b"\n", 0, error.start) + 1, column=error.start - line_start + 1,
+                          hint="save the file as UTF-8")
+        raise LoadError(f"{name}: not UTF-8 text", problems=[problem]) from None
     return Source(name, text)
 
 
@@ -228,7 +245,15 @@ def parse(source: Source) -> Any:
     except yaml.MarkedYAMLError as error:
         what = error.problem or "invalid YAML"
         line, column = _position(error.problem_mark or error.context_mark)
-        problem = Problem(what, file=source.name, line=line, column=column)
+        problem = Problem(what, file=source.name, line=line, column=column, hint=YAML_SYNTAX_HINT)
+        raise LoadError(f"{source.name}: invalid YAML", problems=[problem]) from None
+    except yaml.reader.ReaderError as error:
+        # Its own text ends in `in "<unicode string>", position 3`: say the line and column instead.
+        before = source.text[:error.position]
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        problem = Problem(f"{error.reason}: #x{code:02x}", file=source.name,
+                          line=before.count("\n") + 1, column=error.position - before.rfind("\n"),
+                          hint="remove it, or write it as an escape in a double-quoted string")
         raise LoadError(f"{source.name}: invalid YAML", problems=[problem]) from None
     except yaml.YAMLError as error:
         raise LoadError(f"{source.name}: invalid YAML: {error}") from None
@@ -276,6 +301,8 @@ def node_tree(source: Source) -> yaml.Node | None:
 
 def locate(tree: yaml.Node | None, path: tuple[str | int, ...]) -> tuple[int, int] | None:
     """The 1-based line and column of the deepest node along a field path."""
+    if tree is None:  # an empty document, or only comments: the workload as a whole is at its start
+        return (1, 1) if not path else None
     node = best = tree
     for part in path:
         child = None

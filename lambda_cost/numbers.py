@@ -14,7 +14,23 @@ ARITHMETIC = Context(prec=60, rounding=ROUND_HALF_EVEN)
 QUANTUM = Decimal("1E-18")
 
 
+# No value of a workload comes near this many digits (counts stop at 10^18), yet a number read with a huge
+# exponent (1e999999999) would hang int() or overflow a Decimal context, and Python refuses to read an int of
+# more than 4,300 digits: a number this long is refused as it is read.
+MAX_DIGITS = 4000
+
 _Result = TypeVar("_Result")
+
+
+def too_large(number: Decimal) -> bool:
+    """Whether a number has MAX_DIGITS or more digits before its point."""
+    return number.is_finite() and number != 0 and number.adjusted() >= MAX_DIGITS
+
+
+def too_large_message(text: str) -> str:
+    """What to say of such a number, shown cut short (it may be thousands of characters)."""
+    shown = text if len(text) <= 24 else text[:20] + "…"
+    return f"{shown!r} is too large: no value of a workload comes near {MAX_DIGITS:,} digits"
 
 
 def exact(function: Callable[..., _Result]) -> Callable[..., _Result]:

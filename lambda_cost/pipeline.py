@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
 
 from .errors import InputError, PricingError, Problem
 from .expand import FunctionUsage, expand
@@ -17,6 +15,7 @@ from .price import check_compatible, price
 from .report import Estimate, EstimateWarning, build_estimate
 from .tables import ResolvedTable, TableCatalog
 from .validate import build_workload, locate_problems
+from .whatif import Edit
 
 LOCATE_WARNINGS_UP_TO = 1024 * 1024  # characters of YAML
 
@@ -42,14 +41,24 @@ def expand_source(
     as_of: dt.date | None = None,
     free_tier: bool | None = None,
     catalog: TableCatalog | None = None,
-    edit: Callable[[Any], Any] | None = None,
+    edit: Edit | None = None,
 ) -> Expanded:
     """Every check short of pricing: schema, cross-field, the choice of table, expansion, the table's limits.
 
     `pricing` or `as_of` (the command line's) replace the workload's choice of table, `free_tier` its free
-    tier; `edit` changes the parsed data before validation (the command line's --set).
+    tier; `edit` changes the parsed data before validation (the command line's --set), and a problem in what
+    it changed names the option that changed it.
     """
-    catalog = catalog or TableCatalog()
+    try:
+        return _expand(source, pricing, as_of, free_tier, catalog or TableCatalog(), edit)
+    except InputError as error:
+        if edit is not None:
+            error.problems = edit.blame(error.problems)
+        raise
+
+
+def _expand(source: Source, pricing: str | None, as_of: dt.date | None, free_tier: bool | None,
+            catalog: TableCatalog, edit: Edit | None) -> Expanded:
     data = parse(source)
     workload = build_workload(edit(data) if edit else data, source)
     if pricing is not None or as_of is not None:
@@ -88,7 +97,7 @@ def estimate_source(
     free_tier: bool | None = None,
     budget: Decimal | None = None,
     catalog: TableCatalog | None = None,
-    edit: Callable[[Any], Any] | None = None,
+    edit: Edit | None = None,
 ) -> Estimate:
     """Price one workload. The options replace the workload's own choices; `budget` its monthly total."""
     expanded = expand_source(source, pricing=pricing, as_of=as_of, free_tier=free_tier, catalog=catalog, edit=edit)

@@ -136,9 +136,9 @@ def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catal
             ))
         problems.extend(dimension_problems(usage, resolved.table, arrived))
     if problems:
-        raise PricingError(
-            f"the workload cannot be priced with pricing version {table.version}", problems=problems
-        )
+        # The workload's region, or a function's field, is one problem however many rows (versions) share it.
+        raise PricingError(f"the workload cannot be priced with pricing version {table.version}",
+                           problems=list(dict.fromkeys(problems)))
 
 
 def _architecture_allowed(table: PricingTable, architecture: str) -> bool:

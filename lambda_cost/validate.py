@@ -345,7 +345,7 @@ def _problem_from_pydantic(item: Any, data: Any, prefix: tuple[str | int, ...] =
     message = str(item["msg"])
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
-    return Problem(message, path=loc)
+    return Problem(message, path=loc, hint=_description(loc, data))
 
 
 def _strip_union_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -386,6 +386,11 @@ def _inside(annotation: Any, part: Any) -> list[Any]:
 
 def _known_fields(loc: tuple[Any, ...], data: Any) -> list[str]:
     """The keys allowed in the mapping at loc, where an unknown key was found."""
+    return sorted({name for model in _models_at(loc, data) for name in model.model_fields})
+
+
+def _models_at(loc: tuple[Any, ...], data: Any) -> list[type[BaseModel]]:
+    """The models the mapping at loc may be."""
     annotations: list[Any] = [Workload]
     node = data
     for part in loc:
@@ -398,7 +403,21 @@ def _known_fields(loc: tuple[Any, ...], data: Any) -> list[str]:
         typed = [model for model in models
                  if "type" in model.model_fields and tag in get_args(model.model_fields["type"].annotation)]
         models = typed or models
-    return sorted({name for model in models for name in model.model_fields})
+    return models
+
+
+def _description(loc: tuple[Any, ...], data: Any) -> str | None:
+    """What the key at loc is, as `lambda-cost schema` describes it: the hint of a problem pydantic words alone
+    ("Input should be greater than or equal to 512" says nothing of what the key holds)."""
+    from .schema import DESCRIPTIONS
+
+    if not loc or not isinstance(loc[-1], str):
+        return None
+    for model in _models_at(loc[:-1], data):
+        field = model.model_fields.get(loc[-1])
+        if field is not None:
+            return field.description or DESCRIPTIONS.get(model.__name__, {}).get(loc[-1])
+    return None
 
 
 def locate_problems(problems: list[Problem], source: Source) -> list[Problem]:

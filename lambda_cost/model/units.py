@@ -11,6 +11,8 @@ from pydantic import BeforeValidator, Field, GetJsonSchemaHandler, PlainValidato
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
+from ..numbers import too_large, too_large_message
+
 # What `init` writes where a template cannot know a value: YAML keeps it as a string, validation refuses it.
 PLACEHOLDER = "FILL-ME"
 
@@ -41,6 +43,8 @@ RATE_SPELLINGS = "COUNT/PERIOD with PERIOD s, min, h, day or month (also sec, se
 # YAML reads 1e12 (no dot) as text, not a number: an exponent is accepted here too.
 _NUMBER = r"(?:[0-9][0-9_,]*(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _COUNT = re.compile(rf"^\s*({_NUMBER})\s*([A-Za-z]*)\s*$")
+# A comma only groups thousands: 1,5 (one and a half, as many locales write it) would otherwise read as 15.
+_GROUPED = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$")
 
 
 def _error(kind: str, message: str) -> PydanticCustomError:
@@ -56,6 +60,8 @@ def _number(text: str, spellings: str) -> Decimal:
         raise _error("unit", f"{text!r} is not a number; write {spellings}") from None
     if not number.is_finite():
         raise _error("unit", f"{text!r} is not a finite number")
+    if too_large(number):
+        raise _error("unit", too_large_message(text))
     return number
 
 
@@ -75,6 +81,9 @@ def _split(value: str, spellings: str) -> tuple[Decimal, str]:
     match = _COUNT.match(value)
     if not match:
         raise _error("unit", f"cannot read {value!r}; write {spellings}")
+    if "," in match.group(1) and not _GROUPED.match(match.group(1)):
+        raise _error("unit", f"{value!r}: a comma groups thousands (1,000,000); a decimal is written with a point "
+                     "(1.5)")
     return _number(match.group(1), spellings), match.group(2)
 
 
@@ -193,14 +202,13 @@ class HumanSpelling:
         return {"anyOf": [inner, spelled]}
 
 
-_COUNT_PATTERN = r"^\s*([0-9][0-9_,]*(\.[0-9]+)?|\.[0-9]+)([eE][+-]?[0-9]+)?\s*[kKMB]?\s*$"
-_SIZE_PATTERN = r"^\s*([0-9][0-9_,]*(\.[0-9]+)?|\.[0-9]+)\s*(MB|MiB|GB|GiB)?\s*$"
-_KB_PATTERN = r"^\s*([0-9][0-9_,]*(\.[0-9]+)?|\.[0-9]+)\s*(KB|KiB|MB|MiB)?\s*$"
-_DURATION_PATTERN = r"^\s*([0-9][0-9_,]*(\.[0-9]+)?|\.[0-9]+)\s*(ms|s|sec|min)?\s*$"
-RATE_PATTERN = (
-    r"^\s*([0-9][0-9_,]*(\.[0-9]+)?|\.[0-9]+)\s*[kKMB]?\s*/\s*"
-    r"(s|sec|second|min|minute|h|hr|hour|d|day|mo|month)\s*$"
-)
+# _NUMBER as the JSON Schema writes it, with what _number accepts: commas between groups of three digits only.
+_NUMBER_PATTERN = r"(([0-9]{1,3}(,[0-9]{3})+|[0-9][0-9_]*)(\.[0-9]+)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
+_COUNT_PATTERN = rf"^\s*{_NUMBER_PATTERN}\s*[kKMB]?\s*$"
+_SIZE_PATTERN = rf"^\s*{_NUMBER_PATTERN}\s*(MB|MiB|GB|GiB)?\s*$"
+_KB_PATTERN = rf"^\s*{_NUMBER_PATTERN}\s*(KB|KiB|MB|MiB)?\s*$"
+_DURATION_PATTERN = rf"^\s*{_NUMBER_PATTERN}\s*(ms|s|sec|min)?\s*$"
+RATE_PATTERN = rf"^\s*{_NUMBER_PATTERN}\s*[kKMB]?\s*/\s*(s|sec|second|min|minute|h|hr|hour|d|day|mo|month)\s*$"
 
 # Reusable field types: a number, or a string in human units, validated to the same exact value.
 # Constraints written inside an alias come before its validator, so the schema shows them as a range.

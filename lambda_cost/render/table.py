@@ -182,7 +182,7 @@ def _print_charts(console: Console, estimate: Estimate, options: RenderOptions) 
     from ..chart import estimate_charts
 
     rows = [
-        (priced.usage.function.name, priced.total, [(item.component, item.cost) for item in priced.line_items])
+        (priced.usage.function.label, priced.total, [(item.component, item.cost) for item in priced.line_items])
         for priced in estimate.functions
     ]
     for line in estimate_charts(rows, options.width):
