@@ -9,6 +9,8 @@ from decimal import Decimal
 from .errors import Problem, WorkloadError
 from .model.workload import (
     HOURS_PER_MONTH,
+    MAX_RECEIVE_COUNT,
+    MAX_RETRY_ATTEMPTS,
     AsyncSource,
     Function,
     MqSource,
@@ -26,6 +28,8 @@ __all__ = ["FunctionSpec", "FunctionUsage", "SourceUsage", "Warning", "expand"]
 ONE = Decimal(1)
 # Amazon MQ redelivers a failed batch up to 6 times before the broker's dead-letter queue takes it.
 MQ_REDELIVERIES = 6
+# Expected attempts above this are shown in scientific notation: 1/(1 − q) of a large batch can have 60 digits.
+_SHOWN_IN_FULL_BELOW = Decimal(10) ** 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +210,23 @@ def geometric_sum(ratio: Decimal, last_power: int | None) -> Decimal:
     return (ONE - ratio ** (last_power + 1)) / (ONE - ratio)
 
 
+def _expires_first(success: Decimal, most: int, what: str, limit_key: str) -> None:
+    """Refuse a series retried until expiry whose item or batch, succeeding with probability `success` an attempt,
+    expects more attempts (1/success) than the largest retry limit allows (`most`). It would expire long before:
+    the series assumes that it eventually succeeds, and its sum has no useful bound (q = 1 − 0.99^10000 gives
+    4.4·10^43 attempts a batch, beyond the arithmetic). `success` is given exactly, as (1 − p)^n for a batch,
+    which 1 − q would round to 0. An error rate of 1 (success 0) keeps geometric_sum's own message."""
+    if success == 0 or success * most >= 1:
+        return
+    expected = ONE / success
+    shown = readable(expected.to_integral_value()) if expected < _SHOWN_IN_FULL_BELOW else f"{expected:.1E}"
+    raise _NeverEnds(
+        f"retried until it succeeds, each {what} would be attempted {shown} times on average, more than a retry "
+        f"limit allows ({most:,}): it would expire first, so the cost has no useful bound",
+        hint=f"set {limit_key}, or lower error_rate or batch_size",
+    )
+
+
 def batch_failure_rate(error_rate: Decimal, batch_size: int) -> Decimal:
     """q = 1 − (1 − p)^n: the chance that at least one record of a full batch fails it."""
     return ONE - (ONE - error_rate) ** batch_size
@@ -236,6 +257,8 @@ def _expand_source(
             "batch eventually succeeds",
             path=(*path, "max_retry_attempts"),
         ))
+        _expires_first((ONE - source.error_rate) ** source.batch_size, MAX_RETRY_ATTEMPTS + 1, "batch",
+                       f"max_retry_attempts up to {MAX_RETRY_ATTEMPTS:,}")
     return _batched(source, index, retries, "records", "to the on-failure destination")
 
 
@@ -275,6 +298,11 @@ def _sqs(source: SqsSource, index: int, path: tuple[str | int, ...], warnings: l
             "again until it expires, and no dead-letter queue catches it",
             path=(*path, "max_receive_count"),
         ))
+        # With partial batch responses each message returns alone; otherwise the whole batch does.
+        partial = source.report_batch_item_failures
+        success = (ONE - source.error_rate) ** (1 if partial else source.batch_size)
+        _expires_first(success, MAX_RECEIVE_COUNT, "message" if partial else "batch",
+                       f"max_receive_count up to {MAX_RECEIVE_COUNT:,}")
     if not source.report_batch_item_failures:
         return _batched(source, index, receives, "messages", "to the queue's DLQ")
     # With partial batch responses only the failed messages return to the queue; the invocation that

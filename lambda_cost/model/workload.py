@@ -14,6 +14,10 @@ from .units import Count, DurationMs, Kilobytes, Megabytes, Rate, Seconds
 
 # A month is 730 hours (8,760 hours a year / 12), as AWS's own calculator assumes.
 HOURS_PER_MONTH = Decimal(730)
+# The largest retry limits an event source mapping accepts: an SQS queue's maxReceiveCount, a stream's
+# MaximumRetryAttempts.
+MAX_RECEIVE_COUNT = 1000
+MAX_RETRY_ATTEMPTS = 10_000
 RATE_FIELDS = ("per_month", "per_day", "per_hour", "per_second", "rate")
 # per month = value × numerator / denominator; multiplying first keeps whole-day volumes exact.
 _PER_MONTH_RATIO = {
@@ -165,7 +169,8 @@ class SqsSource(_Source):
     batch_size: int = Field(default=10, ge=1, le=10_000)
     fifo: bool = Field(default=False, description="a FIFO queue (batch size at most 10)")
     max_receive_count: int | None = Field(
-        default=None, ge=1, le=1000, description="the queue's redrive policy; absent: no DLQ, retried forever"
+        default=None, ge=1, le=MAX_RECEIVE_COUNT,
+        description="the queue's redrive policy; absent: no DLQ, retried forever",
     )
     report_batch_item_failures: bool = False
     dead_letter: Literal["sqs", "sns"] | None = None
@@ -186,7 +191,7 @@ class StreamSource(_Source):
     type: Literal["kinesis", "dynamodb", "msk", "kafka", "documentdb"]
     batch_size: int = Field(default=100, ge=1, le=10_000)
     max_retry_attempts: int = Field(
-        default=-1, ge=-1, le=10_000, description="-1: retried until the record expires"
+        default=-1, ge=-1, le=MAX_RETRY_ATTEMPTS, description="-1: retried until the record expires"
     )
     dead_letter: Literal["sqs", "sns"] | None = None
     provisioned_mode: ProvisionedMode | None = None
