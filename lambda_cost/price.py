@@ -217,10 +217,9 @@ def price(
     for members in groups.values():
         first = metered[members[0]]
         tiers = first.rates.duration[first.usage.function.architecture]
-        group_total = sum((billable[i] for i in members), ZERO)
-        in_tier = split_into_tiers(group_total, tiers)
-        for i in members:
-            tier_shares[i] = allocate(billable[i], in_tier) if group_total else [ZERO] * len(tiers)
+        in_tier = split_into_tiers(sum((billable[i] for i in members), ZERO), tiers)
+        for i, shares in zip(members, share_tiers([billable[i] for i in members], in_tier), strict=True):
+            tier_shares[i] = shares
 
     priced = [
         _line_items(m, table, (free_requests[i], free_gbs[i], free_streaming[i]), tier_shares[i], free_tier,
@@ -250,6 +249,20 @@ def split_into_tiers(total: Decimal, tiers: tuple[Tier, ...]) -> list[Decimal]:
             break
         shares.append(min(max(total - lower, ZERO), upper - lower))
         lower = upper
+    return shares
+
+
+def share_tiers(billable: list[Decimal], in_tier: list[Decimal]) -> list[list[Decimal]]:
+    """Each function's GB-s in each tier of its group, in proportion to its billable GB-s, adding up exactly both
+    ways: to each function's GB-s and to each tier's GB-s (shared function by function, the tiers' sums drifted by
+    quanta). Tier by tier, the tier's GB-s are shared in proportion to what each function has left, which no share
+    exceeds (largest remainder); the last tier holds exactly what is left."""
+    left = list(billable)
+    shares: list[list[Decimal]] = [[] for _ in billable]
+    for amount in in_tier:
+        for index, share in enumerate(allocate(amount, left)):
+            shares[index].append(share)
+            left[index] -= share
     return shares
 
 

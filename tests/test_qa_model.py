@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 import pytest
 from conftest import estimate_text, function, workload_yaml
+from hypothesis import HealthCheck, given, settings
+from test_properties import workloads
 
 from lambda_cost.errors import WorkloadError
+from lambda_cost.numbers import ARITHMETIC
+from lambda_cost.price import split_into_tiers
+from lambda_cost.tables import TableCatalog
+
+PROFILE = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def one_source(source: dict[str, Any], **fields: Any) -> Any:
@@ -62,3 +69,43 @@ def test_the_most_attempts_a_retry_limit_allows_is_still_priced() -> None:
 def test_an_error_rate_of_1_retried_until_expiry_keeps_its_own_message() -> None:
     problem = refused({"type": "sqs", "per_month": 1000, "error_rate": 1})
     assert "every attempt fails and retries never stop" in problem
+
+
+# --- Tiers shared by several functions of one region and architecture -------------------------------------------
+
+
+def test_tier_shares_add_up_exactly_to_each_tier_of_the_group() -> None:
+    # Three x86 functions of 1 s at 1 GB in us-east-1: 7B, 1B and 3B GB-s, 11B GB-s and 11B requests in all.
+    # Free tier: 400,000 GB-s and 1M requests. Billable 10,999,600,000 GB-s: tier 1 6B × $0.0000166667 = $100,000.2,
+    # tier 2 4,999,600,000 × $0.000015 = $74,994; requests (11B − 1M) × $0.20/1M = $2,199.8. Total $177,194 exactly.
+    # Each function took the tiers in proportion on its own (largest remainder per function), so that tier 1 held
+    # 6B − 10^−18 GB-s and tier 2 one quantum more: the total was 10^−18 × (0.0000166667 − 0.000015) short.
+    funcs = [function(name, 1024, 1000, invocations=[{"type": "sync", "per_month": volume}])
+             for name, volume in (("a", 7_000_000_000), ("b", 1_000_000_000), ("c", 3_000_000_000))]
+    estimate = estimate_text(workload_yaml(*funcs))
+    tier = {component: sum((i.quantity for f in estimate.functions for i in f.line_items if i.component == component),
+                           Decimal(0)) for component in ("duration_tier_1", "duration_tier_2", "free_tier_duration")}
+    assert tier["duration_tier_1"] + tier["free_tier_duration"] == Decimal(6_000_000_000)
+    assert tier["duration_tier_2"] == Decimal(4_999_600_000)
+    assert estimate.total == Decimal(177_194)
+
+
+
+@PROFILE
+@given(workloads())
+def test_each_tier_of_a_region_and_architecture_is_shared_out_exactly(funcs: list[dict[str, Any]]) -> None:
+    estimate = estimate_text(workload_yaml(*funcs))
+    table = TableCatalog().select(estimate.pricing.version, None).table
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for priced in estimate.functions:
+        groups.setdefault((priced.usage.region, priced.usage.function.architecture), []).append(priced)
+    with localcontext(ARITHMETIC):
+        for (region, architecture), members in groups.items():
+            billable = sum((f.gb_seconds - f.free_gb_seconds for f in members), Decimal(0))
+            in_tier = split_into_tiers(billable, table.regions[region].duration[architecture])
+            for number, expected in enumerate(in_tier, start=1):
+                shared = sum((i.quantity for f in members for i in f.line_items
+                              if i.component == f"duration_tier_{number}"), Decimal(0))
+                if number == 1:  # tier 1's line holds the free GB-s too, credited on their own line
+                    shared -= sum((f.free_gb_seconds for f in members), Decimal(0))
+                assert shared == expected
