@@ -60,17 +60,27 @@ class PricedFunction:
     related_total: Decimal = ZERO  # charges of other services (dead letters, logs), apart from the Lambda total
 
     def explain_usage(self) -> str:
-        """How attempts and durations become GB-s."""
+        """How attempts and durations become GB-s: those provisioned concurrency serves are taken out, INIT added."""
         failed = self.usage.failed_invocations
         succeeded = self.usage.invocations - failed
         parts = [f"{readable(succeeded)} successful attempts × {readable(self.billed_ms)} ms"]
         if failed:
             parts.append(f"{readable(failed)} failed attempts × {readable(self.billed_error_ms)} ms")
-        return (
+        memory = f"{self.usage.function.memory_mb} MB / 1024"
+        served = self.extras.pc_duration_gb_seconds if self.extras else ZERO
+        init = self.extras.init_gb_seconds if self.extras else ZERO
+        text = (
             f"{' + '.join(parts)} = {readable(self.billed_seconds)} s (durations rounded up to "
-            f"{self.granularity_ms} ms); × {self.usage.function.memory_mb} MB / 1024 = "
-            f"{readable(self.gb_seconds)} GB-s"
+            f"{self.granularity_ms} ms); × {memory} = {readable(exact_sum([self.gb_seconds, -init, served]))} GB-s"
         )
+        if served:
+            text += f" − {readable(served)} GB-s served by provisioned concurrency"
+        if init:
+            assert self.extras is not None and self.usage.function.init_duration_ms is not None
+            init_ms = round_up(self.usage.function.init_duration_ms, self.granularity_ms)
+            text += (f" + {readable(init)} GB-s of INIT ({readable(self.extras.cold_starts)} cold starts × "
+                     f"{readable(init_ms)} ms × {memory})")
+        return f"{text} = {readable(self.gb_seconds)} GB-s on demand" if served or init else text
 
 
 @dataclass(frozen=True)

@@ -109,3 +109,31 @@ def test_each_tier_of_a_region_and_architecture_is_shared_out_exactly(funcs: lis
                 if number == 1:  # tier 1's line holds the free GB-s too, credited on their own line
                     shared -= sum((f.free_gb_seconds for f in members), Decimal(0))
                 assert shared == expected
+
+
+# --- --explain: the arithmetic it prints ------------------------------------------------------------------------
+
+
+def test_explained_usage_takes_out_provisioned_duration_and_adds_init() -> None:
+    # 1M attempts of 100 ms at 1 GB: 100,000 s, 100,000 GB-s. One unit 12 hours a day sees half the attempts
+    # (needed concurrency 50,000 s / 1,314,000 s = 0.038, all held): 50,000 GB-s at the provisioned-duration rate.
+    # The other 500,000 attempts start cold 1% of the time: 5,000 × 200 ms × 1 GB = 1,000 GB-s of INIT (python3.12,
+    # ZIP, billed from 2025-08-01). On demand: 100,000 − 50,000 + 1,000 = 51,000 GB-s. The explanation said
+    # "× 1024 MB / 1024 = 51,000 GB-s" of 100,000 s.
+    fields = {"runtime": "python3.12", "init_duration_ms": 200, "cold_start_rate": "0.01",
+              "provisioned_concurrency": {"units": 1, "hours_per_day": 12}}
+    (priced,) = estimate_text(workload_yaml(function(**fields))).functions
+    assert priced.gb_seconds == Decimal(51_000)
+    assert priced.explain_usage() == (
+        "1,000,000 successful attempts × 100 ms = 100,000 s (durations rounded up to 1 ms); × 1024 MB / 1024 = "
+        "100,000 GB-s − 50,000 GB-s served by provisioned concurrency + 1,000 GB-s of INIT (5,000 cold starts × "
+        "200 ms × 1024 MB / 1024) = 51,000 GB-s on demand"
+    )
+
+
+def test_explained_usage_of_a_plain_function_is_unchanged() -> None:
+    (priced,) = estimate_text(workload_yaml(function())).functions
+    assert priced.explain_usage() == (
+        "1,000,000 successful attempts × 100 ms = 100,000 s (durations rounded up to 1 ms); × 1024 MB / 1024 = "
+        "100,000 GB-s"
+    )
