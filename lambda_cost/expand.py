@@ -142,13 +142,16 @@ def expand(workload: Workload) -> tuple[list[FunctionUsage], list[Warning]]:
 def _configurations(
     function: Function, index: int, workload: Workload, routed: dict[str | None, list[SourceUsage]]
 ) -> list[FunctionUsage]:
-    """One usage per configuration that costs something: traffic, provisioned concurrency or a SnapStart cache."""
+    """One usage per configuration that costs something: traffic, provisioned concurrency or a SnapStart cache.
+    A function with versions has a row of its own only when a source targets it: its provisioned concurrency and
+    SnapStart are its versions' (they inherit them), not a configuration no source reaches."""
     usages = []
     peak_factor = workload.concurrency.peak_to_average
     for version in configurations(function):
         spec = FunctionSpec.of(function, version)
         sources = routed.get(version, [])
-        if not sources and not spec.provisioned and not (version and spec.snapstart) and (version or function.versions):
+        idle = not spec.provisioned and not spec.snapstart if version else bool(function.versions)
+        if not sources and idle:
             continue
         invocations = exact_sum(source.invocations for source in sources)
         failed = exact_sum(source.failed_invocations for source in sources)

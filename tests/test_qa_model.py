@@ -137,3 +137,21 @@ def test_explained_usage_of_a_plain_function_is_unchanged() -> None:
         "1,000,000 successful attempts × 100 ms = 100,000 s (durations rounded up to 1 ms); × 1024 MB / 1024 = "
         "100,000 GB-s"
     )
+
+
+# --- Versions, aliases and provisioned concurrency --------------------------------------------------------------
+
+
+def test_a_function_with_versions_that_no_source_targets_has_no_row_even_with_provisioned_concurrency() -> None:
+    # The function's provisioned concurrency (1 unit, 730 h, 1 GB) is inherited by v1 and v2, each priced:
+    # 1 × 1 GB × 2,628,000 s = 2,628,000 GB-s × $0.0000041667 = $10.9500876 each. v1 also serves its 1,000 attempts
+    # of 100 ms: 100 GB-s × $0.0000097222 = $0.00097222, and 1,000 × $0.20/1M = $0.0002. Total $21.90134742.
+    # The unqualified function, which no source targets, was priced a third time with the same units: $32.85143502.
+    pc = {"units": 1, "hours_per_month": 730}
+    workload = workload_yaml(function(
+        "f", versions={"v1": {}, "v2": {}}, provisioned_concurrency=pc,
+        invocations=[{"type": "sync", "per_month": 1000, "target": "v1"}],
+    ))
+    estimate = estimate_text(workload, free_tier=False)
+    assert [f.usage.function.label for f in estimate.functions] == ["f:v1", "f:v2"]
+    assert estimate.total == Decimal("21.90134742")
