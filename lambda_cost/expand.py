@@ -241,6 +241,8 @@ def _expand_source(
     path: tuple[str | int, ...],
     warnings: list[Warning],
 ) -> SourceUsage:
+    if isinstance(source, SqsSource | StreamSource | MqSource):
+        warnings.extend(_batches_cannot_be_full(source, path))
     if isinstance(source, SyncSource):
         return _per_event(source, index, source.client_retries, "requests", "failed for good")
     if isinstance(source, AsyncSource):
@@ -263,6 +265,19 @@ def _expand_source(
         _expires_first((ONE - source.error_rate) ** source.batch_size, MAX_RETRY_ATTEMPTS + 1, "batch",
                        f"max_retry_attempts up to {MAX_RETRY_ATTEMPTS:,}")
     return _batched(source, index, retries, "records", "to the on-failure destination")
+
+
+def _batches_cannot_be_full(source: SqsSource | StreamSource | MqSource, path: tuple[str | int, ...]) -> list[Warning]:
+    """The estimate takes batches to be full (V / n invocations): not even one can be when n is above the volume."""
+    volume = source.monthly_volume
+    if not 0 < volume < source.batch_size:
+        return []
+    return [Warning(
+        f"batch_size {source.batch_size} is larger than the {readable(volume)} items a month: the estimate's full "
+        f"batches make {readable(volume / source.batch_size)} invocations, fewer than Lambda makes (at least one for "
+        "each batch it delivers)",
+        path=(*path, "batch_size"),
+    )]
 
 
 def _per_event(

@@ -155,3 +155,25 @@ def test_a_function_with_versions_that_no_source_targets_has_no_row_even_with_pr
     estimate = estimate_text(workload, free_tier=False)
     assert [f.usage.function.label for f in estimate.functions] == ["f:v1", "f:v2"]
     assert estimate.total == Decimal("21.90134742")
+
+
+# --- Batches larger than the month's volume ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["sqs", "kinesis", "mq"])
+def test_a_batch_size_above_the_monthly_volume_is_warned_about(kind: str) -> None:
+    # 5 items a month in batches of 100: the estimate's full batches make 5 / 100 = 0.05 invocations, which cannot
+    # be (any item that arrives is delivered in an invocation of its own batch); it was said without a word.
+    source = {"type": kind, "per_month": 5, "batch_size": 100, "max_retry_attempts": 0} if kind == "kinesis" else {
+        "type": kind, "per_month": 5, "batch_size": 100}
+    estimate = estimate_text(workload_yaml(function(invocations=[source])))
+    assert estimate.functions[0].usage.invocations == Decimal("0.05")
+    (warning,) = [w for w in estimate.warnings if "batch_size" in w.where]
+    assert warning.where.endswith("functions[0].invocations[0].batch_size")
+    assert warning.message.startswith("batch_size 100 is larger than the 5 ")
+    assert "0.05 invocations" in warning.message
+
+
+def test_a_batch_size_within_the_monthly_volume_is_not_warned_about() -> None:
+    source = {"type": "sqs", "per_month": 100, "batch_size": 100, "max_receive_count": 3}
+    assert estimate_text(workload_yaml(function(invocations=[source]))).warnings == ()
