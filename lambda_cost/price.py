@@ -122,7 +122,7 @@ def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catal
             architecture = function.architecture
             problems.append(Problem(
                 f"pricing version {table.version} predates architecture {architecture}",
-                path=(*path, "architecture"),
+                path=function.path(usage.index, "architecture"),
                 hint=arrived(partial(_architecture_allowed, architecture=architecture))
                 + "; choose a newer pricing version or another architecture",
             ))
@@ -132,7 +132,7 @@ def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catal
             problems.append(Problem(
                 f"pricing version {table.version} allows memory_mb {memory.min}..{memory.max} "
                 f"in steps of {memory.step}, not {mb}",
-                path=(*path, "memory_mb"),
+                path=function.path(usage.index, "memory_mb"),
                 hint=arrived(partial(_memory_allowed, mb=mb)),
             ))
         storage = billing.ephemeral_storage_mb
@@ -141,7 +141,7 @@ def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catal
             problems.append(Problem(
                 f"pricing version {table.version} allows ephemeral_storage_mb {storage.min}..{storage.max}, "
                 f"not {mb}",
-                path=(*path, "ephemeral_storage_mb"),
+                path=function.path(usage.index, "ephemeral_storage_mb"),
                 hint=arrived(partial(_storage_allowed, mb=mb)),
             ))
         problems.extend(dimension_problems(usage, resolved.table, arrived))

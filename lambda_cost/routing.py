@@ -10,6 +10,7 @@ from .model.workload import ALIAS_PC_KEY, Function, ProvisionedConcurrency, Vers
 
 HUNDRED = Decimal(100)
 _NO_OVERRIDE = Version()  # one shared empty override: a plain function builds no model of its own
+_NOTHING_STATED: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,7 @@ class FunctionSpec:
     streaming_bytes: Decimal | None = None
     log_bytes: Decimal | None = None
     reserved_concurrency: int | None = None
+    stated: frozenset[str] = _NOTHING_STATED  # the keys a version states itself; the others are the function's
 
     @classmethod
     def of(cls, function: Function, version: str | None = None) -> FunctionSpec:
@@ -72,7 +74,14 @@ class FunctionSpec:
             function.response_streaming.bytes_per_response if function.response_streaming else None,
             function.log_bytes_per_invocation,
             function.reserved_concurrency,
+            frozenset(override.model_fields_set) if version else _NOTHING_STATED,
         )
+
+    def path(self, index: int, field: str) -> tuple[str | int, ...]:
+        """Where a field of this configuration is written: under its version if the version states it."""
+        if field in self.stated:
+            return ("functions", index, "versions", str(self.version), field)
+        return ("functions", index, field)
 
     @property
     def label(self) -> str:

@@ -10,7 +10,7 @@ from conftest import estimate_text, function, workload_yaml
 from hypothesis import HealthCheck, given, settings
 from test_properties import workloads
 
-from lambda_cost.errors import WorkloadError
+from lambda_cost.errors import PricingError, WorkloadError
 from lambda_cost.numbers import ARITHMETIC
 from lambda_cost.price import split_into_tiers
 from lambda_cost.tables import TableCatalog
@@ -177,3 +177,32 @@ def test_a_batch_size_above_the_monthly_volume_is_warned_about(kind: str) -> Non
 def test_a_batch_size_within_the_monthly_volume_is_not_warned_about() -> None:
     source = {"type": "sqs", "per_month": 100, "batch_size": 100, "max_receive_count": 3}
     assert estimate_text(workload_yaml(function(invocations=[source]))).warnings == ()
+
+
+# --- What a table predates, located where it is written ---------------------------------------------------------
+
+
+def test_a_version_field_an_old_table_cannot_price_is_located_at_the_version() -> None:
+    # v4 states memory_mb 4096 (above 3,008 before 2020-12-01) and arm64 (from 2021-09-29): the problems named
+    # functions[0].memory_mb, the function's 1024 on line 5, and functions[0].architecture, which is not written.
+    workload = workload_yaml(function(
+        "f", memory_mb=1024, versions={"v4": {"memory_mb": 4096, "architecture": "arm64"}, "v5": {}},
+        invocations=[{"type": "sync", "per_month": 1000, "target": "v4"},
+                     {"type": "sync", "per_month": 1000, "target": "v5"}],
+    ))
+    with pytest.raises(PricingError) as caught:
+        estimate_text(workload, pricing="2019-12-03")
+    paths = {p.dotted_path: p.line for p in caught.value.problems}
+    assert set(paths) == {"functions[0].versions.v4.memory_mb", "functions[0].versions.v4.architecture"}
+    assert all(line is not None and line > 5 for line in paths.values())
+
+
+def test_a_field_versions_inherit_is_one_problem_at_the_function() -> None:
+    workload = workload_yaml(function(
+        "f", memory_mb=4096, versions={"v1": {}, "v2": {}},
+        invocations=[{"type": "sync", "per_month": 1000, "target": "v1"},
+                     {"type": "sync", "per_month": 1000, "target": "v2"}],
+    ))
+    with pytest.raises(PricingError) as caught:
+        estimate_text(workload, pricing="2019-12-03")
+    assert [p.dotted_path for p in caught.value.problems] == ["functions[0].memory_mb"]
