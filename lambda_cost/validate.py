@@ -164,13 +164,16 @@ def _routing_problems(function: Function, index: int) -> list[Problem]:
     return problems
 
 
+def _configurations(function: Function, index: int) -> list[tuple[tuple[str | int, ...], Any]]:
+    """The function and each of its versions, with the path where each is written."""
+    return [(("functions", index), function),
+            *((("functions", index, "versions", name), version) for name, version in (function.versions or {}).items())]
+
+
 def _configuration_problems(function: Function, index: int) -> list[Problem]:
     """Cold starts need a rate with their INIT duration; SnapStart needs a runtime; Lambda@Edge has no versions."""
     problems = []
-    configs: list[tuple[tuple[str | int, ...], Any]] = [(("functions", index), function)]
-    for name, version in (function.versions or {}).items():
-        configs.append((("functions", index, "versions", name), version))
-    for path, config in configs:
+    for path, config in _configurations(function, index):
         init = config.init_duration_ms if config.init_duration_ms is not None else function.init_duration_ms
         rate_given = any(getattr(c, field) is not None for c in (config, function)
                          for field in ("cold_start_rate", "cold_starts_per_month"))
@@ -227,18 +230,20 @@ def _component_problems(components: dict[str, Decimal], path: tuple[str | int, .
 
 
 def _timeout_problems(function: Function, index: int) -> list[Problem]:
+    """No duration, the function's or a version's (which runs with the function's timeout), exceeds timeout_s."""
     if function.timeout_s is None:
         return []
     limit = Decimal(function.timeout_s) * 1000
     problems = []
-    for field in ("duration_ms", "error_duration_ms"):
-        value = getattr(function, field)
-        if value is not None and value > limit:
-            problems.append(Problem(
-                f"{value} ms is longer than timeout_s {function.timeout_s} ({limit} ms)",
-                path=("functions", index, field),
-                hint="raise timeout_s or lower the duration: no attempt runs past its timeout",
-            ))
+    for path, config in _configurations(function, index):
+        for field in ("duration_ms", "error_duration_ms"):
+            value = getattr(config, field)
+            if value is not None and value > limit:
+                problems.append(Problem(
+                    f"{value} ms is longer than timeout_s {function.timeout_s} ({limit} ms)",
+                    path=(*path, field),
+                    hint="raise timeout_s or lower the duration: no attempt runs past its timeout",
+                ))
     return problems
 
 

@@ -206,3 +206,18 @@ def test_a_field_versions_inherit_is_one_problem_at_the_function() -> None:
     with pytest.raises(PricingError) as caught:
         estimate_text(workload, pricing="2019-12-03")
     assert [p.dotted_path for p in caught.value.problems] == ["functions[0].memory_mb"]
+
+
+def test_a_version_duration_above_the_function_timeout_is_an_error() -> None:
+    # timeout_s 1 is 1,000 ms; v1's duration_ms 5000 ran past it and was priced (5,000 GB-s for 1,000 attempts).
+    workload = workload_yaml(function(
+        "f", timeout_s=1, versions={"v1": {"duration_ms": 5000}, "v2": {"error_duration_ms": 900}},
+        invocations=[{"type": "sync", "per_month": 1000, "target": "v1"},
+                     {"type": "sync", "per_month": 1000, "target": "v2"}],
+    ))
+    with pytest.raises(WorkloadError) as caught:
+        estimate_text(workload)
+    (problem,) = caught.value.problems
+    assert problem.dotted_path == "functions[0].versions.v1.duration_ms"
+    assert problem.message == "5000 ms is longer than timeout_s 1 (1000 ms)"
+
