@@ -90,10 +90,10 @@ class FunctionSpec:
 
 
 def alias_weights(function: Function, alias: str) -> dict[str | None, Decimal]:
-    """An alias's versions and their shares (0..1) of its traffic."""
+    """An alias's versions and their shares (0..1) of its traffic; a version at 0% receives none of it."""
     routes = (function.aliases or {}).get(alias, {})
     return {name: weight / HUNDRED for name, weight in routes.items()
-            if name != ALIAS_PC_KEY and isinstance(weight, Decimal)}
+            if name != ALIAS_PC_KEY and isinstance(weight, Decimal) and weight}
 
 
 def alias_provisioning(function: Function, version: str | None) -> list[ProvisionedConcurrency]:

@@ -221,3 +221,16 @@ def test_a_version_duration_above_the_function_timeout_is_an_error() -> None:
     assert problem.dotted_path == "functions[0].versions.v1.duration_ms"
     assert problem.message == "5000 ms is longer than timeout_s 1 (1000 ms)"
 
+
+def test_an_alias_version_at_weight_0_gets_no_row() -> None:
+    # live sends 100% to v1 and 0% to v2: v2 has no traffic, no provisioned concurrency and no SnapStart, so no row
+    # (it had one of zeros). The alias's provisioned concurrency gives v2 no units either.
+    workload = workload_yaml(function(
+        "f", versions={"v1": {}, "v2": {}},
+        aliases={"live": {"v1": "100%", "v2": "0%", "provisioned_concurrency": {"units": 2, "hours_per_month": 730}}},
+        invocations=[{"type": "sync", "per_month": 1000, "target": "live"}],
+    ))
+    estimate = estimate_text(workload)
+    assert [f.usage.function.label for f in estimate.functions] == ["f:v1"]
+    assert estimate.functions[0].extras is not None and estimate.functions[0].extras.provisioning is not None
+    assert estimate.functions[0].extras.provisioning.units == 2
