@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from conftest import estimate_text, function, workload_yaml
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_properties import functions as generated_functions
 from test_properties import workloads
 
 from lambda_cost.errors import PricingError, WorkloadError
@@ -234,3 +236,72 @@ def test_an_alias_version_at_weight_0_gets_no_row() -> None:
     assert [f.usage.function.label for f in estimate.functions] == ["f:v1"]
     assert estimate.functions[0].extras is not None and estimate.functions[0].extras.provisioning is not None
     assert estimate.functions[0].extras.provisioning.units == 2
+
+
+# --- Invariants --------------------------------------------------------------------------------------------------
+
+
+@st.composite
+def small_functions(draw: Any, name: str) -> dict[str, Any]:
+    """A function far inside the free tier: at most 1,000 events a month of at most 1 s at 1 GB, retried at most 3
+    times (≤ 12,000 attempts and ≤ 12,000 GB-s over three sources)."""
+    kind = draw(st.sampled_from(["sync", "async", "sqs"]))
+    source: dict[str, Any] = {"type": kind, "per_month": draw(st.integers(0, 1000)),
+                              "error_rate": str(draw(st.decimals(0, 1, places=2)))}
+    if kind == "sync":
+        source["client_retries"] = draw(st.integers(0, 3))
+    elif kind == "sqs":
+        source.update(batch_size=draw(st.integers(1, 10)), max_receive_count=draw(st.integers(1, 4)))
+    return function(name, draw(st.integers(128, 1024)), draw(st.integers(1, 1000)),
+                    architecture=draw(st.sampled_from(["x86_64", "arm64"])),
+                    region=draw(st.sampled_from(["us-east-1", "eu-central-2", "ap-east-1"])),
+                    invocations=[source])
+
+
+@PROFILE
+@given(st.integers(1, 3).flatmap(lambda n: st.tuples(*(small_functions(f"f{i}") for i in range(n)))))
+def test_a_workload_far_inside_the_free_tier_costs_exactly_nothing(funcs: tuple[dict[str, Any], ...]) -> None:
+    # Whatever the regions (request prices $0.20, $0.22, $0.28) and architectures, every function's requests and
+    # GB-s are its share of the one allowance: each line is credited back at its own price, to exactly zero.
+    estimate = estimate_text(workload_yaml(*funcs))
+    assert estimate.total == 0 and not estimate.total.is_signed()
+    for priced in estimate.functions:
+        assert priced.total == 0 and not priced.total.is_signed()
+        assert priced.free_requests == priced.requests and priced.free_gb_seconds == priced.gb_seconds
+
+
+@st.composite
+def configured_functions(draw: Any) -> dict[str, Any]:
+    """test_properties' functions, with provisioned concurrency by day, billed INIT or SnapStart, and sources
+    retried until expiry."""
+    fn = draw(generated_functions("f"))
+    extra = draw(st.sampled_from(["none", "pc", "init", "snapstart"]))
+    if extra == "pc":
+        fn["provisioned_concurrency"] = {"units": draw(st.integers(1, 100)), "hours_per_day": draw(st.integers(1, 24))}
+    elif extra == "init":
+        fn.update(runtime="python3.12", init_duration_ms=draw(st.integers(1, 10_000)),
+                  cold_start_rate=str(draw(st.decimals(0, 1, places=2))))
+    elif extra == "snapstart":
+        fn.update(runtime="python3.12", snapstart=True, cold_start_rate=str(draw(st.decimals(0, 1, places=2))))
+    if draw(st.booleans()):
+        fn["invocations"] = [*fn["invocations"], {"type": "kinesis", "per_month": draw(st.integers(0, 10**9)),
+                                                  "batch_size": draw(st.integers(1, 10)), "error_rate": "0.01"}]
+    return fn
+
+
+@PROFILE
+@given(configured_functions(), st.sampled_from(["per_month", "memory_mb", "duration_ms", "error_rate"]),
+       st.integers(1, 10**9))
+def test_cost_never_falls_when_usage_rises_with_every_dimension(fn: dict[str, Any], field: str, bump: int) -> None:
+    before = estimate_text(workload_yaml(fn)).total
+    raised = {**fn, "invocations": [dict(source) for source in fn["invocations"]]}
+    first = raised["invocations"][0]
+    if field == "memory_mb":
+        raised["memory_mb"] = min(10240, fn["memory_mb"] + bump % 1000 + 1)
+    elif field == "duration_ms":
+        raised["duration_ms"] = min(fn["error_duration_ms"], fn["duration_ms"] + bump % 1000 + 1)
+    elif field == "per_month":
+        first["per_month"] += bump
+    else:
+        first["error_rate"] = str(min(Decimal("0.95"), Decimal(first["error_rate"]) + Decimal("0.01")))
+    assert estimate_text(workload_yaml(raised)).total >= before
