@@ -68,6 +68,16 @@ def test_the_most_attempts_a_retry_limit_allows_is_still_priced() -> None:
     assert "11,111 times" in refused({**stream, "error_rate": "0.99991"})
 
 
+def test_the_refusal_says_how_many_attempts_and_what_to_set() -> None:
+    # 1/0.5^200 = 2^200 = 1.6·10^60 attempts of each batch.
+    problem = refused({"type": "kafka", "per_month": 1_000_000, "error_rate": "0.5", "batch_size": 200})
+    assert problem == (
+        "test.yaml:9:5: functions[0].invocations[0].error_rate: retried until it succeeds, each batch would be "
+        "attempted 1.6E+60 times on average, more than a retry limit allows (10,001): it would expire first, so the "
+        "cost has no useful bound (set max_retry_attempts up to 10,000, or lower error_rate or batch_size)"
+    )
+
+
 def test_an_error_rate_of_1_retried_until_expiry_keeps_its_own_message() -> None:
     problem = refused({"type": "sqs", "per_month": 1000, "error_rate": 1})
     assert "every attempt fails and retries never stop" in problem
