@@ -129,11 +129,22 @@ def _one_account(
         warnings=[EstimateWarning(p.message, where(p)) for e in expanded for p in e.warnings],
         savings_discount=savings_discount,
     )
-    account = evaluate(estimate.functions, estimate.grand_total, None, budget)
-    if account is not None:
+    warn_at = _account_warn_at(expanded)
+    if budget is not None:  # --budget: the account's monthly total
+        account = evaluate(estimate.functions, estimate.grand_total, Budget(warn_at=warn_at), budget)
+        assert account is not None
         checks = [*account.checks, *checks]
-    verdict = BudgetReport(next((e.budget.warn_at for e in expanded if e.budget), Budget().warn_at), tuple(checks))
+    verdict = BudgetReport(warn_at, tuple(checks))
     return dataclasses.replace(estimate, files=tuple(subtotals), budget=verdict if checks else None)
+
+
+def _account_warn_at(expanded: list[Expanded]) -> Decimal:
+    """Where the account's own limit (--budget) warns: at the share the files' budgets agree on, else 80%.
+
+    No file owns the account's limit, so no single file's `warn_at` may decide it.
+    """
+    shares = {e.budget.warn_at for e in expanded if e.budget is not None}
+    return shares.pop() if len(shares) == 1 else Budget().warn_at
 
 
 def _file_checks(label: str, part: tuple[PricedFunction, ...], budget: Budget | None) -> list[BudgetCheck]:
@@ -145,5 +156,16 @@ def _file_checks(label: str, part: tuple[PricedFunction, ...], budget: Budget | 
     grand = exact_sum([*(f.total for f in part), *(f.related_total for f in part)])
     report = evaluate(part, grand, qualified, None)
     assert report is not None
-    return [dataclasses.replace(check, scope="file", name=label) if check.scope == "total" else check
-            for check in report.checks]
+    return [_qualified(check, label) for check in report.checks]
+
+
+def _qualified(check: BudgetCheck, label: str) -> BudgetCheck:
+    """A file's check named for its file: its total is `file LABEL`, a component `LABEL/requests`.
+
+    Its function budgets already name `LABEL/api`; two files limiting one component must not read alike.
+    """
+    if check.scope == "total":
+        return dataclasses.replace(check, scope="file", name=label)
+    if check.scope == "component":
+        return dataclasses.replace(check, name=f"{label}/{check.name}")
+    return check

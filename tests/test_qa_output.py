@@ -1,0 +1,104 @@
+"""QA of the outputs and of accounts and budgets, as people at a desk, spreadsheets and CI pipelines use them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from conftest import workload_yaml
+from typer.testing import CliRunner
+
+from lambda_cost.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+
+def api(per_month: int = 5_000_000, **fields: Any) -> dict[str, Any]:
+    """`api`: 1024 MB, 100 ms, synchronous; 5M requests cost $1.00 and 500,000 GB-s $8.33335 (free tier off)."""
+    return {"name": "api", "memory_mb": 1024, "duration_ms": 100,
+            "invocations": [{"type": "sync", "per_month": per_month}], **fields}
+
+
+# --- Budgets of an account of several files ------------------------------------------------------------------
+
+
+def two_folders(tmp_path: Path, one: dict[str, Any], two: dict[str, Any]) -> list[str]:
+    """one/w.yaml and two/w.yaml, each `api` ($9.33335 a month, free tier off) with its own budget."""
+    paths = []
+    for folder, budget in (("one", one), ("two", two)):
+        (tmp_path / folder).mkdir()
+        path = tmp_path / folder / "w.yaml"
+        path.write_text(workload_yaml(api(), free_tier=False, budget=budget))
+        paths.append(str(path))
+    return paths
+
+
+def test_a_files_component_budget_names_its_file(tmp_path: Path, monkeypatch: Any) -> None:
+    """Two files limiting `requests` gave two rows "component requests", and the over-budget message did not
+    say whose limit it was: each is named by its file's prefix, as its functions are."""
+    monkeypatch.chdir(tmp_path)
+    paths = two_folders(tmp_path, {"components": {"requests": 2}}, {"components": {"requests": "0.5"}})
+    result = runner.invoke(app, ["estimate", *["/".join(Path(p).parts[-2:]) for p in paths], "-f", "json"])
+    assert result.exit_code == 1
+    checks = [(c["scope"], c["name"], c["status"]) for c in json.loads(result.stdout)["budget"]["checks"]]
+    assert checks == [("component", "one/w/requests", "ok"), ("component", "two/w/requests", "over")]
+    assert "over budget: component two/w/requests is $1.00, $0.50 over its limit of $0.50; largest: two/w/api " \
+           "$1.00\n" in result.stderr
+
+
+def test_the_accounts_budget_warns_at_the_share_the_files_give(tmp_path: Path, monkeypatch: Any) -> None:
+    """`--budget` over several files warned at 80% while the JSON's `warn_at` said the first file's 90%."""
+    monkeypatch.chdir(tmp_path)
+    paths = two_folders(tmp_path, {"warn_at": "90%", "total": 100}, {"warn_at": 0.9, "total": 100})
+    # The account: $18.6667 of $20.5 is 91%, past 90%.
+    result = runner.invoke(app, ["estimate", *paths, "--budget", "20.5", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    budget = json.loads(result.stdout)["budget"]
+    assert budget["warn_at"] == "0.9"
+    assert [(c["scope"], c["warn_at"], c["status"]) for c in budget["checks"]] == [
+        ("total", "0.9", "warning"), ("file", "0.9", "ok"), ("file", "0.9", "ok")]
+    # $18.6667 of $21 is 88.9%: within the files' 90%, so no warning.
+    quiet = runner.invoke(app, ["estimate", *paths, "--budget", "21", "-f", "json"])
+    assert quiet.exit_code == 0 and "near budget" not in quiet.stderr
+
+
+def test_files_that_warn_at_different_shares_leave_the_account_at_80_percent(tmp_path: Path) -> None:
+    paths = two_folders(tmp_path, {"warn_at": "90%"}, {"warn_at": "95%"})
+    result = runner.invoke(app, ["estimate", *paths, "--budget", "22", "-f", "json"])  # 84.8% of $22
+    budget = json.loads(result.stdout)["budget"]
+    assert (budget["warn_at"], budget["checks"][0]["status"]) == ("0.8", "warning")
+    assert "(warning at 80%)" in result.stderr
+
+
+# --- Budgets at their edges -----------------------------------------------------------------------------------
+
+
+def test_over_by_less_than_a_cent_is_said_so(write: Any) -> None:
+    """$9.33335 against $9.3333 is over, exit 1; the message said "$0.00 over its limit of $9.33"."""
+    path = write("w.yaml", workload_yaml(api(), free_tier=False, budget={"total": "9.3333"}))
+    result = runner.invoke(app, ["estimate", path, "-f", "json"])
+    assert result.exit_code == 1
+    assert result.stderr == "over budget: monthly total is $9.33, less than $0.01 over its limit of $9.33; " \
+                            "largest: api $9.33\n"
+
+
+def test_at_its_limit_a_budget_warns_and_a_limit_of_zero_allows_nothing(write: Any) -> None:
+    at = write("at.yaml", workload_yaml(api(), free_tier=False, budget={"total": "9.33335"}))
+    result = runner.invoke(app, ["estimate", at, "-f", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["budget"]["checks"][0]["headroom"] == "0"
+    assert result.stderr.startswith("near budget: monthly total is $9.33, 100% of its limit of $9.33 ")
+    # The free tier covers 1M requests of 100 ms at 1024 MB: the total is $0, within a limit of $0.
+    free = write("free.yaml", workload_yaml(api(1_000_000), budget={"total": 0}))
+    assert runner.invoke(app, ["estimate", free]).exit_code == 0
+    assert runner.invoke(app, ["estimate", at, "--budget", "0"]).exit_code == 1
+
+
+def test_a_warning_share_is_shown_as_given(write: Any) -> None:
+    """warn_at 87.5% was shown as "(warning at 88%)"."""
+    path = write("w.yaml", workload_yaml(api(), free_tier=False, budget={"total": "10.5", "warn_at": "87.5%"}))
+    result = runner.invoke(app, ["estimate", path])
+    assert result.exit_code == 0
+    assert "near budget: monthly total is $9.33, 89% of its limit of $10.50 (warning at 87.5%)" in result.stderr
