@@ -102,3 +102,52 @@ def test_a_warning_share_is_shown_as_given(write: Any) -> None:
     result = runner.invoke(app, ["estimate", path])
     assert result.exit_code == 0
     assert "near budget: monthly total is $9.33, 89% of its limit of $10.50 (warning at 87.5%)" in result.stderr
+
+
+# --- --output --------------------------------------------------------------------------------------------------
+
+EXAMPLE = str(ROOT / "examples" / "web-api.yaml")
+
+
+def test_an_output_the_system_refuses_is_an_input_error_not_a_crash(tmp_path: Path) -> None:
+    """A name too long for the file system was "internal error: OSError ... this is a bug" (exit 3), naming a
+    temporary file; a CI gate must not read its own typo as a crash, nor a crash as a verdict."""
+    target = tmp_path / ("x" * 300 + ".json")
+    result = runner.invoke(app, ["estimate", EXAMPLE, "-f", "json", "-o", str(target)])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: cannot write {target}: File name too long\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_read_only_directory_is_an_input_error(tmp_path: Path, monkeypatch: Any) -> None:
+    """As root no directory is read-only: the refusal is what the temporary file's creation raises."""
+    import errno
+
+    from lambda_cost import atomic
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / ".out.json.x1y2.tmp"))
+
+    monkeypatch.setattr(atomic.tempfile, "NamedTemporaryFile", refused)
+    (tmp_path / "out.json").write_text("kept\n")
+    result = runner.invoke(app, ["estimate", EXAMPLE, "-f", "json", "-o", str(tmp_path / "out.json"), "--force"])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: cannot write {tmp_path / 'out.json'}: Permission denied\n"
+    assert (tmp_path / "out.json").read_text() == "kept\n"
+
+
+def test_a_full_disk_leaves_the_old_file_and_no_temporary_one(tmp_path: Path, monkeypatch: Any) -> None:
+    import errno
+
+    from lambda_cost import atomic
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "fsync", full)
+    target = tmp_path / "out.csv"
+    target.write_text("kept\n")
+    result = runner.invoke(app, ["estimate", EXAMPLE, "-f", "csv", "-o", str(target), "--force"])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: cannot write {target}: No space left on device\n"
+    assert target.read_text() == "kept\n" and list(tmp_path.iterdir()) == [target]
