@@ -103,8 +103,13 @@ def plain(value: Decimal) -> str:
 def readable(value: Decimal, places: int = 10) -> str:
     """A number for people: thousands separators, at most `places` decimals, trailing zeros dropped."""
     if value == value.to_integral_value():
-        return f"{value:,.0f}"
-    return f"{value:,.{places}f}".rstrip("0").rstrip(".")
+        return unsigned_zero(f"{value:,.0f}")
+    return unsigned_zero(f"{value:,.{places}f}".rstrip("0").rstrip("."))
+
+
+def unsigned_zero(shown: str) -> str:
+    """A figure rounded for display to zero has no sign: a credit too small to show is 0, not -0."""
+    return shown[1:] if shown.startswith("-") and not shown.strip("-0.,") else shown
 
 
 def money(value: Decimal, places: int = 2) -> str:

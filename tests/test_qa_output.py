@@ -151,3 +151,30 @@ def test_a_full_disk_leaves_the_old_file_and_no_temporary_one(tmp_path: Path, mo
     assert result.exit_code == 2
     assert result.stderr == f"error: cannot write {target}: No space left on device\n"
     assert target.read_text() == "kept\n" and list(tmp_path.iterdir()) == [target]
+
+
+# --- Negative zero --------------------------------------------------------------------------------------------
+
+
+def test_a_credit_too_small_to_show_is_0_not_minus_0(write: Any) -> None:
+    """`tiny`'s share of the free tier is 1/10,000,000,001 of it: shown as -0 in the table and Markdown."""
+    big = {"name": "big", "memory_mb": 128, "duration_ms": 1, "invocations": [{"type": "sync", "per_month": "10B"}]}
+    tiny = {**big, "name": "tiny", "invocations": [{"type": "sync", "per_month": 1}]}
+    path = write("w.yaml", workload_yaml(big, tiny))
+    table = runner.invoke(app, ["estimate", path]).stdout
+    tiny_part = table.split("tiny: us-east-1")[1]
+    assert "  Free tier: requests                           0   requests      $0.20 / 1M   $0.00\n" in tiny_part
+    assert "  Free tier: duration                           0   GB-s       $0.0000166667   $0.00\n" in tiny_part
+    markdown = runner.invoke(app, ["estimate", path, "-f", "markdown"]).stdout
+    assert "| Free tier: requests | 0 | requests | $0.20 / 1M | $0.00 |" in markdown
+    assert "-0 " not in table + markdown and "| -0 |" not in markdown
+
+
+def test_a_fall_too_small_to_show_is_0_percent_not_minus_0(write: Any) -> None:
+    base = write("base.yaml", workload_yaml(api(5_000_000), free_tier=False))
+    head = write("head.yaml", workload_yaml(api(4_999_999), free_tier=False))
+    table = runner.invoke(app, ["diff", base, head]).stdout
+    assert "  api        $9.33   $9.33    $0.00   0.0%   changed\n" in table
+    assert "    requests: $1.00 → $1.00 ($0.00, 0.0%)\n" in table
+    markdown = runner.invoke(app, ["diff", base, head, "-f", "markdown"]).stdout
+    assert markdown.startswith("### Lambda cost change: $0.00 (0.0%)\n")

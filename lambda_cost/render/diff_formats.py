@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..diff import Change, DiffReport
-from ..numbers import money, plain
+from ..numbers import money, plain, unsigned_zero
 from . import RenderOptions
 from .csv_format import _text
 from .markdown import _md
@@ -27,7 +27,7 @@ def _signed(value: Decimal) -> str:
 def _percent(change: Change) -> str:
     if change.percent is None:
         return "new" if change.head else "—"
-    return f"{'+' if change.percent > 0 else ''}{change.percent:.1f}%"
+    return f"{'+' if change.percent > 0 else ''}{unsigned_zero(f'{change.percent:.1f}')}%"
 
 
 def _verdict(report: DiffReport) -> str:
