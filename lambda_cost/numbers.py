@@ -112,6 +112,18 @@ def unsigned_zero(shown: str) -> str:
     return shown[1:] if shown.startswith("-") and not shown.strip("-0.,") else shown
 
 
+def price(value: Decimal, min_places: int = 0) -> str:
+    """A unit price for people: to 10 significant digits (AWS's have at most 7; a scaled private table's may have
+    60), half-even, trailing zeros dropped down to `min_places` decimals (display only)."""
+    rounded = format(_PRICE_DIGITS.plus(value), "f")
+    whole, _, decimals = rounded.partition(".")
+    decimals = decimals.rstrip("0").ljust(min_places, "0")
+    return f"{whole}.{decimals}" if decimals else whole
+
+
+_PRICE_DIGITS = Context(prec=10, rounding=ROUND_HALF_EVEN)
+
+
 def money(value: Decimal, places: int = 2) -> str:
     """Dollars for display, rounded half-even to `places` (only display ever rounds)."""
     shown = f"{abs(value):,.{places}f}"

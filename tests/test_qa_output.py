@@ -178,3 +178,37 @@ def test_a_fall_too_small_to_show_is_0_percent_not_minus_0(write: Any) -> None:
     assert "    requests: $1.00 → $1.00 ($0.00, 0.0%)\n" in table
     markdown = runner.invoke(app, ["diff", base, head, "-f", "markdown"]).stdout
     assert markdown.startswith("### Lambda cost change: $0.00 (0.0%)\n")
+
+
+# --- Unit prices -------------------------------------------------------------------------------------------------
+
+ACME = """\
+version: acme-2030
+effective: 2030-01-01
+extends: "2025-11-14"
+summary: 8% off requests, 1/12 off duration
+sources: [{title: ACME addendum, url: "https://example.com/acme"}]
+scale: {requests: 0.92, duration: 0.9166666666666666666666666666666666}
+"""
+
+
+def test_unit_prices_read_alike_in_the_table_and_markdown(write: Any, tmp_path: Path) -> None:
+    """A negotiated $0.184 per 1M requests showed as "$0.18 / 1M" (5M × $0.18/1M is not the $0.92 beside it), and
+    the duration rate as 29 digits folded over two lines in the table but 10 decimals in Markdown."""
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "acme-2030.yaml").write_text(ACME)
+    path = write("w.yaml", workload_yaml(api(), free_tier=False))
+    args = ["estimate", path, "--pricing-dir", str(tmp_path / "mine")]
+    table = runner.invoke(app, args).stdout
+    assert "  Requests                               5,000,000   requests         $0.184 / 1M   $0.92\n" in table
+    assert "  Duration, tier 1 (0–6B GB-s, x86_64)     500,000   GB-s       $0.00001527780833   $7.64\n" in table
+    markdown = runner.invoke(app, [*args, "-f", "markdown"]).stdout
+    assert "| Requests | 5,000,000 | requests | $0.184 / 1M | $0.92 |" in markdown
+    assert "| Duration, tier 1 (0–6B GB-s, x86\\_64) | 500,000 | GB-s | $0.00001527780833 | $7.64 |" in markdown
+
+
+def test_markdown_unit_prices_drop_trailing_zeros_as_the_table_does() -> None:
+    """Markdown showed CloudWatch Logs at "$0.5000000000" a GB where the table shows "$0.5"."""
+    markdown = runner.invoke(app, ["estimate", str(ROOT / "examples" / "full-platform.yaml"), "-f", "markdown"]).stdout
+    assert "| CloudWatch Logs ingestion | 75.44 | GB | $0.5 | $37.72 |" in markdown
+    assert "| Event pollers in provisioned mode (kafka) | 730 | EPU-hours | $0.185 | $135.05 |" in markdown

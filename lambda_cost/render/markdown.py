@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..numbers import money, percent, readable
-from ..price import LineItem, PricedFunction
+from ..numbers import money, readable
+from ..price import PricedFunction
 from ..report import Estimate
-from . import RenderOptions, dimension_notes
+from . import RenderOptions, dimension_notes, unit_price
 
 # Characters that Markdown (CommonMark, GFM tables, GitLab references, GitHub math) may give a meaning to.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&$])")
@@ -108,7 +108,7 @@ def _details(priced: PricedFunction, options: RenderOptions) -> list[str]:
             _md(item.description),
             readable(item.quantity, 2),
             _md(item.unit),
-            _unit_price(item),
+            unit_price(item),
             money(item.cost),
         ]))
     lines.append(_row(["**Function total**", "", "", "", f"**{money(priced.total)}**"]))
@@ -117,7 +117,7 @@ def _details(priced: PricedFunction, options: RenderOptions) -> list[str]:
                       "| component | quantity | unit | unit price | cost |", "|---|---:|---|---:|---:|"])
         for item in priced.related_items:
             lines.append(_row([_md(item.description), readable(item.quantity, 2), _md(item.unit),
-                               _unit_price(item), money(item.cost)]))
+                               unit_price(item), money(item.cost)]))
         lines.append(_row(["**Related total**", "", "", "", f"**{money(priced.related_total)}**"]))
     notes = dimension_notes(priced)
     if notes:
@@ -158,15 +158,6 @@ def _assumptions(estimate: Estimate) -> str:
         f"sha256 {_md(pricing.sha256[:12])}); {free_text}; a month is 730 hours; "
         "volumes and durations are monthly means."
     )
-
-
-def _unit_price(item: LineItem) -> str:
-    if item.unit == "USD":
-        return percent(item.unit_price)
-    if item.unit == "requests":
-        # A decimal shift for display, exact: requests are priced per million.
-        return f"{money(item.unit_price.scaleb(6))} / 1M"
-    return money(item.unit_price, 10)
 
 
 def _row(cells: list[str]) -> str:

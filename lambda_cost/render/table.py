@@ -13,7 +13,7 @@ from rich.text import Text
 from ..numbers import money, percent, readable
 from ..price import LineItem, PricedFunction
 from ..report import Estimate
-from . import RenderOptions, dimension_notes
+from . import RenderOptions, dimension_notes, unit_price
 
 
 def render(estimate: Estimate, options: RenderOptions) -> str:
@@ -87,19 +87,11 @@ def _items_table(title: str, footer: str, items: tuple[LineItem, ...], total: De
             item.description,
             readable(item.quantity, 2),
             item.unit,
-            _unit_price(item),
+            unit_price(item),
             money(item.cost),
             style="green" if item.cost < 0 else None,
         )
     return table
-
-
-def _unit_price(item: LineItem) -> str:
-    if item.unit == "requests":
-        return f"{money(item.unit_price * 1_000_000)} / 1M"
-    if item.unit == "USD":
-        return percent(item.unit_price)
-    return f"${item.unit_price.normalize():f}"
 
 
 def _print_assumptions(console: Console, estimate: Estimate) -> None:
