@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import workload_yaml
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
+from lambda_cost.numbers import ARITHMETIC, ZERO
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -212,3 +218,105 @@ def test_markdown_unit_prices_drop_trailing_zeros_as_the_table_does() -> None:
     markdown = runner.invoke(app, ["estimate", str(ROOT / "examples" / "full-platform.yaml"), "-f", "markdown"]).stdout
     assert "| CloudWatch Logs ingestion | 75.44 | GB | $0.5 | $37.72 |" in markdown
     assert "| Event pollers in provisioned mode (kafka) | 730 | EPU-hours | $0.185 | $135.05 |" in markdown
+
+
+# --- Every format shows the JSON's figures ------------------------------------------------------------------------
+
+ACCOUNTS = [["examples/web-api.yaml"], ["examples/event-pipeline.yaml"], ["examples/full-platform.yaml"],
+            ["examples/web-api.yaml", "examples/event-pipeline.yaml"]]
+
+
+def _shown(text: str) -> Decimal:
+    """A figure as the table or Markdown shows it: `$1,234.56`, `-$0.02`, `**$9.41**`, `5,050,500`, `12%`."""
+    return Decimal(text.strip("*").replace("$", "").replace(",", "").replace("%", "").replace(" / 1M", ""))
+
+
+def _rounded(value: str, places: int) -> Decimal:
+    """The README's display rule, independently: half to even at `places` decimals."""
+    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+
+
+def _shown_price(item: dict[str, str]) -> Decimal:
+    """The unit price a person should see: requests per million, a discount in percent, 10 significant digits."""
+    scale = {"requests": 6, "USD": 2}.get(item["unit"], 0)
+    with localcontext(Context(prec=10, rounding=ROUND_HALF_EVEN)):
+        return +Decimal(item["unit_price"]).scaleb(scale)
+
+
+def _cells(line: str, separator: str) -> list[str]:
+    return [cell.strip() for cell in re.split(separator, line.strip().strip("|")) if cell.strip()]
+
+
+def _formats(paths: list[str], monkeypatch: Any) -> tuple[dict[str, Any], str, str, list[dict[str, str]]]:
+    from lambda_cost.account import estimate_workloads
+    from lambda_cost.render import RenderOptions, get_renderer
+
+    monkeypatch.chdir(ROOT)
+    estimate = estimate_workloads(paths)
+    options = RenderOptions(width=250)  # wide enough that no cell wraps
+    document = json.loads(get_renderer("json")(estimate, options))
+    csv_rows = list(csv.DictReader(io.StringIO(get_renderer("csv")(estimate, options))))
+    return document, get_renderer("table")(estimate, options), get_renderer("markdown")(estimate, options), csv_rows
+
+
+@pytest.mark.parametrize("paths", ACCOUNTS, ids=lambda paths: "+".join(Path(p).stem for p in paths))
+def test_the_table_and_markdown_show_the_jsons_figures_rounded(paths: list[str], monkeypatch: Any) -> None:
+    document, table, markdown, _ = _formats(paths, monkeypatch)
+    unescaped = markdown.replace("\\", "")
+    for function in document["functions"]:
+        table_part = table.split(f"\n{function['name']}: ", 1)[1]
+        markdown_part = unescaped.split(f"<summary>{function['name']} — ", 1)[1]
+        for item in [*function["line_items"], *function["related_items"]]:
+            row = next(line for line in table_part.splitlines() if line.strip().startswith(item["description"]))
+            table_cells = _cells(row, r"\s{2,}")
+            markdown_row = next(line for line in markdown_part.splitlines()
+                                if line.startswith(f"| {item['description']} |"))
+            markdown_cells = _cells(markdown_row, r" \| ")
+            for cells in (table_cells, markdown_cells):
+                assert cells[0] == item["description"] and cells[2] == item["unit"]
+                assert _shown(cells[1]) == _rounded(item["quantity"], 2), (function["name"], cells)
+                assert _shown(cells[3]) == _shown_price(item), (function["name"], cells)
+                assert _shown(cells[4]) == _rounded(item["cost"], 2), (function["name"], cells)
+            assert table_cells[1:] == markdown_cells[1:]  # the very same strings
+        total = _rounded(function["total"], 2)
+        assert _shown(re.split(r"\s{2,}", table_part.split("Function total", 1)[1].splitlines()[0])[-1]) == total
+        summary = next(line for line in unescaped.splitlines() if line.startswith(f"| {function['name']} |"))
+        _, _, _, _, requests, gb_seconds, cost = _cells(summary, r" \| ")
+        assert (_shown(requests), _shown(gb_seconds), _shown(cost)) == (
+            _rounded(function["requests"], 2), _rounded(function["gb_seconds"], 2), total)
+    lambda_total = _rounded(document["total"], 2)
+    assert _shown(table.split("Total for the month: ", 1)[1].splitlines()[0]) == lambda_total
+    assert _shown(markdown.split("**Total: ", 1)[1].split(" / month", 1)[0]) == lambda_total
+    for subtotal in document.get("files", []):
+        line = next(line for line in table.splitlines() if line.startswith(f"  {subtotal['workload']} ("))
+        assert _shown(line.rsplit(": ", 1)[1]) == _rounded(subtotal["total"], 2)
+    for check in document["budget"]["checks"] if document["budget"] else []:
+        label = {"total": "monthly total", "file": f"file {check['name']}", "function": f"function {check['name']}",
+                 "component": f"component {check['name']}", "function_component": check["name"]}[check["scope"]]
+        row = next(line for line in table.splitlines() if line.strip().startswith(label + "  "))
+        markdown_row = next(line for line in unescaped.splitlines() if line.startswith(f"| {label} |"))
+        for cells in (_cells(row, r"\s{2,}"), _cells(markdown_row, r" \| ")):
+            assert [_shown(cell) for cell in cells[1:4]] == [
+                _rounded(check[key], 2) for key in ("limit", "actual", "headroom")], cells
+
+
+@pytest.mark.parametrize("paths", ACCOUNTS, ids=lambda paths: "+".join(Path(p).stem for p in paths))
+def test_the_csv_holds_the_jsons_exact_figures_and_adds_up(paths: list[str], monkeypatch: Any) -> None:
+    document, _, _, rows = _formats(paths, monkeypatch)
+    expected = [
+        {"function": function["name"], "region": function["region"], "architecture": function["architecture"],
+         **{key: item[key] for key in ("component", "description", "quantity", "unit", "unit_price", "cost")},
+         "section": section}
+        for function in document["functions"]
+        for section, items in (("lambda", function["line_items"]), ("related", function["related_items"]))
+        for item in items
+    ]
+    assert rows == expected
+    with localcontext(ARITHMETIC):
+        assert sum((Decimal(row["cost"]) for row in rows), ZERO) == Decimal(document["grand_total"])
+        lambda_rows = [Decimal(row["cost"]) for row in rows if row["section"] == "lambda"]
+        assert sum(lambda_rows, ZERO) == Decimal(document["total"])
+        for subtotal in document.get("files", []):
+            own = [Decimal(row["cost"]) for row in rows
+                   if row["function"].startswith(subtotal["prefix"] + "/") and row["section"] == "lambda"]
+            assert sum(own, ZERO) == Decimal(subtotal["total"])
