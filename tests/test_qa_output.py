@@ -320,3 +320,33 @@ def test_the_csv_holds_the_jsons_exact_figures_and_adds_up(paths: list[str], mon
             own = [Decimal(row["cost"]) for row in rows
                    if row["function"].startswith(subtotal["prefix"] + "/") and row["section"] == "lambda"]
             assert sum(own, ZERO) == Decimal(subtotal["total"])
+
+
+# --- CSV for spreadsheets ------------------------------------------------------------------------------------------
+
+NAMES = ["=HYPERLINK(\"http://e.com\",\"x\")", "+1", "-api", "@SUM(A1)", "a,b", 'say "hi"', "two\nlines",
+         "x;=1+1", "ok"]
+
+
+def test_csv_names_are_text_to_every_spreadsheet(write: Any) -> None:
+    """`x;=1+1` was written bare: Excel in a locale that separates by semicolons (German, French, Dutch...) splits
+    it into a cell `=1+1,us-east-1,...`, a formula. A name with a semicolon is quoted, as one with a comma is."""
+    path = write("w.yaml", workload_yaml(*({"name": name, "memory_mb": 128, "duration_ms": 1, "invocations": [
+        {"type": "sync", "per_month": 1}]} for name in NAMES), free_tier=False))
+    for args in (["estimate", path, "-f", "csv"], ["diff", path, path, "-f", "csv"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.stderr
+        lines = result.stdout.split("\n")
+        starts = {line.split(",", 1)[0] for line in lines[1:] if line}
+        assert {'"\'=HYPERLINK(""http://e.com""', "'+1", "'-api", "'@SUM(A1)", '"a', '"say ""hi"""', '"two',
+                'lines"', '"x;=1+1"', "ok"} <= starts
+        names = {row[0] for row in csv.reader(io.StringIO(result.stdout))}
+        assert names - {"function"} == {"'=HYPERLINK(\"http://e.com\",\"x\")", "'+1", "'-api", "'@SUM(A1)", "a,b",
+                                        'say "hi"', "two\nlines", "x;=1+1", "ok"}
+
+
+def test_the_csv_is_utf8_without_a_byte_order_mark_as_the_readme_says() -> None:
+    output = runner.invoke(app, ["estimate", EXAMPLE, "-f", "csv"]).stdout
+    assert output.startswith("function,region,")
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert "UTF-8 without a byte-order mark" in readme and "Data → From Text/CSV" in readme

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable
@@ -12,7 +11,7 @@ from typing import Any
 from ..diff import Change, DiffReport
 from ..numbers import money, plain, unsigned_zero
 from . import RenderOptions
-from .csv_format import _text
+from .csv_format import _text, row
 from .markdown import _md
 
 
@@ -132,16 +131,14 @@ def _markdown(report: DiffReport, options: RenderOptions) -> str:
 
 
 def _csv(report: DiffReport, options: RenderOptions) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["function", "status", "component", "base", "head", "change", "percent"])
+    lines = [row(["function", "status", "component", "base", "head", "change", "percent"])]
     for function in report.functions:
         for change in (function.total, *function.components):
             component = "total" if change is function.total else change.name
-            writer.writerow([_text(function.total.name), function.status, component, plain(change.base),
-                             plain(change.head), plain(change.change),
-                             "" if change.percent is None else plain(change.percent)])
-    return buffer.getvalue()
+            lines.append(row([_text(function.total.name), function.status, component, plain(change.base),
+                              plain(change.head), plain(change.change),
+                              "" if change.percent is None else plain(change.percent)]))
+    return "".join(lines)
 
 
 _FORMATS: dict[str, Callable[[DiffReport, RenderOptions], str]] = {
