@@ -350,3 +350,91 @@ def test_the_csv_is_utf8_without_a_byte_order_mark_as_the_readme_says() -> None:
     assert output.startswith("function,region,")
     readme = " ".join((ROOT / "README.md").read_text().split())
     assert "UTF-8 without a byte-order mark" in readme and "Data → From Text/CSV" in readme
+
+
+# --- Markdown for pull-request comments ------------------------------------------------------------------------
+
+
+def many(count: int, source_type: str = "sync") -> str:
+    """`count` functions; with sqs sources each has a warning (a queue without max_receive_count)."""
+    return workload_yaml(*({"name": f"fn-{i:03d}", "memory_mb": 512, "duration_ms": 100, "invocations": [
+        {"type": source_type, "per_month": 1_000_000, "error_rate": 0.01}]} for i in range(count)))
+
+
+def test_a_200_function_account_fits_in_a_github_comment(write: Any) -> None:
+    """200 functions made 142,000 characters of Markdown, and GitHub refuses a comment over 65,536: the documented
+    workflow's `gh pr comment` failed. Every function keeps its row; the details that do not fit are counted."""
+    path = write("w.yaml", many(200))
+    result = runner.invoke(app, ["estimate", path, "-f", "markdown"])
+    assert result.exit_code == 0
+    markdown = result.stdout
+    assert len(markdown) <= 60_000
+    for i in range(200):
+        assert f"\n| fn-{i:03d} | us-east-1 | x86\\_64 | 512 MB | " in markdown
+    assert "\n| **Total** |  |  |  |  |  | **$" in markdown
+    shown = markdown.count("<details>")
+    assert 0 < shown < 200 and shown == markdown.count("</details>")
+    assert f"<summary>fn-{shown - 1:03d} — " in markdown and f"<summary>fn-{shown:03d} — " not in markdown
+    assert (f"\n_The details of {200 - shown} more functions are left out to keep this comment within GitHub's "
+            "limit of 65,536 characters: `--format table` or `--format json` has every function._\n") in markdown
+    assert markdown.endswith("volumes and durations are monthly means.\n")
+
+
+def test_warnings_come_before_details_and_are_counted_when_they_do_not_fit(write: Any) -> None:
+    path = write("w.yaml", many(200, "sqs"))
+    markdown = runner.invoke(app, ["estimate", path, "-f", "markdown"]).stdout
+    assert len(markdown) <= 60_000
+    assert markdown.count("\n| fn-") == 200
+    warnings = markdown.split("\n**Warnings**\n\n", 1)[1].splitlines()
+    assert 0 < len(warnings) - 1 < 200
+    assert warnings[-1] == (f"- … {201 - len(warnings)} more warnings: `--format table` or `--format json` lists "
+                            "them all")
+    assert "<details>" not in markdown and "_The details of 200 more functions are left out" in markdown
+
+
+def test_thousands_of_functions_keep_the_total_and_count_the_rows_left_out(write: Any) -> None:
+    path = write("w.yaml", many(1500, "sqs"))
+    markdown = runner.invoke(app, ["estimate", path, "-f", "markdown"]).stdout
+    assert len(markdown) <= 60_000
+    rows = [line for line in markdown.splitlines() if line.startswith("| fn-")]
+    assert 0 < len(rows) < 1500 and rows[-1].startswith(f"| fn-{len(rows) - 1:03d} |")
+    assert f"\n| … {1500 - len(rows):,} more functions |  |  |  |  |  |  |\n| **Total** |" in markdown
+    assert "**Assumptions:**" in markdown and "<details>" not in markdown
+    assert markdown.endswith("\n**Warnings**\n\n- … 1,500 more warnings: `--format table` or `--format json` "
+                             "lists them all\n")
+
+
+def test_a_small_account_is_shown_whole(write: Any) -> None:
+    path = write("w.yaml", many(3, "sqs"))
+    markdown = runner.invoke(app, ["estimate", path, "-f", "markdown"]).stdout
+    assert markdown.count("<details>") == 3 and "left out" not in markdown and "more warnings" not in markdown
+    assert markdown.split("**Warnings**")[1].count("\n- ") == 3
+
+
+def test_a_diff_of_a_thousand_functions_fits_in_a_github_comment(write: Any) -> None:
+    """The workflow posts the diff: 1,000 changed functions made 108,000 characters, which GitHub refuses."""
+    base = write("base.yaml", many(1000))
+    head = write("head.yaml", many(1000).replace("memory_mb: 512", "memory_mb: 1024"))
+    result = runner.invoke(app, ["diff", base, head, "-f", "markdown", "--max-increase", "10%"])
+    assert result.exit_code == 1
+    markdown = result.stdout
+    assert len(markdown) <= 60_000
+    assert markdown.startswith("### Lambda cost change: +$") and "❌ FAIL: the increase exceeds" in markdown
+    assert len([line for line in markdown.splitlines() if line.endswith(" | +81.2% | changed |")]) == 1000
+    changes = [line for line in markdown.splitlines() if line.startswith("| fn-") and " | duration_tier_1 | " in line]
+    assert 0 < len(changes) < 1000
+    assert markdown.endswith(f"\n| … {1000 - len(changes)} more changes: `--format table` or `--format json` has "
+                             "them all |  |  |  |  |\n\n</details>\n")
+
+
+def test_a_diff_too_long_for_its_table_counts_the_functions_left_out(write: Any) -> None:
+    base = write("base.yaml", many(1500))
+    head = write("head.yaml", many(1500).replace("memory_mb: 512", "memory_mb: 1024"))
+    markdown = runner.invoke(app, ["diff", base, head, "-f", "markdown"]).stdout
+    assert len(markdown) <= 60_000
+    rows = [line for line in markdown.splitlines() if line.startswith("| fn-") and line.endswith(" | changed |")]
+    assert 0 < len(rows) < 1500 and rows[-1].startswith(f"| fn-{len(rows) - 1:03d} |")
+    assert (f"\n| … {1500 - len(rows)} more functions: `--format table` or `--format json` has them all "
+            "|  |  |  |  |  |\n") in markdown
+    assert markdown.endswith("| … 1,500 more changes: `--format table` or `--format json` has them all "
+                             "|  |  |  |  |\n\n</details>\n")

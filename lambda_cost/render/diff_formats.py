@@ -12,7 +12,7 @@ from ..diff import Change, DiffReport
 from ..numbers import money, plain, unsigned_zero
 from . import RenderOptions
 from .csv_format import _text, row
-from .markdown import _md
+from .markdown import ELSEWHERE, CommentRoom, _md, joined, plural
 
 
 def render_diff(report: DiffReport, output_format: str, options: RenderOptions) -> str:
@@ -103,7 +103,7 @@ def _json(report: DiffReport, options: RenderOptions) -> str:
 
 def _markdown(report: DiffReport, options: RenderOptions) -> str:
     total = report.total
-    lines = [
+    head = [
         f"### Lambda cost change: {_signed(total.change)} ({_percent(total)})",
         "",
         f"**{money(total.base)} → {money(total.head)} a month** "
@@ -111,21 +111,26 @@ def _markdown(report: DiffReport, options: RenderOptions) -> str:
         "",
     ]
     if report.gate is not None:
-        lines += [f"{'❌' if report.gate.exceeded else '✅'} {_verdict(report)}", ""]
-    lines += ["| function | base | head | change | % | |", "|---|---:|---:|---:|---:|---|"]
-    for function in report.functions:
-        t = function.total
-        lines.append(f"| {_md(t.name)} | {money(t.base)} | {money(t.head)} | {_signed(t.change)} | "
-                     f"{_percent(t)} | {function.status} |")
-    details = [f for f in report.functions if any(c.change for c in f.components)]
-    if details:
-        lines += ["", "<details><summary>Changes by component</summary>", ""]
-        lines += ["| function | component | base | head | change |", "|---|---|---:|---:|---:|"]
-        for function in details:
-            for c in function.components:
-                if c.change:
-                    lines.append(f"| {_md(function.total.name)} | {c.name} | {money(c.base)} | {money(c.head)} "
-                                 f"| {_signed(c.change)} |")
+        head += [f"{'❌' if report.gate.exceeded else '✅'} {_verdict(report)}", ""]
+    head += ["| function | base | head | change | % | |", "|---|---:|---:|---:|---:|---|"]
+    rows = [f"| {_md(f.total.name)} | {money(f.total.base)} | {money(f.total.head)} | {_signed(f.total.change)} | "
+            f"{_percent(f.total)} | {f.status} |" for f in report.functions]
+    changes = [f"| {_md(function.total.name)} | {c.name} | {money(c.base)} | {money(c.head)} | {_signed(c.change)} |"
+               for function in report.functions for c in function.components if c.change]
+    details = ["", "<details><summary>Changes by component</summary>", "",
+               "| function | component | base | head | change |", "|---|---|---:|---:|---:|"]
+    # A comment GitHub would refuse is no comment: what does not fit is counted (the table before the components).
+    room = CommentRoom([*head, *details, "", "</details>"])
+    shown_rows, shown_changes = room.take([row] for row in rows), room.take([change] for change in changes)
+    lines = [*head, *joined(shown_rows)]
+    if len(shown_rows) < len(rows):
+        lines.append(f"| … {plural(len(rows) - len(shown_rows), 'more function')}: {ELSEWHERE} has them all "
+                     "|  |  |  |  |  |")
+    if changes:
+        lines += [*details, *joined(shown_changes)]
+        if len(shown_changes) < len(changes):
+            lines.append(f"| … {plural(len(changes) - len(shown_changes), 'more change')}: {ELSEWHERE} has them "
+                         "all |  |  |  |  |")
         lines += ["", "</details>"]
     return "\n".join(lines) + "\n"
 
