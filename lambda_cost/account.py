@@ -116,9 +116,10 @@ def _one_account(
     for label, item in zip(labels, expanded, strict=True):
         part = tuple(priced[start:start + len(item.usages)])
         start += len(item.usages)
-        subtotal = exact_sum(f.total for f in part)
-        subtotals.append(FileSubtotal(item.source.name, label, len(part), subtotal))
-        checks += _file_checks(label, part, item.budget)
+        subtotal = FileSubtotal(item.source.name, label, len(part), exact_sum(f.total for f in part),
+                                exact_sum(f.related_total for f in part))
+        subtotals.append(subtotal)
+        checks += _file_checks(subtotal, part, item.budget)
     regions = sorted({e.default_region for e in expanded})
     estimate = build_estimate(
         workload_name=", ".join(e.source.name for e in expanded),
@@ -147,14 +148,14 @@ def _account_warn_at(expanded: list[Expanded]) -> Decimal:
     return shares.pop() if len(shares) == 1 else Budget().warn_at
 
 
-def _file_checks(label: str, part: tuple[PricedFunction, ...], budget: Budget | None) -> list[BudgetCheck]:
+def _file_checks(subtotal: FileSubtotal, part: tuple[PricedFunction, ...], budget: Budget | None) -> list[BudgetCheck]:
     """A file's own budgets, on its own functions: its total is the file's subtotal (with related charges)."""
     if budget is None:
         return []
+    label = subtotal.prefix
     qualified = budget.model_copy(update={"functions": {f"{label}/{name}": spec
                                                         for name, spec in budget.functions.items()}})
-    grand = exact_sum([*(f.total for f in part), *(f.related_total for f in part)])
-    report = evaluate(part, grand, qualified, None)
+    report = evaluate(part, subtotal.grand_total, qualified, None)
     assert report is not None
     return [_qualified(check, label) for check in report.checks]
 

@@ -289,7 +289,9 @@ def test_the_table_and_markdown_show_the_jsons_figures_rounded(paths: list[str],
     assert _shown(markdown.split("**Total: ", 1)[1].split(" / month", 1)[0]) == lambda_total
     for subtotal in document.get("files", []):
         line = next(line for line in table.splitlines() if line.startswith(f"  {subtotal['workload']} ("))
-        assert _shown(line.rsplit(": ", 1)[1]) == _rounded(subtotal["total"], 2)
+        lambda_part, _, with_related = line.split("): ", 1)[1].partition("; with related charges ")
+        assert _shown(lambda_part) == _rounded(subtotal["total"], 2)
+        assert _shown(with_related or lambda_part) == _rounded(subtotal["grand_total"], 2)
     for check in document["budget"]["checks"] if document["budget"] else []:
         label = {"total": "monthly total", "file": f"file {check['name']}", "function": f"function {check['name']}",
                  "component": f"component {check['name']}", "function_component": check["name"]}[check["scope"]]
@@ -438,3 +440,27 @@ def test_a_diff_too_long_for_its_table_counts_the_functions_left_out(write: Any)
             "|  |  |  |  |  |\n") in markdown
     assert markdown.endswith("| … 1,500 more changes: `--format table` or `--format json` has them all "
                              "|  |  |  |  |\n\n</details>\n")
+
+
+# --- Subtotals of an account of several files ------------------------------------------------------------------
+
+
+def test_a_files_subtotal_shows_the_related_charges_its_budget_counts(tmp_path: Path, monkeypatch: Any) -> None:
+    """logs.yaml's CloudWatch Logs cost $23.28: its budget row read $32.62 (file logs), its subtotal $9.33 and no
+    figure said where the difference came from; the JSON's `files` had no related charges either."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "logs.yaml").write_text(workload_yaml(api(log_bytes_per_invocation=10_000), free_tier=False,
+                                                      budget={"total": 40}))
+    (tmp_path / "plain.yaml").write_text(workload_yaml(api(), free_tier=False))
+    document = json.loads(runner.invoke(app, ["estimate", "logs.yaml", "plain.yaml", "-f", "json"]).stdout)
+    logs, plain_file = document["files"]
+    assert list(logs) == ["workload", "prefix", "functions", "total", "related_total", "grand_total"]
+    assert (logs["total"], logs["related_total"], logs["grand_total"]) == (
+        "9.33335", "23.2830643653869628905", "32.6164143653869628905")
+    assert (plain_file["total"], plain_file["related_total"], plain_file["grand_total"]) == (
+        "9.33335", "0", "9.33335")
+    assert document["budget"]["checks"][0]["actual"] == logs["grand_total"]
+    table = runner.invoke(app, ["estimate", "logs.yaml", "plain.yaml"]).stdout
+    assert "  logs.yaml (logs/…, 1 function): $9.33; with related charges $32.62\n" in table
+    assert "  plain.yaml (plain/…, 1 function): $9.33\n" in table
+    assert "  file logs   $40.00   $32.62      $7.38   warning\n" in table

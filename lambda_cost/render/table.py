@@ -166,7 +166,8 @@ def _print_files(console: Console, estimate: Estimate) -> None:
     console.print(Text("Subtotals by file (priced as one account: one free tier, shared tiers)", style="bold"))
     for subtotal in estimate.files:
         count = f"{subtotal.functions} function{'s' if subtotal.functions != 1 else ''}"
-        _hanging(console, "  ", f"{subtotal.workload} ({subtotal.prefix}/…, {count}): {money(subtotal.total)}")
+        related = f"; with related charges {money(subtotal.grand_total)}" if subtotal.related_total else ""
+        _hanging(console, "  ", f"{subtotal.workload} ({subtotal.prefix}/…, {count}): {money(subtotal.total)}{related}")
     console.print()
 
 
