@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .tables import TableCatalog
 
 from .errors import EXIT_INTERNAL, EXIT_OK, InputError, LambdaCostError
+from .numbers import too_large, too_large_message
 
 ISSUES_URL = "https://github.com/lambda-cost/lambda-cost/issues"
 # What a shell reports for a writer killed by SIGPIPE (128 + 13): the reader of standard output went away.
@@ -72,6 +73,8 @@ def parse_usd(text: str, option: str) -> Decimal:
         value = Decimal(-1)
     if not value.is_finite() or value < 0:
         raise InputError(f"{option} takes US dollars a month, such as 250 or 99.50; not {text!r}")
+    if too_large(value):  # it would overflow the arithmetic of the gate
+        raise InputError(f"{option} {too_large_message(text)}")
     return value
 
 

@@ -464,3 +464,20 @@ def test_a_files_subtotal_shows_the_related_charges_its_budget_counts(tmp_path: 
     assert "  logs.yaml (logs/…, 1 function): $9.33; with related charges $32.62\n" in table
     assert "  plain.yaml (plain/…, 1 function): $9.33\n" in table
     assert "  file logs   $40.00   $32.62      $7.38   warning\n" in table
+
+
+def test_an_absurd_limit_is_refused_not_an_internal_error(write: Any) -> None:
+    """`--budget 1e99999999`, `--max-increase 1e99999999` and `budget: {total: 1e99999999}` overflowed the decimal
+    context: "internal error: Overflow ... this is a bug" (exit 3)."""
+    path = write("w.yaml", workload_yaml(api(), free_tier=False))
+    too_large = "'1e99999999' is too large: no value of a workload comes near 4,000 digits"
+    result = runner.invoke(app, ["estimate", path, "--budget", "1e99999999"])
+    assert (result.exit_code, result.stderr) == (2, f"error: --budget {too_large}\n")
+    result = runner.invoke(app, ["diff", path, path, "--max-increase", "1e99999999"])
+    assert (result.exit_code, result.stderr) == (2, f"error: --max-increase {too_large}\n")
+    budget = write("b.yaml", workload_yaml(api(), free_tier=False, budget={"total": "1e99999999"}))
+    result = runner.invoke(app, ["estimate", budget])
+    assert result.exit_code == 2
+    assert "b.yaml:4:3: budget.total: '1E+99999999' is too large: no value of a workload comes near 4,000 digits " \
+        "(the workload's monthly total)\n" in result.stderr
+
