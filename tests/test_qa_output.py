@@ -481,3 +481,22 @@ def test_an_absurd_limit_is_refused_not_an_internal_error(write: Any) -> None:
     assert "b.yaml:4:3: budget.total: '1E+99999999' is too large: no value of a workload comes near 4,000 digits " \
         "(the workload's monthly total)\n" in result.stderr
 
+
+def test_the_tables_budget_rows_never_cut_a_name_short(write: Any) -> None:
+    """A long function name was cut with an ellipsis in the budget table, so that its total and its duration
+    budget read alike (`function checkout-xxx…`, `checkout-xxx…`); names fold onto more lines, as figures do."""
+    name = "checkout-" + "x" * 100
+    path = write("w.yaml", workload_yaml({**api(), "name": name}, free_tier=False, budget={
+        "functions": {name: {"total": 5, "components": {"duration": 3}}}}))
+    table = runner.invoke(app, ["estimate", path]).stdout
+    budget = table.split("Budget: over\n\n", 1)[1]
+    assert "…" not in budget
+    first, second = "checkout-" + "x" * 50, "x" * 50
+    assert budget.splitlines()[2:] == [
+        "  function                                                      $5.00    $9.33     -$4.33   over",
+        f"  {first}",
+        f"  {second}",
+        f"  {first}   $3.00    $8.33     -$5.33   over",
+        f"  {second}.duration",
+        "",
+    ]

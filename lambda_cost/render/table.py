@@ -145,7 +145,8 @@ def _print_budget(console: Console, estimate: Estimate) -> None:
     table = Table(title=f"Budget: {report.status}", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD)
     for column, justify in (("Budget", "left"), ("Limit", "right"), ("Actual", "right"), ("Headroom", "right"),
                             ("Status", "left")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        # A long function name folds rather than end in an ellipsis, which would make its checks read alike.
+        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
     style = {"over": "bold red", "warning": "yellow", "ok": "green"}
     for check in report.checks:
         table.add_row(check.label, money(check.limit), money(check.actual), money(check.headroom),
