@@ -500,3 +500,17 @@ def test_the_tables_budget_rows_never_cut_a_name_short(write: Any) -> None:
         f"  {second}.duration",
         "",
     ]
+
+
+def test_the_diff_table_never_cuts_a_name_short(write: Any) -> None:
+    """Two functions whose 60-character names differ at the end read alike in the diff table (`…`)."""
+    names = ["payments-settlement-reconciliation-production-eu-west-1-v1",
+             "payments-settlement-reconciliation-production-eu-west-1-v2"]
+    base = write("base.yaml", workload_yaml(*({**api(), "name": name} for name in names), free_tier=False))
+    head = write("head.yaml", workload_yaml(*({**api(), "name": name, "memory_mb": 2048} for name in names),
+                                            free_tier=False))
+    table = runner.invoke(app, ["diff", base, head]).stdout
+    assert "…" not in table
+    assert "  payments-settlement-reconciliation-production-eu-    $9.33   $17.67    +$8.33   +89.3%   changed\n" \
+           "  west-1-v1\n" in table
+    assert "  west-1-v2\n" in table

@@ -50,7 +50,7 @@ def _table(report: DiffReport, options: RenderOptions) -> str:
     console.print(f"lambda-cost diff: {report.base.name} ({report.base.pricing_version}) → "
                   f"{report.head.name} ({report.head.pricing_version})")
     table = Table(box=box.SIMPLE_HEAD, show_footer=True)
-    table.add_column("Function", footer="Total")
+    table.add_column("Function", footer="Total", overflow="fold")  # names that differ at the end must not read alike
     table.add_column("Base", justify="right", footer=money(report.total.base))
     table.add_column("Head", justify="right", footer=money(report.total.head))
     table.add_column("Change", justify="right", footer=_signed(report.total.change))
