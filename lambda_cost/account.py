@@ -14,7 +14,7 @@ from .expand import FunctionUsage
 from .gate import BudgetCheck, BudgetReport, evaluate
 from .load import refuse_stdin_twice
 from .model.budget import Budget
-from .numbers import exact_sum
+from .numbers import exact_sum, percent
 from .pipeline import Expanded, estimate_source, expand_source, where
 from .price import PricedFunction, price
 from .report import Estimate, EstimateWarning, FileSubtotal, build_estimate
@@ -99,7 +99,9 @@ def _one_account(
         raise InputError("the files disagree on free_tier, and an account has one free tier",
                          hint="give --free-tier or --no-free-tier")
     if len({e.savings_discount for e in expanded}) > 1:
-        raise InputError("the files disagree on savings_plan, and an account has one Compute Savings Plan",
+        named = ", ".join(f"{e.source.name}: {'none' if e.savings_discount is None else percent(e.savings_discount)}"
+                          for e in expanded)
+        raise InputError(f"the files disagree on savings_plan ({named}), and an account has one Compute Savings Plan",
                          hint="give every file the same savings_plan, or none")
     labels = prefixes([e.source.name for e in expanded])
     usages: list[FunctionUsage] = []

@@ -514,3 +514,16 @@ def test_the_diff_table_never_cuts_a_name_short(write: Any) -> None:
     assert "  payments-settlement-reconciliation-production-eu-    $9.33   $17.67    +$8.33   +89.3%   changed\n" \
            "  west-1-v1\n" in table
     assert "  west-1-v2\n" in table
+
+
+def test_files_that_disagree_on_the_savings_plan_are_named(write: Any) -> None:
+    """The README did not say that files must agree on savings_plan, and the error did not say which files had
+    which discount (the one for pricing versions does)."""
+    a = write("a.yaml", workload_yaml(api(), savings_plan={"discount": 0.17}))
+    b = write("b.yaml", workload_yaml(api()))
+    result = runner.invoke(app, ["estimate", a, b])
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: the files disagree on savings_plan ({a}: 17%, {b}: none), and an account has "
+                             "one Compute Savings Plan\n  hint: give every file the same savings_plan, or none\n")
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert "agree on `free_tier` and `savings_plan`" in readme
