@@ -527,3 +527,27 @@ def test_files_that_disagree_on_the_savings_plan_are_named(write: Any) -> None:
                              "one Compute Savings Plan\n  hint: give every file the same savings_plan, or none\n")
     readme = " ".join((ROOT / "README.md").read_text().split())
     assert "agree on `free_tier` and `savings_plan`" in readme
+
+
+# --- The JSON for pipelines ------------------------------------------------------------------------------------
+
+
+def test_an_accounts_json_is_alone_on_stdout_and_the_same_bytes_whatever_the_hash_seed(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    two_folders(tmp_path, {"total": 5}, {"components": {"requests": "0.5"}})  # both over: exit 1
+    command = [sys.executable, "-m", "lambda_cost", "estimate", "one/w.yaml", "two/w.yaml",
+               str(ROOT / "examples" / "event-pipeline.yaml"), "-f", "json", "--no-free-tier"]
+    outputs = []
+    for seed in ("0", "1", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path, check=False)
+        assert done.returncode == 1
+        assert "over budget: file one/w is $9.33" in done.stderr and "warning: " in done.stderr  # people's: stderr
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] == outputs[2]
+    document = json.loads(outputs[0])
+    assert document["schema_version"] == 1 and document["budget"]["status"] == "over"
+    assert not re.search(r'"-?[0-9.]+E[+-]?[0-9]+"|"-0"', outputs[0])  # plain decimals, no negative zero
