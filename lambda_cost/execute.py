@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .report import EstimateWarning
     from .tables import TableCatalog
 
-from .errors import EXIT_INTERNAL, EXIT_OK, InputError, LambdaCostError
+from .errors import EXIT_INTERNAL, EXIT_OK, InputError, LambdaCostError, OutputError
 from .numbers import too_large, too_large_message
 
 ISSUES_URL = "https://github.com/lambda-cost/lambda-cost/issues"
@@ -177,8 +177,14 @@ def _render_options(
 def _emit(write: Callable[[TextIO], object], output: str | None, force: bool, stdout: TextIO) -> None:
     """Send a report to standard output, or atomically to --output."""
     if output is None:
-        write(stdout)
-        stdout.flush()
+        try:
+            write(stdout)
+            stdout.flush()
+        except BrokenPipeError:
+            raise  # the reader went away: run_guarded stops quietly
+        except OSError as error:  # a full disk behind `> report.json`: the user's environment, not a bug
+            _discard_stdout()
+            raise OutputError(f"cannot write standard output: {error.strerror or error}") from None
         return
     from .atomic import atomic_output
 

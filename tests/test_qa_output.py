@@ -551,3 +551,18 @@ def test_an_accounts_json_is_alone_on_stdout_and_the_same_bytes_whatever_the_has
     document = json.loads(outputs[0])
     assert document["schema_version"] == 1 and document["budget"]["status"] == "over"
     assert not re.search(r'"-?[0-9.]+E[+-]?[0-9]+"|"-0"', outputs[0])  # plain decimals, no negative zero
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["estimate", EXAMPLE, "-f", "json"], ["diff", EXAMPLE, EXAMPLE, "-f", "markdown"]])
+def test_standard_output_on_a_full_disk_is_not_an_internal_error(args: list[str]) -> None:
+    """`lambda-cost estimate w.yaml -f json > report.json` on a full disk was "internal error ... this is a bug"."""
+    import os
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "lambda_cost", *args], stdout=full, stderr=subprocess.PIPE,
+                              text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
+    assert done.returncode == 2
+    assert done.stderr.endswith("error: cannot write standard output: No space left on device\n")
