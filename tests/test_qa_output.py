@@ -102,6 +102,17 @@ def test_at_its_limit_a_budget_warns_and_a_limit_of_zero_allows_nothing(write: A
     assert runner.invoke(app, ["estimate", at, "--budget", "0"]).exit_code == 1
 
 
+def test_exactly_at_the_warning_share_warns(write: Any) -> None:
+    """$9.33335 is exactly 80% of $11.6666875: a warning; a hair more limit and it is not."""
+    statuses = []
+    for limit in ("11.6666875", "11.6666876"):
+        path = write(f"w{limit}.yaml", workload_yaml(api(), free_tier=False, budget={"total": limit}))
+        result = runner.invoke(app, ["estimate", path, "-f", "json"])
+        assert result.exit_code == 0
+        statuses.append(json.loads(result.stdout)["budget"]["status"])
+    assert statuses == ["warning", "ok"]
+
+
 def test_a_warning_share_is_shown_as_given(write: Any) -> None:
     """warn_at 87.5% was shown as "(warning at 88%)"."""
     path = write("w.yaml", workload_yaml(api(), free_tier=False, budget={"total": "10.5", "warn_at": "87.5%"}))
