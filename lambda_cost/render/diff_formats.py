@@ -121,7 +121,7 @@ def _markdown(report: DiffReport, options: RenderOptions) -> str:
                "| function | component | base | head | change |", "|---|---|---:|---:|---:|"]
     # A comment GitHub would refuse is no comment: what does not fit is counted (the table before the components).
     room = CommentRoom([*head, *details, "", "</details>"])
-    shown_rows, shown_changes = room.take([row] for row in rows), room.take([change] for change in changes)
+    shown_rows, shown_changes = room.take([line] for line in rows), room.take([line] for line in changes)
     lines = [*head, *joined(shown_rows)]
     if len(shown_rows) < len(rows):
         lines.append(f"| … {plural(len(rows) - len(shown_rows), 'more function')}: {ELSEWHERE} has them all "
