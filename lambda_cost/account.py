@@ -14,7 +14,7 @@ from .expand import FunctionUsage
 from .gate import BudgetCheck, BudgetReport, evaluate
 from .load import refuse_stdin_twice
 from .model.budget import Budget
-from .numbers import exact_sum
+from .numbers import exact_sum, percent
 from .pipeline import Expanded, estimate_source, expand_source, where
 from .price import PricedFunction, price
 from .report import Estimate, EstimateWarning, FileSubtotal, build_estimate
@@ -99,7 +99,9 @@ def _one_account(
         raise InputError("the files disagree on free_tier, and an account has one free tier",
                          hint="give --free-tier or --no-free-tier")
     if len({e.savings_discount for e in expanded}) > 1:
-        raise InputError("the files disagree on savings_plan, and an account has one Compute Savings Plan",
+        named = ", ".join(f"{e.source.name}: {'none' if e.savings_discount is None else percent(e.savings_discount)}"
+                          for e in expanded)
+        raise InputError(f"the files disagree on savings_plan ({named}), and an account has one Compute Savings Plan",
                          hint="give every file the same savings_plan, or none")
     labels = prefixes([e.source.name for e in expanded])
     usages: list[FunctionUsage] = []
@@ -116,9 +118,10 @@ def _one_account(
     for label, item in zip(labels, expanded, strict=True):
         part = tuple(priced[start:start + len(item.usages)])
         start += len(item.usages)
-        subtotal = exact_sum(f.total for f in part)
-        subtotals.append(FileSubtotal(item.source.name, label, len(part), subtotal))
-        checks += _file_checks(label, part, item.budget)
+        subtotal = FileSubtotal(item.source.name, label, len(part), exact_sum(f.total for f in part),
+                                exact_sum(f.related_total for f in part))
+        subtotals.append(subtotal)
+        checks += _file_checks(subtotal, part, item.budget)
     regions = sorted({e.default_region for e in expanded})
     estimate = build_estimate(
         workload_name=", ".join(e.source.name for e in expanded),
@@ -129,21 +132,43 @@ def _one_account(
         warnings=[EstimateWarning(p.message, where(p)) for e in expanded for p in e.warnings],
         savings_discount=savings_discount,
     )
-    account = evaluate(estimate.functions, estimate.grand_total, None, budget)
-    if account is not None:
+    warn_at = _account_warn_at(expanded)
+    if budget is not None:  # --budget: the account's monthly total
+        account = evaluate(estimate.functions, estimate.grand_total, Budget(warn_at=warn_at), budget)
+        assert account is not None
         checks = [*account.checks, *checks]
-    verdict = BudgetReport(next((e.budget.warn_at for e in expanded if e.budget), Budget().warn_at), tuple(checks))
+    verdict = BudgetReport(warn_at, tuple(checks))
     return dataclasses.replace(estimate, files=tuple(subtotals), budget=verdict if checks else None)
 
 
-def _file_checks(label: str, part: tuple[PricedFunction, ...], budget: Budget | None) -> list[BudgetCheck]:
+def _account_warn_at(expanded: list[Expanded]) -> Decimal:
+    """Where the account's own limit (--budget) warns: at the share the files' budgets agree on, else 80%.
+
+    No file owns the account's limit, so no single file's `warn_at` may decide it.
+    """
+    shares = {e.budget.warn_at for e in expanded if e.budget is not None}
+    return shares.pop() if len(shares) == 1 else Budget().warn_at
+
+
+def _file_checks(subtotal: FileSubtotal, part: tuple[PricedFunction, ...], budget: Budget | None) -> list[BudgetCheck]:
     """A file's own budgets, on its own functions: its total is the file's subtotal (with related charges)."""
     if budget is None:
         return []
+    label = subtotal.prefix
     qualified = budget.model_copy(update={"functions": {f"{label}/{name}": spec
                                                         for name, spec in budget.functions.items()}})
-    grand = exact_sum([*(f.total for f in part), *(f.related_total for f in part)])
-    report = evaluate(part, grand, qualified, None)
+    report = evaluate(part, subtotal.grand_total, qualified, None)
     assert report is not None
-    return [dataclasses.replace(check, scope="file", name=label) if check.scope == "total" else check
-            for check in report.checks]
+    return [_qualified(check, label) for check in report.checks]
+
+
+def _qualified(check: BudgetCheck, label: str) -> BudgetCheck:
+    """A file's check named for its file: its total is `file LABEL`, a component `LABEL/requests`.
+
+    Its function budgets already name `LABEL/api`; two files limiting one component must not read alike.
+    """
+    if check.scope == "total":
+        return dataclasses.replace(check, scope="file", name=label)
+    if check.scope == "component":
+        return dataclasses.replace(check, name=f"{label}/{check.name}")
+    return check

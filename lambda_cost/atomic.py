@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO, cast
 
-from .errors import InputError
+from .errors import InputError, OutputError
 
 
 def write_atomically(path: Path, text: str, *, force: bool) -> None:
@@ -25,24 +25,14 @@ def write_atomically(path: Path, text: str, *, force: bool) -> None:
 @contextlib.contextmanager
 def atomic_output(path: Path, *, force: bool) -> Iterator[TextIO]:
     """A file to write `path` through: it replaces `path` only when the block finishes without error."""
-    if path.is_symlink():
-        path = path.resolve()  # write the file the link points to; replacing the link would leave that file stale
-    parent = path.parent
-    if not parent.is_dir():
-        raise InputError(f"cannot write {path}: directory {parent} does not exist",
-                         hint="create the directory first")
     try:
-        existing = path.stat()
-    except FileNotFoundError:
-        existing = None
-    if existing is not None:
-        if not force:
-            raise InputError(f"{path} already exists", hint="use --force to overwrite")
-        if not stat.S_ISREG(existing.st_mode):
-            raise InputError(f"cannot write {path}: it exists and is not a regular file")
-    temporary = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, removed on failure
-        mode="w", encoding="utf-8", newline="", delete=False, dir=parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
+        path, existing = _target(path, force=force)
+        temporary = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, removed on failure
+            mode="w", encoding="utf-8", newline="", delete=False, dir=path.parent, prefix=f".{path.name}.",
+            suffix=".tmp",
+        )
+    except OSError as error:
+        raise _unwritable(path, error) from None
     try:
         with temporary as handle:
             yield cast(TextIO, handle)
@@ -56,7 +46,33 @@ def atomic_output(path: Path, *, force: bool) -> Iterator[TextIO]:
             os.umask(umask)
             os.chmod(temporary.name, 0o666 & ~umask)
         os.replace(temporary.name, path)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary.name)
+        if isinstance(error, OSError):
+            raise _unwritable(path, error) from None
         raise
+
+
+def _target(path: Path, *, force: bool) -> tuple[Path, os.stat_result | None]:
+    """The file to replace (a symbolic link's target) and its status, if it exists and may be replaced."""
+    if path.is_symlink():
+        path = path.resolve()  # write the file the link points to; replacing the link would leave that file stale
+    parent = path.parent
+    if not parent.is_dir():
+        raise InputError(f"cannot write {path}: directory {parent} does not exist",
+                         hint="create the directory first")
+    try:
+        existing = path.stat()
+    except FileNotFoundError:
+        return path, None
+    if not force:
+        raise InputError(f"{path} already exists", hint="use --force to overwrite")
+    if not stat.S_ISREG(existing.st_mode):
+        raise InputError(f"cannot write {path}: it exists and is not a regular file")
+    return path, existing
+
+
+def _unwritable(path: Path, error: OSError) -> OutputError:
+    """What the system refused, said of the file asked for rather than of the temporary file."""
+    return OutputError(f"cannot write {path}: {error.strerror or error}")

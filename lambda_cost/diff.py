@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import EXIT_BUDGET, EXIT_OK, InputError, Problem
 from .load import Source, read_source
-from .numbers import ZERO, exact, exact_sum, money
+from .numbers import ZERO, exact, exact_sum, money, too_large, too_large_message
 from .report import Estimate
 from .tables import TableCatalog
 
@@ -222,6 +222,8 @@ def _gate(total: Change, max_increase: str | None) -> Gate | None:
         raise InputError(
             f"--max-increase takes US dollars (50) or a percentage of the base total (10%); not {max_increase!r}"
         )
+    if too_large(limit):
+        raise InputError(f"--max-increase {too_large_message(max_increase)}")
     if percent:
         # From a base of zero any increase is an infinite percentage.
         exceeded = total.change > 0 if total.percent is None else total.percent > limit

@@ -87,5 +87,13 @@ class TableError(InputError):
     """A pricing table file is damaged or invalid."""
 
 
+class OutputError(InputError, OSError):
+    """The system refused to write an output (a read-only directory, a full disk, a name too long): exit code 2.
+
+    The user's environment, not a bug, so not the internal error a CI gate could mistake for a crash; still an
+    OSError, which it is, for callers that handle the system's refusals.
+    """
+
+
 class RenderError(LambdaCostError):
     """An output could not be produced or written."""

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from .report import EstimateWarning
     from .tables import TableCatalog
 
-from .errors import EXIT_INTERNAL, EXIT_OK, InputError, LambdaCostError
+from .errors import EXIT_INTERNAL, EXIT_OK, InputError, LambdaCostError, OutputError
+from .numbers import too_large, too_large_message
 
 ISSUES_URL = "https://github.com/lambda-cost/lambda-cost/issues"
 # What a shell reports for a writer killed by SIGPIPE (128 + 13): the reader of standard output went away.
@@ -72,6 +73,8 @@ def parse_usd(text: str, option: str) -> Decimal:
         value = Decimal(-1)
     if not value.is_finite() or value < 0:
         raise InputError(f"{option} takes US dollars a month, such as 250 or 99.50; not {text!r}")
+    if too_large(value):  # it would overflow the arithmetic of the gate
+        raise InputError(f"{option} {too_large_message(text)}")
     return value
 
 
@@ -174,8 +177,14 @@ def _render_options(
 def _emit(write: Callable[[TextIO], object], output: str | None, force: bool, stdout: TextIO) -> None:
     """Send a report to standard output, or atomically to --output."""
     if output is None:
-        write(stdout)
-        stdout.flush()
+        try:
+            write(stdout)
+            stdout.flush()
+        except BrokenPipeError:
+            raise  # the reader went away: run_guarded stops quietly
+        except OSError as error:  # a full disk behind `> report.json`: the user's environment, not a bug
+            _discard_stdout()
+            raise OutputError(f"cannot write standard output: {error.strerror or error}") from None
         return
     from .atomic import atomic_output
 

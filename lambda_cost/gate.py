@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from .errors import EXIT_BUDGET, EXIT_OK
 from .model.budget import Budget, FunctionBudget
-from .numbers import ZERO, exact_sum, money
+from .numbers import ZERO, exact_sum, money, percent
 from .price import PricedFunction
 
 _TIER_SUFFIX = re.compile(r"_tier_\d+$")
@@ -137,13 +137,19 @@ def messages(report: BudgetReport) -> list[str]:
         driven = f"; largest: {drivers}" if drivers and check.scope != "function_component" else ""
         if check.status == "over":
             lines.append(
-                f"over budget: {check.label} is {money(check.actual)}, {money(-check.headroom)} over its "
+                f"over budget: {check.label} is {money(check.actual)}, {_excess(-check.headroom)} over its "
                 f"limit of {money(check.limit)}{driven}"
             )
         else:
             share = check.actual / check.limit * 100 if check.limit else Decimal(0)
             lines.append(
                 f"near budget: {check.label} is {money(check.actual)}, {share:.0f}% of its limit of "
-                f"{money(check.limit)} (warning at {check.warn_at * 100:.0f}%){driven}"
+                f"{money(check.limit)} (warning at {percent(check.warn_at)}){driven}"
             )
     return lines
+
+
+def _excess(amount: Decimal) -> str:
+    """How far over a limit: limits compare exact figures, so an excess may be too small to show in cents."""
+    shown = money(amount)
+    return "less than $0.01" if shown == money(ZERO) else shown

@@ -12,6 +12,8 @@ ZERO = Decimal(0)
 ARITHMETIC = Context(prec=60, rounding=ROUND_HALF_EVEN)
 # Quantities are carried to 18 decimal places, so that shares of a total add up to it exactly.
 QUANTUM = Decimal("1E-18")
+# Unit prices are shown to 10 significant digits: AWS's are exact at 7, a scaled private table's may have 60.
+_PRICE_DIGITS = Context(prec=10, rounding=ROUND_HALF_EVEN)
 
 
 # No value of a workload comes near this many digits (counts stop at 10^18), yet a number read with a huge
@@ -103,8 +105,22 @@ def plain(value: Decimal) -> str:
 def readable(value: Decimal, places: int = 10) -> str:
     """A number for people: thousands separators, at most `places` decimals, trailing zeros dropped."""
     if value == value.to_integral_value():
-        return f"{value:,.0f}"
-    return f"{value:,.{places}f}".rstrip("0").rstrip(".")
+        return unsigned_zero(f"{value:,.0f}")
+    return unsigned_zero(f"{value:,.{places}f}".rstrip("0").rstrip("."))
+
+
+def unsigned_zero(shown: str) -> str:
+    """A figure rounded for display to zero has no sign: a credit too small to show is 0, not -0."""
+    return shown[1:] if shown.startswith("-") and not shown.strip("-0.,") else shown
+
+
+def price(value: Decimal, min_places: int = 0) -> str:
+    """A unit price for people: to 10 significant digits, half-even, trailing zeros dropped down to `min_places`
+    decimals (display only)."""
+    rounded = format(_PRICE_DIGITS.plus(value), "f")
+    whole, _, decimals = rounded.partition(".")
+    decimals = decimals.rstrip("0").ljust(min_places, "0")
+    return f"{whole}.{decimals}" if decimals else whole
 
 
 def money(value: Decimal, places: int = 2) -> str:

@@ -40,7 +40,13 @@ class FileSubtotal:
     workload: str
     prefix: str  # the qualifier of its function names: prefix/name
     functions: int
-    total: Decimal
+    total: Decimal  # its part of the Lambda total
+    related_total: Decimal = Decimal(0)  # its part of the related charges
+
+    @property
+    def grand_total(self) -> Decimal:
+        """What the file's functions cost the account, as its budget counts it."""
+        return exact_sum([self.total, self.related_total])
 
 
 @dataclass(frozen=True)

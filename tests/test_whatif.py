@@ -148,8 +148,8 @@ def test_several_files_are_one_account(tmp_path: Path) -> None:
     assert document["total"] == "0.2"
     assert [f["name"] for f in document["functions"]] == ["a/api", "b/api"]  # names qualified by file
     assert document["files"] == [
-        {"workload": a, "prefix": "a", "functions": 1, "total": "0.1"},
-        {"workload": b, "prefix": "b", "functions": 1, "total": "0.1"},
+        {"workload": a, "prefix": "a", "functions": 1, "total": "0.1", "related_total": "0", "grand_total": "0.1"},
+        {"workload": b, "prefix": "b", "functions": 1, "total": "0.1", "related_total": "0", "grand_total": "0.1"},
     ]
     table = runner.invoke(app, ["estimate", a, b]).stdout
     assert f"  {a} (a/…, 1 function): $0.10" in table

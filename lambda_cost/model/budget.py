@@ -5,7 +5,10 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from ..numbers import too_large, too_large_message
 
 # Budget components group line items: a group's cost is its line items net of their free-tier credit
 # (duration covers every tier). The last three are related charges of other services.
@@ -27,7 +30,15 @@ def _percent(value: Any) -> Any:
     return value
 
 
-Usd = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, description="US dollars a month")]
+def _within_digits(value: Decimal) -> Decimal:
+    """No limit comes near MAX_DIGITS digits; 1e99999999 would overflow the gate's arithmetic."""
+    if too_large(value):
+        raise PydanticCustomError("number", too_large_message(str(value)))
+    return value
+
+
+Usd = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, description="US dollars a month"),
+                AfterValidator(_within_digits)]
 Fraction = Annotated[Decimal, BeforeValidator(_percent), Field(gt=0, le=1, allow_inf_nan=False)]
 
 

@@ -6,8 +6,8 @@ import importlib
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
-from ..numbers import readable
-from ..price import PricedFunction
+from ..numbers import percent, price, readable
+from ..price import LineItem, PricedFunction
 from ..report import Estimate
 
 # format name -> module; each module has `render(estimate, options) -> str`.
@@ -64,3 +64,13 @@ def dimension_notes(priced: PricedFunction) -> list[str]:
     if priced.usage.peak_concurrency:
         notes.append(f"peak concurrency: {readable(priced.usage.peak_concurrency, 2)}")
     return notes
+
+
+def unit_price(item: LineItem) -> str:
+    """A line item's unit price as the table and Markdown show it: requests per million, a discount as a share."""
+    if item.unit == "USD":
+        return percent(item.unit_price)
+    if item.unit == "requests":
+        # A decimal shift for display, exact: requests are priced per million, in dollars and cents or finer.
+        return f"${price(item.unit_price.scaleb(6), min_places=2)} / 1M"
+    return f"${price(item.unit_price)}"

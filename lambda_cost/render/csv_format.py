@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import re
+from collections.abc import Iterable
 
 from ..numbers import plain
 from ..report import Estimate
@@ -11,6 +11,10 @@ from . import RenderOptions
 
 # A cell starting with one of these is a formula to a spreadsheet; user-provided text gets a leading quote.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Cells quoted: RFC 4180's (a comma, a quote, a line break), and a semicolon, which a spreadsheet in a locale that
+# separates by semicolons (Excel in German, French, Dutch...) would otherwise split into a cell of its own, one
+# that may start with `=` however the cell began.
+_QUOTED = re.compile(r'[,";\r\n]')
 
 HEADER = (
     "function", "region", "architecture", "component", "description", "quantity", "unit", "unit_price", "cost",
@@ -19,15 +23,13 @@ HEADER = (
 
 
 def render(estimate: Estimate, options: RenderOptions) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADER)
+    lines = [row(HEADER)]
     for priced in estimate.functions:
         function = priced.usage.function
         sections = [("lambda", item) for item in priced.line_items]
         sections += [("related", item) for item in priced.related_items]
         for section, item in sections:
-            writer.writerow((
+            lines.append(row((
                 _text(function.label),
                 priced.usage.region,
                 function.architecture,
@@ -38,8 +40,13 @@ def render(estimate: Estimate, options: RenderOptions) -> str:
                 plain(item.unit_price),
                 plain(item.cost),
                 section,
-            ))
-    return buffer.getvalue()
+            )))
+    return "".join(lines)
+
+
+def row(cells: Iterable[str]) -> str:
+    """One line of CSV, "\n"-terminated as the other formats are; csv.writer cannot be told to quote semicolons."""
+    return ",".join('"' + cell.replace('"', '""') + '"' if _QUOTED.search(cell) else cell for cell in cells) + "\n"
 
 
 def _text(value: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable
@@ -10,10 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from ..diff import Change, DiffReport
-from ..numbers import money, plain
+from ..numbers import money, plain, unsigned_zero
 from . import RenderOptions
-from .csv_format import _text
-from .markdown import _md
+from .csv_format import _text, row
+from .markdown import ELSEWHERE, CommentRoom, _md, joined, plural
 
 
 def render_diff(report: DiffReport, output_format: str, options: RenderOptions) -> str:
@@ -27,7 +26,7 @@ def _signed(value: Decimal) -> str:
 def _percent(change: Change) -> str:
     if change.percent is None:
         return "new" if change.head else "—"
-    return f"{'+' if change.percent > 0 else ''}{change.percent:.1f}%"
+    return f"{'+' if change.percent > 0 else ''}{unsigned_zero(f'{change.percent:.1f}')}%"
 
 
 def _verdict(report: DiffReport) -> str:
@@ -51,7 +50,7 @@ def _table(report: DiffReport, options: RenderOptions) -> str:
     console.print(f"lambda-cost diff: {report.base.name} ({report.base.pricing_version}) → "
                   f"{report.head.name} ({report.head.pricing_version})")
     table = Table(box=box.SIMPLE_HEAD, show_footer=True)
-    table.add_column("Function", footer="Total")
+    table.add_column("Function", footer="Total", overflow="fold")  # names that differ at the end must not read alike
     table.add_column("Base", justify="right", footer=money(report.total.base))
     table.add_column("Head", justify="right", footer=money(report.total.head))
     table.add_column("Change", justify="right", footer=_signed(report.total.change))
@@ -104,7 +103,7 @@ def _json(report: DiffReport, options: RenderOptions) -> str:
 
 def _markdown(report: DiffReport, options: RenderOptions) -> str:
     total = report.total
-    lines = [
+    head = [
         f"### Lambda cost change: {_signed(total.change)} ({_percent(total)})",
         "",
         f"**{money(total.base)} → {money(total.head)} a month** "
@@ -112,36 +111,39 @@ def _markdown(report: DiffReport, options: RenderOptions) -> str:
         "",
     ]
     if report.gate is not None:
-        lines += [f"{'❌' if report.gate.exceeded else '✅'} {_verdict(report)}", ""]
-    lines += ["| function | base | head | change | % | |", "|---|---:|---:|---:|---:|---|"]
-    for function in report.functions:
-        t = function.total
-        lines.append(f"| {_md(t.name)} | {money(t.base)} | {money(t.head)} | {_signed(t.change)} | "
-                     f"{_percent(t)} | {function.status} |")
-    details = [f for f in report.functions if any(c.change for c in f.components)]
-    if details:
-        lines += ["", "<details><summary>Changes by component</summary>", ""]
-        lines += ["| function | component | base | head | change |", "|---|---|---:|---:|---:|"]
-        for function in details:
-            for c in function.components:
-                if c.change:
-                    lines.append(f"| {_md(function.total.name)} | {c.name} | {money(c.base)} | {money(c.head)} "
-                                 f"| {_signed(c.change)} |")
+        head += [f"{'❌' if report.gate.exceeded else '✅'} {_verdict(report)}", ""]
+    head += ["| function | base | head | change | % | |", "|---|---:|---:|---:|---:|---|"]
+    rows = [f"| {_md(f.total.name)} | {money(f.total.base)} | {money(f.total.head)} | {_signed(f.total.change)} | "
+            f"{_percent(f.total)} | {f.status} |" for f in report.functions]
+    changes = [f"| {_md(function.total.name)} | {c.name} | {money(c.base)} | {money(c.head)} | {_signed(c.change)} |"
+               for function in report.functions for c in function.components if c.change]
+    details = ["", "<details><summary>Changes by component</summary>", "",
+               "| function | component | base | head | change |", "|---|---|---:|---:|---:|"]
+    # A comment GitHub would refuse is no comment: what does not fit is counted (the table before the components).
+    room = CommentRoom([*head, *details, "", "</details>"])
+    shown_rows, shown_changes = room.take([line] for line in rows), room.take([line] for line in changes)
+    lines = [*head, *joined(shown_rows)]
+    if len(shown_rows) < len(rows):
+        lines.append(f"| … {plural(len(rows) - len(shown_rows), 'more function')}: {ELSEWHERE} has them all "
+                     "|  |  |  |  |  |")
+    if changes:
+        lines += [*details, *joined(shown_changes)]
+        if len(shown_changes) < len(changes):
+            lines.append(f"| … {plural(len(changes) - len(shown_changes), 'more change')}: {ELSEWHERE} has them "
+                         "all |  |  |  |  |")
         lines += ["", "</details>"]
     return "\n".join(lines) + "\n"
 
 
 def _csv(report: DiffReport, options: RenderOptions) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["function", "status", "component", "base", "head", "change", "percent"])
+    lines = [row(["function", "status", "component", "base", "head", "change", "percent"])]
     for function in report.functions:
         for change in (function.total, *function.components):
             component = "total" if change is function.total else change.name
-            writer.writerow([_text(function.total.name), function.status, component, plain(change.base),
-                             plain(change.head), plain(change.change),
-                             "" if change.percent is None else plain(change.percent)])
-    return buffer.getvalue()
+            lines.append(row([_text(function.total.name), function.status, component, plain(change.base),
+                              plain(change.head), plain(change.change),
+                              "" if change.percent is None else plain(change.percent)]))
+    return "".join(lines)
 
 
 _FORMATS: dict[str, Callable[[DiffReport, RenderOptions], str]] = {

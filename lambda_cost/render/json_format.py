@@ -82,7 +82,8 @@ def document(estimate: Estimate, options: RenderOptions, *, with_functions: bool
 
 def _subtotal(subtotal: FileSubtotal) -> dict[str, Any]:
     return {"workload": subtotal.workload, "prefix": subtotal.prefix, "functions": subtotal.functions,
-            "total": plain(subtotal.total)}
+            "total": plain(subtotal.total), "related_total": plain(subtotal.related_total),
+            "grand_total": plain(subtotal.grand_total)}
 
 
 def _budget(estimate: Estimate) -> dict[str, Any] | None:

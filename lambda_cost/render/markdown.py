@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 
-from ..numbers import money, percent, readable
-from ..price import LineItem, PricedFunction
-from ..report import Estimate
-from . import RenderOptions, dimension_notes
+from ..numbers import money, readable
+from ..price import PricedFunction
+from ..report import Estimate, EstimateWarning
+from . import RenderOptions, dimension_notes, unit_price
 
 # Characters that Markdown (CommonMark, GFM tables, GitLab references, GitHub math) may give a meaning to.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&$])")
@@ -19,29 +20,84 @@ _LINE_BREAKS = re.compile(r"[\r\n\t]+")
 _HTML_ENTITIES = str.maketrans({
     "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "@": "&#64;", "#": "&#35;", "|": "&#124;",
 })
+# GitHub refuses a comment of more than 65,536 characters. A report stays within 60,000, leaving room for lines a
+# workflow adds, and counts what it leaves out; _NOTES is kept for the lines that say so.
+COMMENT_LIMIT = 60_000
+_NOTES = 1_000
+ELSEWHERE = "`--format table` or `--format json`"
 
 
 def render(estimate: Estimate, options: RenderOptions) -> str:
-    lines = [
+    head = [
         f"### Lambda cost estimate: {_md(estimate.workload)}",
         "",
         f"**Total: {money(estimate.total)} / month**",
         *_related_summary(estimate),
         "",
         *_budget(estimate),
-        *_summary_table(estimate),
-        "",
     ]
-    for priced in estimate.functions:
-        lines.extend(_details(priced, options))
-        lines.append("")
-    lines.append(_assumptions(estimate))
-    if estimate.warnings:
-        lines.extend(["", "**Warnings**", ""])
-        for warning in estimate.warnings:
-            where = f" ({_md(warning.where)})" if warning.where else ""
-            lines.append(f"- {_md(warning.message)}{where}")
+    header, rows, total_row = _summary_table(estimate)
+    warnings = [_warning(warning) for warning in estimate.warnings]
+    assumptions = _assumptions(estimate)
+    # What may be cut short, most important first: each function's row, the warnings, then the details.
+    room = CommentRoom([*head, *header, total_row, "", assumptions, "", "**Warnings**", ""])
+    shown_rows = room.take([row] for row in rows)
+    shown_warnings = room.take([warning] for warning in warnings)
+    details = room.take([*_details(priced, options), ""] for priced in estimate.functions)
+    functions = len(estimate.functions)
+    lines = [*head, *header, *joined(shown_rows)]
+    if len(shown_rows) < functions:
+        lines.append(_row([f"… {plural(functions - len(shown_rows), 'more function')}", "", "", "", "", "", ""]))
+    lines.extend([total_row, "", *joined(details)])
+    if len(details) < functions:
+        lines.extend([f"_The details of {plural(functions - len(details), 'more function')} are left out to keep "
+                      f"this comment within GitHub's limit of 65,536 characters: {ELSEWHERE} has every function._",
+                      ""])
+    lines.append(assumptions)
+    if warnings:
+        lines.extend(["", "**Warnings**", "", *joined(shown_warnings)])
+        if len(shown_warnings) < len(warnings):
+            lines.append(f"- … {plural(len(warnings) - len(shown_warnings), 'more warning')}: {ELSEWHERE} lists "
+                         "them all")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+class CommentRoom:
+    """The characters a comment has left beside its `fixed` lines, spent on the parts that may be cut short, in
+    order of importance."""
+
+    def __init__(self, fixed: list[str]) -> None:
+        self.left = COMMENT_LIMIT - _NOTES - _size(fixed)
+
+    def take(self, blocks: Iterable[list[str]]) -> list[list[str]]:
+        """The blocks, in order, up to the first that no longer fits (the rest are counted, not shown)."""
+        kept = []
+        for block in blocks:
+            size = _size(block)
+            if size > self.left:
+                break
+            self.left -= size
+            kept.append(block)
+        return kept
+
+
+def _size(lines: list[str]) -> int:
+    return sum(len(line) + 1 for line in lines)
+
+
+def joined(blocks: list[list[str]]) -> list[str]:
+    """The lines of the blocks kept, in order."""
+    return [line for block in blocks for line in block]
+
+
+def plural(number: int, noun: str) -> str:
+    """`3 more functions`, `1 more function`."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def _warning(warning: EstimateWarning) -> str:
+    where = f" ({_md(warning.where)})" if warning.where else ""
+    return f"- {_md(warning.message)}{where}"
 
 
 _STATUS = {"ok": "✅ ok", "warning": "⚠️ warning", "over": "❌ over"}
@@ -67,11 +123,13 @@ def _related_summary(estimate: Estimate) -> list[str]:
                 f"**grand total: {money(estimate.grand_total)}**"]
 
 
-def _summary_table(estimate: Estimate) -> list[str]:
-    rows = [
+def _summary_table(estimate: Estimate) -> tuple[list[str], list[str], str]:
+    """The table of functions: its header, a row per function, and the total's row."""
+    header = [
         "| function | region | arch | memory | requests | GB-s | monthly cost |",
         "|---|---|---|---:|---:|---:|---:|",
     ]
+    rows = []
     for priced in estimate.functions:
         function = priced.usage.function
         cells = [
@@ -84,8 +142,7 @@ def _summary_table(estimate: Estimate) -> list[str]:
             money(priced.total),
         ]
         rows.append(_row(cells))
-    rows.append(_row(["**Total**", "", "", "", "", "", f"**{money(estimate.total)}**"]))
-    return rows
+    return header, rows, _row(["**Total**", "", "", "", "", "", f"**{money(estimate.total)}**"])
 
 
 def _details(priced: PricedFunction, options: RenderOptions) -> list[str]:
@@ -108,7 +165,7 @@ def _details(priced: PricedFunction, options: RenderOptions) -> list[str]:
             _md(item.description),
             readable(item.quantity, 2),
             _md(item.unit),
-            _unit_price(item),
+            unit_price(item),
             money(item.cost),
         ]))
     lines.append(_row(["**Function total**", "", "", "", f"**{money(priced.total)}**"]))
@@ -117,7 +174,7 @@ def _details(priced: PricedFunction, options: RenderOptions) -> list[str]:
                       "| component | quantity | unit | unit price | cost |", "|---|---:|---|---:|---:|"])
         for item in priced.related_items:
             lines.append(_row([_md(item.description), readable(item.quantity, 2), _md(item.unit),
-                               _unit_price(item), money(item.cost)]))
+                               unit_price(item), money(item.cost)]))
         lines.append(_row(["**Related total**", "", "", "", f"**{money(priced.related_total)}**"]))
     notes = dimension_notes(priced)
     if notes:
@@ -158,15 +215,6 @@ def _assumptions(estimate: Estimate) -> str:
         f"sha256 {_md(pricing.sha256[:12])}); {free_text}; a month is 730 hours; "
         "volumes and durations are monthly means."
     )
-
-
-def _unit_price(item: LineItem) -> str:
-    if item.unit == "USD":
-        return percent(item.unit_price)
-    if item.unit == "requests":
-        # A decimal shift for display, exact: requests are priced per million.
-        return f"{money(item.unit_price.scaleb(6))} / 1M"
-    return money(item.unit_price, 10)
 
 
 def _row(cells: list[str]) -> str:

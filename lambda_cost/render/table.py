@@ -13,7 +13,7 @@ from rich.text import Text
 from ..numbers import money, percent, readable
 from ..price import LineItem, PricedFunction
 from ..report import Estimate
-from . import RenderOptions, dimension_notes
+from . import RenderOptions, dimension_notes, unit_price
 
 
 def render(estimate: Estimate, options: RenderOptions) -> str:
@@ -87,19 +87,11 @@ def _items_table(title: str, footer: str, items: tuple[LineItem, ...], total: De
             item.description,
             readable(item.quantity, 2),
             item.unit,
-            _unit_price(item),
+            unit_price(item),
             money(item.cost),
             style="green" if item.cost < 0 else None,
         )
     return table
-
-
-def _unit_price(item: LineItem) -> str:
-    if item.unit == "requests":
-        return f"{money(item.unit_price * 1_000_000)} / 1M"
-    if item.unit == "USD":
-        return percent(item.unit_price)
-    return f"${item.unit_price.normalize():f}"
 
 
 def _print_assumptions(console: Console, estimate: Estimate) -> None:
@@ -153,7 +145,8 @@ def _print_budget(console: Console, estimate: Estimate) -> None:
     table = Table(title=f"Budget: {report.status}", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD)
     for column, justify in (("Budget", "left"), ("Limit", "right"), ("Actual", "right"), ("Headroom", "right"),
                             ("Status", "left")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        # A long function name folds rather than end in an ellipsis, which would make its checks read alike.
+        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
     style = {"over": "bold red", "warning": "yellow", "ok": "green"}
     for check in report.checks:
         table.add_row(check.label, money(check.limit), money(check.actual), money(check.headroom),
@@ -174,7 +167,8 @@ def _print_files(console: Console, estimate: Estimate) -> None:
     console.print(Text("Subtotals by file (priced as one account: one free tier, shared tiers)", style="bold"))
     for subtotal in estimate.files:
         count = f"{subtotal.functions} function{'s' if subtotal.functions != 1 else ''}"
-        _hanging(console, "  ", f"{subtotal.workload} ({subtotal.prefix}/…, {count}): {money(subtotal.total)}")
+        related = f"; with related charges {money(subtotal.grand_total)}" if subtotal.related_total else ""
+        _hanging(console, "  ", f"{subtotal.workload} ({subtotal.prefix}/…, {count}): {money(subtotal.total)}{related}")
     console.print()
 
 
