@@ -106,7 +106,9 @@ def readable(value: Decimal, places: int = 10) -> str:
     """A number for people: thousands separators, at most `places` decimals, trailing zeros dropped."""
     if value == value.to_integral_value():
         return unsigned_zero(f"{value:,.0f}")
-    return unsigned_zero(f"{value:,.{places}f}".rstrip("0").rstrip("."))
+    shown = f"{value:,.{places}f}"
+    # Only decimals have trailing zeros to drop: with no places, 10.4 shows as 10, not 1.
+    return unsigned_zero(shown.rstrip("0").rstrip(".") if places > 0 else shown)
 
 
 def unsigned_zero(shown: str) -> str:

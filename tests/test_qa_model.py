@@ -13,7 +13,7 @@ from test_properties import functions as generated_functions
 from test_properties import workloads
 
 from lambda_cost.errors import PricingError, WorkloadError
-from lambda_cost.numbers import ARITHMETIC
+from lambda_cost.numbers import ARITHMETIC, readable
 from lambda_cost.price import split_into_tiers
 from lambda_cost.tables import TableCatalog
 
@@ -315,3 +315,12 @@ def test_cost_never_falls_when_usage_rises_with_every_dimension(fn: dict[str, An
     else:
         first["error_rate"] = str(min(Decimal("0.95"), Decimal(first["error_rate"]) + Decimal("0.01")))
     assert estimate_text(workload_yaml(raised)).total >= before
+
+
+@pytest.mark.parametrize(("value", "places", "shown"), [
+    (Decimal("10.4"), 0, "10"), (Decimal("100.5"), 0, "100"), (Decimal("1234.5678"), 2, "1,234.57"),
+    (Decimal("2.50"), 2, "2.5"), (Decimal("10"), 0, "10"), (Decimal("-0.0001"), 2, "0"),
+])
+def test_readable_keeps_the_zeros_of_whole_numbers(value: Decimal, places: int, shown: str) -> None:
+    # With no decimal places, 10.4 was shown as "1": the trailing zero of the whole part was stripped.
+    assert readable(value, places) == shown
