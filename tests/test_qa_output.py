@@ -577,3 +577,20 @@ def test_standard_output_on_a_full_disk_is_not_an_internal_error(args: list[str]
                               text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
     assert done.returncode == 2
     assert done.stderr.endswith("error: cannot write standard output: No space left on device\n")
+
+
+def test_markdown_of_several_files_gives_each_files_part() -> None:
+    # The table and the JSON gave a subtotal per file; the pull-request comment did not.
+    files = ["examples/web-api.yaml", "examples/event-pipeline.yaml"]
+    root = Path(__file__).parent.parent
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        markdown = runner.invoke(app, ["estimate", *files, "-f", "markdown"]).stdout
+        document = json.loads(runner.invoke(app, ["estimate", *files, "-f", "json"]).stdout)
+        single = runner.invoke(app, ["estimate", files[1], "-f", "markdown"]).stdout
+    rows = [f"| {entry['workload']} | {entry['functions']} | ${Decimal(entry['total']):,.2f} |"
+            for entry in document["files"]]
+    assert rows == ["| examples/web-api.yaml | 3 | $191.03 |", "| examples/event-pipeline.yaml | 4 | $106.55 |"]
+    section = markdown.split("**By file** (priced as one account: one free tier, shared tiers)\n\n")[1]
+    assert section.splitlines()[:4] == ["| file | functions | monthly cost |", "|---|---:|---:|", *rows]
+    assert "**By file**" not in single

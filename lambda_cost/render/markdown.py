@@ -37,10 +37,11 @@ def render(estimate: Estimate, options: RenderOptions) -> str:
         *_budget(estimate),
     ]
     header, rows, total_row = _summary_table(estimate)
+    files = _files(estimate)
     warnings = [_warning(warning) for warning in estimate.warnings]
     assumptions = _assumptions(estimate)
     # What may be cut short, most important first: each function's row, the warnings, then the details.
-    room = CommentRoom([*head, *header, total_row, "", assumptions, "", "**Warnings**", ""])
+    room = CommentRoom([*head, *header, total_row, "", *files, assumptions, "", "**Warnings**", ""])
     shown_rows = room.take([row] for row in rows)
     shown_warnings = room.take([warning] for warning in warnings)
     details = room.take([*_details(priced, options), ""] for priced in estimate.functions)
@@ -48,7 +49,7 @@ def render(estimate: Estimate, options: RenderOptions) -> str:
     lines = [*head, *header, *joined(shown_rows)]
     if len(shown_rows) < functions:
         lines.append(_row([f"… {plural(functions - len(shown_rows), 'more function')}", "", "", "", "", "", ""]))
-    lines.extend([total_row, "", *joined(details)])
+    lines.extend([total_row, "", *files, *joined(details)])
     if len(details) < functions:
         lines.extend([f"_The details of {plural(functions - len(details), 'more function')} are left out to keep "
                       f"this comment within GitHub's limit of 65,536 characters: {ELSEWHERE} has every function._",
@@ -215,6 +216,20 @@ def _assumptions(estimate: Estimate) -> str:
         f"sha256 {_md(pricing.sha256[:12])}); {free_text}; a month is 730 hours; "
         "volumes and durations are monthly means."
     )
+
+
+def _files(estimate: Estimate) -> list[str]:
+    """An account of several files: each file's part, as the table and the JSON give it (none for one file)."""
+    if len(estimate.files) < 2:
+        return []
+    related = any(subtotal.related_total for subtotal in estimate.files)
+    lines = ["**By file** (priced as one account: one free tier, shared tiers)", "",
+             "| file | functions | monthly cost |" + (" with related charges |" if related else ""),
+             "|---|---:|---:|" + ("---:|" if related else "")]
+    for subtotal in estimate.files:
+        cells = [_md(subtotal.workload), str(subtotal.functions), money(subtotal.total)]
+        lines.append(_row([*cells, money(subtotal.grand_total)] if related else cells))
+    return [*lines, ""]
 
 
 def _row(cells: list[str]) -> str:
