@@ -49,10 +49,16 @@ def bars(title: str, rows: Sequence[tuple[str, Decimal]], width: int = 100) -> l
     largest = max(value for _, value in rows)
     lines = [title]
     for (label, value), amount in zip(rows, amounts, strict=True):
-        shown = label if len(label) <= label_width else label[: label_width - 1] + "…"
+        shown = label if len(label) <= label_width else _middle_cut(label, label_width)
         drawn = bar(value, largest, bar_width)
         lines.append(f"  {shown.ljust(label_width)}  {amount.rjust(amount_width)}  {drawn}".rstrip())
     return lines
+
+
+def _middle_cut(label: str, width: int) -> str:
+    """A label cut to `width` in its middle: names differ at their ends (`…-v1`, `…-v2`) as often as at the start."""
+    tail = (width - 1) // 2
+    return label[: width - 1 - tail] + "…" + label[len(label) - tail:]
 
 
 def estimate_charts(functions: Sequence[tuple[str, Decimal, Sequence[tuple[str, Decimal]]]], width: int) -> list[str]:

@@ -418,7 +418,7 @@ def test_a_narrow_chart_fits_its_width() -> None:
     long_name = "order-processing-pipeline-east-primary-consumer"
     assert bars("T", [(long_name, Decimal(1)), ("b", Decimal(2))], 40) == [
         "T",
-        "  order-processing-p…  $1.00  █████",
+        "  order-pro…-consumer  $1.00  █████",  # cut in the middle (see the test below)
         "  b                    $2.00  ██████████",
     ]
 
@@ -428,3 +428,10 @@ def test_the_response_streaming_free_tier_nets_in_the_component_chart() -> None:
                                                   ("free_tier_response_streaming", Decimal(-1))])], 100)
     assert lines[-1].startswith("  Response streaming  $3.00  ")
     assert len(lines) == 5  # title, api, blank, title, one component
+
+
+def test_a_long_label_is_cut_in_the_middle_so_its_end_still_tells_rows_apart() -> None:
+    # Cut at the end, `…-checkout-service:v1` and `…:v2` both read `order-processing-checkout-s…`.
+    rows = [("order-processing-checkout-service:v1", Decimal(1)), ("order-processing-checkout-service:v2", Decimal(2))]
+    labels = [line[2:22] for line in bars("T", rows, 40)[1:]]
+    assert labels == ["order-pro…ervice:v1 ", "order-pro…ervice:v2 "]
