@@ -1,0 +1,55 @@
+"""QA of the command line as developers and CI pipelines use it: diff's inputs and gate, init, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import function, workload_yaml
+from typer.testing import CliRunner
+
+from lambda_cost.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = str(ROOT / "examples" / "web-api.yaml")
+runner = CliRunner()
+
+
+def saved_estimate(tmp_path: Path, name: str = "saved.json", **changes: Any) -> str:
+    """The example's `estimate --format json`, with top-level keys changed."""
+    document = json.loads(runner.invoke(app, ["estimate", EXAMPLE, "-f", "json"]).stdout)
+    path = tmp_path / name
+    path.write_text(json.dumps({**document, **changes}))
+    return str(path)
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"currency": "EUR"}, "in EUR a month; diff compares USD a month"),
+    ({"period": "year"}, "in USD a year; diff compares USD a month"),
+])
+def test_a_saved_estimate_in_another_currency_or_period_is_refused(tmp_path: Path, changes: dict[str, str],
+                                                                     message: str) -> None:
+    """A saved estimate in EUR was compared as if its figures were dollars."""
+    result = runner.invoke(app, ["diff", saved_estimate(tmp_path, **changes), EXAMPLE])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {tmp_path / 'saved.json'}: a saved estimate {message}\n")
+
+
+def test_a_truncated_saved_estimate_is_named_as_damaged_json(tmp_path: Path) -> None:
+    """A saved estimate cut short (a disk filled up, a download stopped) was reported as invalid YAML."""
+    whole = Path(saved_estimate(tmp_path)).read_text()
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text(whole[:300])
+    result = runner.invoke(app, ["diff", str(damaged), EXAMPLE])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {damaged}: a damaged saved estimate, not valid JSON (")
+    assert "YAML" not in result.stderr
+
+
+def test_a_saved_estimate_of_a_future_schema_is_refused_naming_its_version(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["diff", EXAMPLE, saved_estimate(tmp_path, schema_version=2)])
+    assert result.exit_code == 2
+    assert "a saved estimate of schema_version 2; this lambda-cost reads schema_version 1" in result.stderr
+
