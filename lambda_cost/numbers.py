@@ -112,8 +112,8 @@ def readable(value: Decimal, places: int = 10) -> str:
 
 
 def unsigned_zero(shown: str) -> str:
-    """A figure rounded for display to zero has no sign: a credit too small to show is 0, not -0."""
-    return shown[1:] if shown.startswith("-") and not shown.strip("-0.,") else shown
+    """A figure rounded for display to zero has no sign: a credit too small to show is 0, not -0 (nor +0)."""
+    return shown[1:] if shown.startswith(("-", "+")) and not shown.strip("+-0.,") else shown
 
 
 def price(value: Decimal, min_places: int = 0) -> str:

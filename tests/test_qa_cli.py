@@ -53,3 +53,14 @@ def test_a_saved_estimate_of_a_future_schema_is_refused_naming_its_version(tmp_p
     assert result.exit_code == 2
     assert "a saved estimate of schema_version 2; this lambda-cost reads schema_version 1" in result.stderr
 
+
+@pytest.mark.parametrize("output_format", ["table", "markdown"])
+def test_a_change_too_small_to_show_has_no_sign_either_way(write: Any, output_format: str) -> None:
+    """10 more requests of 10M ($0.000002 more) showed "+$0.00" and "+0.0%", 10 fewer "$0.00" and "0.0%"."""
+    base = write("base.yaml", workload_yaml(function("api", invocations=[{"type": "sync", "per_month": 10_000_000}]),
+                                            free_tier=False))
+    head = write("head.yaml", Path(base).read_text().replace("10000000", "10000010"))
+    rise, fall = (runner.invoke(app, ["diff", *pair, "-f", output_format]) for pair in ((base, head), (head, base)))
+    assert rise.exit_code == fall.exit_code == 0
+    assert "+$0.00" not in rise.stdout and "+0.0%" not in rise.stdout
+    assert rise.stdout.replace(base, "B").replace(head, "H") == fall.stdout.replace(head, "B").replace(base, "H")
