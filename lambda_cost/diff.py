@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import EXIT_BUDGET, EXIT_OK, InputError, Problem
 from .load import Source, read_source
-from .numbers import ZERO, exact, exact_sum, money, too_large, too_large_message
+from .numbers import ZERO, dollars, exact, exact_sum, money, too_large, too_large_message
 from .report import Estimate
 from .tables import TableCatalog
 
@@ -224,11 +224,8 @@ def _gate(total: Change, max_increase: str | None) -> Gate | None:
         return None
     text = max_increase.strip()
     percent = text.endswith("%")
-    try:
-        limit = Decimal(text.removesuffix("%").strip().removeprefix("$").replace(",", ""))
-    except InvalidOperation:
-        limit = Decimal(-1)
-    if not limit.is_finite() or limit < 0:
+    limit = dollars(text.removesuffix("%"))
+    if limit is None:
         raise InputError(
             f"--max-increase takes US dollars (50) or a percentage of the base total (10%); not {max_increase!r}"
         )

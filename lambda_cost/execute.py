@@ -10,7 +10,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .tables import TableCatalog
 
 from .errors import EXIT_INTERNAL, EXIT_OK, InputError, LambdaCostError, OutputError
-from .numbers import too_large, too_large_message
+from .numbers import dollars, too_large, too_large_message
 
 ISSUES_URL = "https://github.com/lambda-cost/lambda-cost/issues"
 # What a shell reports for a writer killed by SIGPIPE (128 + 13): the reader of standard output went away.
@@ -66,12 +66,8 @@ def _discard_stdout() -> None:
 
 def parse_usd(text: str, option: str) -> Decimal:
     """A non-negative amount of US dollars from the command line: 250, 99.50, $1,200."""
-    cleaned = text.strip().removeprefix("$").replace(",", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        value = Decimal(-1)
-    if not value.is_finite() or value < 0:
+    value = dollars(text)
+    if value is None:
         raise InputError(f"{option} takes US dollars a month, such as 250 or 99.50; not {text!r}")
     if too_large(value):  # it would overflow the arithmetic of the gate
         raise InputError(f"{option} {too_large_message(text)}")

@@ -64,3 +64,24 @@ def test_a_change_too_small_to_show_has_no_sign_either_way(write: Any, output_fo
     assert rise.exit_code == fall.exit_code == 0
     assert "+$0.00" not in rise.stdout and "+0.0%" not in rise.stdout
     assert rise.stdout.replace(base, "B").replace(head, "H") == fall.stdout.replace(head, "B").replace(base, "H")
+
+
+@pytest.mark.parametrize(("command", "option", "amount"), [
+    (["diff", EXAMPLE, EXAMPLE], "--max-increase", "1,5"), (["diff", EXAMPLE, EXAMPLE], "--max-increase", "1,5%"),
+    (["diff", EXAMPLE, EXAMPLE], "--max-increase", "12,34"), (["estimate", EXAMPLE], "--budget", "1,5"),
+    (["estimate", EXAMPLE], "--budget", "12,34"),
+])
+def test_a_comma_that_does_not_group_thousands_is_refused(command: list[str], option: str, amount: str) -> None:
+    """`--max-increase 1,5` (one and a half, in many locales) was a gate of $15, ten times looser."""
+    result = runner.invoke(app, [*command, option, amount])
+    assert result.exit_code == 2
+    assert f"not {amount!r}" in result.stderr
+
+
+@pytest.mark.parametrize(("amount", "limit", "percent"), [
+    ("1,500", "1500", False), ("$1,000,000.50", "1000000.5", False), ("10 %", "10", True), ("0", "0", False),
+])
+def test_thousands_and_spaces_still_read_as_before(amount: str, limit: str, percent: bool) -> None:
+    result = runner.invoke(app, ["diff", EXAMPLE, EXAMPLE, "-f", "json", "--max-increase", amount])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["gate"] == {"max_increase": limit, "percent": percent, "exceeded": False}
