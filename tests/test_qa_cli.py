@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -85,3 +88,19 @@ def test_thousands_and_spaces_still_read_as_before(amount: str, limit: str, perc
     result = runner.invoke(app, ["diff", EXAMPLE, EXAMPLE, "-f", "json", "--max-increase", amount])
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["gate"] == {"max_increase": limit, "percent": percent, "exceeded": False}
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [
+    ["schema"], ["validate", EXAMPLE, "-f", "json"], ["compare", EXAMPLE, "--vary", "memory_mb=512,1024"],
+    ["pricing", "list"], ["pricing", "show"], ["pricing", "diff", "2014-11-13"], ["pricing", "check"],
+    ["init", "-o", "-"],
+])
+def test_every_command_on_a_full_disk_says_so_and_exits_2(args: list[str]) -> None:
+    """`lambda-cost schema > schema.json` on a full disk was "internal error ... this is a bug" (exit 3); `estimate`
+    and `diff` already said "cannot write standard output" (exit 2), as the README's table says of every command."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "lambda_cost", *args], stdout=full, stderr=subprocess.PIPE,
+                              text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
+    assert done.stderr.endswith("error: cannot write standard output: No space left on device\n")
+    assert done.returncode == 2
