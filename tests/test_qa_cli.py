@@ -104,3 +104,10 @@ def test_every_command_on_a_full_disk_says_so_and_exits_2(args: list[str]) -> No
                               text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
     assert done.stderr.endswith("error: cannot write standard output: No space left on device\n")
     assert done.returncode == 2
+
+
+def test_the_readme_says_which_wins_of_no_color_and_color_always() -> None:
+    """test_manners checks that --color always wins over NO_COLOR; the README did not say so."""
+    assert "`--color always` colours even then" in (ROOT / "README.md").read_text()
+    result = runner.invoke(app, ["diff", EXAMPLE, EXAMPLE, "-f", "json", "--color", "always"], env={"NO_COLOR": "1"})
+    assert "\x1b[" not in result.stdout and json.loads(result.stdout)["kind"] == "diff"
