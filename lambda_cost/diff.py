@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import EXIT_BUDGET, EXIT_OK, InputError, Problem
 from .load import Source, read_source
-from .numbers import ZERO, exact, exact_sum, money, too_large, too_large_message
+from .numbers import ZERO, dollars, exact, exact_sum, money, too_large, too_large_message
 from .report import Estimate
 from .tables import TableCatalog
 
@@ -79,6 +79,8 @@ class _SavedEstimate(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
     schema_version: int
+    currency: str = "USD"
+    period: str = "month"
     total: Decimal
     related_total: Decimal = Decimal(0)
     pricing: _SavedPricing
@@ -106,7 +108,11 @@ def _saved_estimate(source: Source) -> _SavedEstimate | None:
         return None
     try:
         data = json.loads(source.text, parse_float=Decimal)
-    except json.JSONDecodeError:
+    except json.JSONDecodeError as error:
+        if '"schema_version"' in source.text:  # a saved report cut short, not a workload: say so, not "bad YAML"
+            raise InputError(f"{source.name}: a damaged saved estimate, not valid JSON ({error.msg}: line "
+                             f"{error.lineno}, column {error.colno})",
+                             hint="save it again: lambda-cost estimate WORKLOAD --format json -o FILE") from None
         return None  # not JSON after all: YAML in flow style, which the workload loader reads
     if not isinstance(data, dict) or "schema_version" not in data:
         return None
@@ -118,12 +124,16 @@ def _saved_estimate(source: Source) -> _SavedEstimate | None:
         raise InputError(f"{source.name} is a lambda-cost JSON report but not an estimate (a `{what}` report)",
                          hint="give a saved `lambda-cost estimate --format json`, or a workload")
     try:
-        return _SavedEstimate.model_validate(data)
+        saved = _SavedEstimate.model_validate(data)
     except (ValidationError, InvalidOperation) as error:
         problems = []
         if isinstance(error, ValidationError):
             problems = [Problem(item["msg"], path=tuple(item["loc"]), file=source.name) for item in error.errors()]
         raise InputError(f"{source.name}: not a lambda-cost JSON estimate", problems=problems) from None
+    if (saved.currency, saved.period) != ("USD", "month"):  # figures in other units cannot be subtracted from ours
+        raise InputError(f"{source.name}: a saved estimate in {saved.currency} a {saved.period}; "
+                         "diff compares USD a month")
+    return saved
 
 
 def _snapshot_of_saved(saved: _SavedEstimate, name: str) -> Snapshot:
@@ -214,11 +224,8 @@ def _gate(total: Change, max_increase: str | None) -> Gate | None:
         return None
     text = max_increase.strip()
     percent = text.endswith("%")
-    try:
-        limit = Decimal(text.removesuffix("%").strip().removeprefix("$").replace(",", ""))
-    except InvalidOperation:
-        limit = Decimal(-1)
-    if not limit.is_finite() or limit < 0:
+    limit = dollars(text.removesuffix("%"))
+    if limit is None:
         raise InputError(
             f"--max-increase takes US dollars (50) or a percentage of the base total (10%); not {max_increase!r}"
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import gc
 import os
 import shutil
@@ -10,7 +11,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from .tables import TableCatalog
 
 from .errors import EXIT_INTERNAL, EXIT_OK, InputError, LambdaCostError, OutputError
-from .numbers import too_large, too_large_message
+from .numbers import dollars, too_large, too_large_message
 
 ISSUES_URL = "https://github.com/lambda-cost/lambda-cost/issues"
 # What a shell reports for a writer killed by SIGPIPE (128 + 13): the reader of standard output went away.
@@ -31,14 +32,11 @@ def run_guarded(action: Callable[[], int], *, debug: bool = False, stderr: TextI
     """Run a command; turn our errors into messages and codes, and anything else into exit code 3."""
     err = stderr or sys.stderr
     try:
-        return action()
+        code = action()
+        sys.stdout.flush()  # what is still buffered fails here, where it gets a message and a code, not at exit
+        return code
     except LambdaCostError as error:
-        print(f"error: {error.message}", file=err)
-        for problem in error.problems:
-            print(f"  {problem.render()}", file=err)
-        if error.hint:
-            print(f"  hint: {error.hint}", file=err)
-        return error.exit_code
+        return _report(error, err)
     except KeyboardInterrupt:
         print("interrupted", file=err)
         return 130
@@ -46,12 +44,36 @@ def run_guarded(action: Callable[[], int], *, debug: bool = False, stderr: TextI
         # `lambda-cost ... | head`: the reader closed the pipe. Nothing is wrong; stop quietly.
         _discard_stdout()
         return EXIT_BROKEN_PIPE
+    except OSError as error:
+        if error.errno not in _NO_ROOM:
+            return _internal(error, debug, err)
+        # Files are written through atomic_output, which says which; what is left is standard output
+        # (`lambda-cost schema > schema.json` on a full disk): the user's environment, not a bug.
+        _discard_stdout()
+        return _report(OutputError(f"cannot write standard output: {error.strerror or error}"), err)
     except Exception as error:
-        if debug:
-            traceback.print_exc(file=err)
-        print(f"internal error: {type(error).__name__}: {error}", file=err)
-        print(f"  hint: this is a bug in lambda-cost; rerun with --debug and report it at {ISSUES_URL}", file=err)
-        return EXIT_INTERNAL
+        return _internal(error, debug, err)
+
+
+# A full disk, a quota, a file size limit.
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def _report(error: LambdaCostError, err: TextIO) -> int:
+    print(f"error: {error.message}", file=err)
+    for problem in error.problems:
+        print(f"  {problem.render()}", file=err)
+    if error.hint:
+        print(f"  hint: {error.hint}", file=err)
+    return error.exit_code
+
+
+def _internal(error: Exception, debug: bool, err: TextIO) -> int:
+    if debug:
+        traceback.print_exc(file=err)
+    print(f"internal error: {type(error).__name__}: {error}", file=err)
+    print(f"  hint: this is a bug in lambda-cost; rerun with --debug and report it at {ISSUES_URL}", file=err)
+    return EXIT_INTERNAL
 
 
 def _discard_stdout() -> None:
@@ -66,12 +88,8 @@ def _discard_stdout() -> None:
 
 def parse_usd(text: str, option: str) -> Decimal:
     """A non-negative amount of US dollars from the command line: 250, 99.50, $1,200."""
-    cleaned = text.strip().removeprefix("$").replace(",", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        value = Decimal(-1)
-    if not value.is_finite() or value < 0:
+    value = dollars(text)
+    if value is None:
         raise InputError(f"{option} takes US dollars a month, such as 250 or 99.50; not {text!r}")
     if too_large(value):  # it would overflow the arithmetic of the gate
         raise InputError(f"{option} {too_large_message(text)}")

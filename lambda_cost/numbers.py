@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal, InvalidOperation, localcontext
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -23,10 +24,25 @@ MAX_DIGITS = 4000
 
 _Result = TypeVar("_Result")
 
+# A comma only groups thousands: 1,5 (one and a half, as many locales write it) would otherwise read as 15.
+GROUPED = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$")
+
 
 def too_large(number: Decimal) -> bool:
     """Whether a number has MAX_DIGITS or more digits before its point."""
     return number.is_finite() and number != 0 and number.adjusted() >= MAX_DIGITS
+
+
+def dollars(text: str) -> Decimal | None:
+    """A non-negative amount as written on the command line (250, 99.50, $1,200), or None if it is not one."""
+    cleaned = text.strip().removeprefix("$")
+    if "," in cleaned and not GROUPED.match(cleaned):
+        return None
+    try:
+        value = Decimal(cleaned.replace(",", ""))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() and value >= 0 else None
 
 
 def too_large_message(text: str) -> str:
@@ -112,8 +128,8 @@ def readable(value: Decimal, places: int = 10) -> str:
 
 
 def unsigned_zero(shown: str) -> str:
-    """A figure rounded for display to zero has no sign: a credit too small to show is 0, not -0."""
-    return shown[1:] if shown.startswith("-") and not shown.strip("-0.,") else shown
+    """A figure rounded for display to zero has no sign: a credit too small to show is 0, not -0 (nor +0)."""
+    return shown[1:] if shown.startswith(("-", "+")) and not shown.strip("+-0.,") else shown
 
 
 def price(value: Decimal, min_places: int = 0) -> str:

@@ -11,7 +11,7 @@ from pydantic import BeforeValidator, Field, GetJsonSchemaHandler, PlainValidato
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
-from ..numbers import too_large, too_large_message
+from ..numbers import GROUPED, too_large, too_large_message
 
 # What `init` writes where a template cannot know a value: YAML keeps it as a string, validation refuses it.
 PLACEHOLDER = "FILL-ME"
@@ -43,8 +43,6 @@ RATE_SPELLINGS = "COUNT/PERIOD with PERIOD s, min, h, day or month (also sec, se
 # YAML reads 1e12 (no dot) as text, not a number: an exponent is accepted here too.
 _NUMBER = r"(?:[0-9][0-9_,]*(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _COUNT = re.compile(rf"^\s*({_NUMBER})\s*([A-Za-z]*)\s*$")
-# A comma only groups thousands: 1,5 (one and a half, as many locales write it) would otherwise read as 15.
-_GROUPED = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$")
 
 
 def _error(kind: str, message: str) -> PydanticCustomError:
@@ -81,7 +79,7 @@ def _split(value: str, spellings: str) -> tuple[Decimal, str]:
     match = _COUNT.match(value)
     if not match:
         raise _error("unit", f"cannot read {value!r}; write {spellings}")
-    if "," in match.group(1) and not _GROUPED.match(match.group(1)):
+    if "," in match.group(1) and not GROUPED.match(match.group(1)):
         raise _error("unit", f"{value!r}: a comma groups thousands (1,000,000); a decimal is written with a point "
                      "(1.5)")
     return _number(match.group(1), spellings), match.group(2)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..diff import Change, DiffReport
-from ..numbers import money, plain, unsigned_zero
+from ..numbers import ZERO, money, plain, unsigned_zero
 from . import RenderOptions
 from .csv_format import _text, row
 from .markdown import ELSEWHERE, CommentRoom, _md, joined, plural
@@ -20,13 +20,15 @@ def render_diff(report: DiffReport, output_format: str, options: RenderOptions) 
 
 
 def _signed(value: Decimal) -> str:
-    return ("+" if value > 0 else "") + money(value)
+    # A rise too small to show is $0.00, as money() shows a fall too small to show: no sign either way.
+    shown = money(value)
+    return f"+{shown}" if value > 0 and shown != money(ZERO) else shown
 
 
 def _percent(change: Change) -> str:
     if change.percent is None:
         return "new" if change.head else "—"
-    return f"{'+' if change.percent > 0 else ''}{unsigned_zero(f'{change.percent:.1f}')}%"
+    return f"{unsigned_zero(f'{change.percent:+.1f}')}%"
 
 
 def _verdict(report: DiffReport) -> str:
