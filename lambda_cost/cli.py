@@ -128,7 +128,10 @@ def estimate(
 ) -> None:
     """Price a workload for one month; several files are priced as one account.
 
-    Example: lambda-cost estimate examples/web-api.yaml --format json
+    Example:
+
+    \b
+      lambda-cost estimate examples/web-api.yaml --format json
     """
     from .execute import estimate as run_estimate
 
@@ -172,7 +175,10 @@ def diff(
 ) -> None:
     """Show what a change does to the monthly cost, per function and component.
 
-    Example: lambda-cost diff base.yaml workload.yaml --max-increase 10% --format markdown
+    Example:
+
+    \b
+      lambda-cost diff base.yaml workload.yaml --max-increase 10% --format markdown
     """
     from .execute import diff as run_diff
 
@@ -213,7 +219,10 @@ def validate(
 ) -> None:
     """Check workload files and report every problem of every file; exit 2 if there is any.
 
-    Example: lambda-cost validate examples/*.yaml --format json
+    Example:
+
+    \b
+      lambda-cost validate examples/*.yaml --format json
     """
     from .check import validate as run_validate
     from .execute import catalog
@@ -226,8 +235,11 @@ def validate(
 def schema(output: OutputOption = None, force: ForceOption = False, debug: DebugOption = False) -> None:
     """Print the JSON Schema of the workload format, for editors' completion and checking.
 
-    Example: lambda-cost schema -o lambda-cost.schema.json, then start a workload with the line
-    # yaml-language-server: $schema=./lambda-cost.schema.json
+    Example, then start a workload with the comment line below it:
+
+    \b
+      lambda-cost schema -o lambda-cost.schema.json
+      # yaml-language-server: $schema=./lambda-cost.schema.json
     """
     from .schema import write_schema
 
@@ -250,7 +262,10 @@ def init(
     Values a template cannot know (volumes, durations, error rates) are FILL-ME placeholders that validate
     and estimate refuse until they are filled in.
 
-    Example: lambda-cost init --from template.yaml -o workload.yaml
+    Example:
+
+    \b
+      lambda-cost init --from template.yaml -o workload.yaml
     """
     from .starter import init as run_init
 
@@ -276,7 +291,10 @@ def compare(
 ) -> None:
     """Price every combination of --vary values, cheapest first, and mark the cheapest.
 
-    Example: lambda-cost compare examples/web-api.yaml --vary memory_mb=512,1024,2048
+    Example:
+
+    \b
+      lambda-cost compare examples/web-api.yaml --vary memory_mb=512,1024,2048
     --vary architecture=x86_64,arm64
     """
     import sys
@@ -310,7 +328,10 @@ def pricing_list(
 ) -> None:
     """List the pricing versions, oldest first, with what each changed.
 
-    Example: lambda-cost pricing list --format json
+    Example:
+
+    \b
+      lambda-cost pricing list --format json
     """
     from .pricing_commands import pricing_list as run
 
@@ -327,7 +348,10 @@ def pricing_show(
 ) -> None:
     """Show a version's resolved rates and billing rules.
 
-    Example: lambda-cost pricing show 2022-08-01 --region eu-west-1
+    Example:
+
+    \b
+      lambda-cost pricing show 2022-08-01 --region eu-west-1
     """
     from .pricing_commands import pricing_show as run
 
@@ -346,7 +370,10 @@ def pricing_diff(
 ) -> None:
     """Show which rates and rules changed between two versions, and by how much.
 
-    Example: lambda-cost pricing diff 2014-11-13 2020-12-01 --region us-east-1
+    Example:
+
+    \b
+      lambda-cost pricing diff 2014-11-13 2020-12-01 --region us-east-1
     """
     from .pricing_commands import pricing_diff as run
 
@@ -358,7 +385,10 @@ def pricing_diff(
 def pricing_check(pricing_dir: PricingDirOption = None, debug: DebugOption = False) -> None:
     """Validate every price table: schema, tiers, dates, complete regions. Exit 2 on a problem.
 
-    Example: lambda-cost pricing check --pricing-dir my-tables/
+    Example:
+
+    \b
+      lambda-cost pricing check --pricing-dir my-tables/
     """
     from .pricing_commands import pricing_check as run
 
@@ -382,7 +412,10 @@ def pricing_import(
 ) -> None:
     """Write a new dated price table from an AWS Price List offer file; never overwrites a version.
 
-    Example: lambda-cost pricing import index.json --pricing-dir my-tables/
+    Example:
+
+    \b
+      lambda-cost pricing import index.json --pricing-dir my-tables/
     """
     from .pricing_commands import pricing_import as run
 

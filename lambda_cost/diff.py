@@ -116,7 +116,8 @@ def _saved_estimate(source: Source) -> _SavedEstimate | None:
         return None  # not JSON after all: YAML in flow style, which the workload loader reads
     if not isinstance(data, dict) or "schema_version" not in data:
         return None
-    if data["schema_version"] != 1:
+    # `true` equals 1 in Python; a version is a number, and only 1 is read.
+    if isinstance(data["schema_version"], bool) or data["schema_version"] != 1:
         raise InputError(f"{source.name}: a saved estimate of schema_version {data['schema_version']!r}; "
                          "this lambda-cost reads schema_version 1")
     if {"kind", "valid", "combinations"} & data.keys():  # diff, validate and compare reports

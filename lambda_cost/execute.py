@@ -262,6 +262,8 @@ def diff(
         )
     options = _render_options(output_format, color, output, out)
     _emit(lambda stream: stream.write(render_diff(report, output_format, options)), output, force, out)
+    if output is not None:
+        print(f"wrote {output}", file=sys.stderr)  # as estimate says: the report is not on the screen
     if report.gate is not None and report.gate.exceeded:
         print(f"over the gate: the total rises by {report.total.change:.2f} USD, more than "
               f"--max-increase {report.gate.describe()}", file=sys.stderr)

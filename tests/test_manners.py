@@ -15,15 +15,22 @@ from typer.testing import CliRunner
 from lambda_cost.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ["estimate", "validate", "schema", "init", "compare"]
+COMMANDS = ["estimate", "diff", "validate", "schema", "init", "compare", "pricing list", "pricing show",
+            "pricing diff", "pricing check", "pricing import"]
 runner = CliRunner()
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_every_command_has_help_with_an_example(command: str) -> None:
-    result = runner.invoke(app, [command, "--help"])
-    assert result.exit_code == 0
-    assert f"Example: lambda-cost {command}" in result.stdout
+def test_every_command_has_help_with_an_example_on_one_line(command: str) -> None:
+    # At 50 columns an example used to wrap mid-command, which breaks it when copied; it keeps its own line.
+    def example(columns: int) -> list[str]:
+        result = runner.invoke(app, [*command.split(), "--help"], env={"COLUMNS": str(columns)})
+        assert result.exit_code == 0
+        return [line.strip() for line in result.stdout.splitlines() if line.strip().startswith("lambda-cost ")]
+
+    narrow = example(50)
+    assert len(narrow) == 1 and narrow[0].startswith(f"lambda-cost {command} ")
+    assert narrow == example(200)
 
 
 def test_shell_completion_completes_commands_and_options() -> None:

@@ -111,3 +111,19 @@ def test_the_readme_says_which_wins_of_no_color_and_color_always() -> None:
     assert "`--color always` colours even then" in (ROOT / "README.md").read_text()
     result = runner.invoke(app, ["diff", EXAMPLE, EXAMPLE, "-f", "json", "--color", "always"], env={"NO_COLOR": "1"})
     assert "\x1b[" not in result.stdout and json.loads(result.stdout)["kind"] == "diff"
+
+
+def test_a_schema_version_of_true_is_not_version_1(tmp_path: Path) -> None:
+    # `true == 1` in Python: a saved estimate with "schema_version": true was read as version 1.
+    result = runner.invoke(app, ["diff", saved_estimate(tmp_path, schema_version=True), EXAMPLE])
+    assert result.exit_code == 2
+    assert "a saved estimate of schema_version True; this lambda-cost reads schema_version 1" in result.stderr
+
+
+def test_diff_to_a_file_says_where_the_report_went(tmp_path: Path) -> None:
+    # `estimate -o FILE` says "wrote FILE"; `diff -o FILE` said nothing, and nothing was on the screen.
+    out = tmp_path / "diff.md"
+    result = runner.invoke(app, ["diff", EXAMPLE, EXAMPLE, "-f", "markdown", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "" and result.stderr == f"wrote {out}\n"
+    assert out.read_text().startswith("### Lambda cost change: $0.00 (0.0%)\n")
