@@ -1,9 +1,9 @@
 """The least a command on lambda-cost's stack can do: a typer command that validates a YAML file with pydantic.
 
-bench/run.py times this beside `lambda-cost estimate` on the five-function workload. It parses two options with
-typer (which, from 0.29, coerces them through pydantic), loads the file with PyYAML's C loader and validates one
-field with a one-field pydantic model: the costs every typer + pydantic + PyYAML command pays before doing any work
-of its own. Standard library and the four dependencies only.
+bench/run.py times this beside `lambda-cost estimate` on the five-function workload. It parses an argument and an
+option with typer (which, from 0.29, coerces them through pydantic), loads the file with PyYAML's C loader and
+validates one field with a one-field pydantic model: the costs every typer + pydantic + PyYAML command pays before
+doing any work of its own. Standard library and the four dependencies only.
 """
 
 from __future__ import annotations
