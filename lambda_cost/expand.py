@@ -133,6 +133,7 @@ def expand(workload: Workload) -> tuple[list[FunctionUsage], list[Warning]]:
             for version, share in targets(function, source.target).items():
                 routed[version].append(usage.split(share))
         usages.extend(_configurations(function, index, workload, routed))
+        warnings.extend(_inherited_counts(function, index, usages))
     if problems:
         raise WorkloadError("the workload cannot be expanded", problems=problems)
     warnings.extend(_concurrency_warnings(usages, workload))
@@ -161,6 +162,29 @@ def _configurations(
             quantize(busy_ms / 1000 / (HOURS_PER_MONTH * 3600) * peak_factor),
         ))
     return usages
+
+
+# Function-level keys that are amounts, not settings: every version that inherits one is billed for it again.
+_INHERITED_AMOUNTS = ("provisioned_concurrency", "cold_starts_per_month")
+
+
+def _inherited_counts(function: Function, index: int, usages: list[FunctionUsage]) -> list[Warning]:
+    """A function's own provisioned concurrency or cold starts, inherited by several priced versions, is billed once
+    per version: that is the README's rule, and rarely what was meant."""
+    priced = [usage.function.version for usage in usages
+              if usage.index == index and usage.function.version is not None]
+    warnings = []
+    for field in _INHERITED_AMOUNTS:
+        if getattr(function, field) is None:
+            continue
+        heirs = [version for version in priced if getattr((function.versions or {})[version], field) is None]
+        if len(heirs) > 1:
+            warnings.append(Warning(
+                f"{field} is written on the function, so each of its versions ({', '.join(heirs)}) inherits it and "
+                "is billed for it; if only one version or alias has it, write it there",
+                path=("functions", index, field),
+            ))
+    return warnings
 
 
 def _concurrency_warnings(usages: list[FunctionUsage], workload: Workload) -> list[Warning]:

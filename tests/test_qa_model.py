@@ -324,3 +324,35 @@ def test_cost_never_falls_when_usage_rises_with_every_dimension(fn: dict[str, An
 def test_readable_keeps_the_zeros_of_whole_numbers(value: Decimal, places: int, shown: str) -> None:
     # With no decimal places, 10.4 was shown as "1": the trailing zero of the whole part was stripped.
     assert readable(value, places) == shown
+
+
+INHERITED_PC = """\
+version: 1
+functions:
+  - name: api
+    memory_mb: 1024
+    duration_ms: 100
+    provisioned_concurrency: {units: 2, hours_per_month: 730}
+    versions:
+      v1: {}
+      v2: {memory_mb: 2048}
+    aliases:
+      live: {v1: 50%, v2: 50%}
+    invocations:
+      - type: sync
+        per_month: 1M
+        target: live
+"""
+
+
+def test_provisioned_concurrency_inherited_by_several_versions_is_warned_of() -> None:
+    # The README's rule bills the function's units once per version; two versions paid for 2 units each silently.
+    estimate = estimate_text(INHERITED_PC)
+    assert [f.usage.function.label for f in estimate.functions] == ["api:v1", "api:v2"]  # no `api` row
+    assert [w.message for w in estimate.warnings] == [
+        "provisioned_concurrency is written on the function, so each of its versions (v1, v2) inherits it and is "
+        "billed for it; if only one version or alias has it, write it there"]
+    assert estimate.warnings[0].where == "test.yaml:6:5 functions[0].provisioned_concurrency"
+    # One version with units of its own: only one inherits the function's, which is then no surprise.
+    own = estimate_text(INHERITED_PC.replace("v1: {}", "v1: {provisioned_concurrency: {units: 1, hours_per_month: 1}}"))
+    assert own.warnings == ()
