@@ -132,8 +132,10 @@ def expand(workload: Workload) -> tuple[list[FunctionUsage], list[Warning]]:
                 continue
             for version, share in targets(function, source.target).items():
                 routed[version].append(usage.split(share))
-        usages.extend(_configurations(function, index, workload, routed))
-        warnings.extend(_inherited_counts(function, index, usages))
+        rows = _configurations(function, index, workload, routed)
+        usages.extend(rows)
+        if function.versions:
+            warnings.extend(_inherited_counts(function, index, rows))
     if problems:
         raise WorkloadError("the workload cannot be expanded", problems=problems)
     warnings.extend(_concurrency_warnings(usages, workload))
@@ -168,11 +170,10 @@ def _configurations(
 _INHERITED_AMOUNTS = ("provisioned_concurrency", "cold_starts_per_month")
 
 
-def _inherited_counts(function: Function, index: int, usages: list[FunctionUsage]) -> list[Warning]:
-    """A function's own provisioned concurrency or cold starts, inherited by several priced versions, is billed once
-    per version: that is the README's rule, and rarely what was meant."""
-    priced = [usage.function.version for usage in usages
-              if usage.index == index and usage.function.version is not None]
+def _inherited_counts(function: Function, index: int, rows: list[FunctionUsage]) -> list[Warning]:
+    """A function's own provisioned concurrency or cold starts, inherited by several priced versions (its `rows`),
+    is billed once per version: that is the README's rule, and rarely what was meant."""
+    priced = [row.function.version for row in rows if row.function.version is not None]
     warnings = []
     for field in _INHERITED_AMOUNTS:
         if getattr(function, field) is None:
