@@ -1,5 +1,5 @@
 """`python -m lambda_cost`."""
 
-from .cli import app
+from .cli import console_script
 
-app(prog_name="lambda-cost")
+console_script()

@@ -420,3 +420,20 @@ def pricing_import(
     from .pricing_commands import pricing_import as run
 
     _run(lambda: run(offer, effective=effective, extends=extends, pricing_dirs=pricing_dir or ()), debug)
+
+
+def console_script() -> None:
+    """The console script and `python -m lambda_cost`. Typer prints help and --version itself, before any command
+    runs: this gives that output the commands' handling of a full disk or a closed pipe, not a traceback."""
+    import sys
+
+    from .execute import run_guarded
+
+    def typer_app() -> int:
+        try:
+            app(prog_name="lambda-cost")
+        except SystemExit as done:  # typer always ends this way, with the command's exit code
+            return done.code if isinstance(done.code, int) else int(done.code is not None)
+        return 0
+
+    sys.exit(run_guarded(typer_app))

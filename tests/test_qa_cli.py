@@ -127,3 +127,13 @@ def test_diff_to_a_file_says_where_the_report_went(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "" and result.stderr == f"wrote {out}\n"
     assert out.read_text().startswith("### Lambda cost change: $0.00 (0.0%)\n")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["estimate", "--help"]])
+def test_help_and_version_on_a_full_disk_are_an_output_error_not_a_traceback(args: list[str]) -> None:
+    # Typer prints these itself, before any command runs: a full disk gave a Python traceback and exit 1.
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "lambda_cost", *args], stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=60, cwd=Path(__file__).parent.parent)
+    assert (done.returncode, done.stderr) == (2, "error: cannot write standard output: No space left on device\n")
