@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 import yaml
+from test_ci_docs import run_price_step
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
@@ -78,3 +81,18 @@ def test_acme_overlay_is_8_percent_off_duration_only(tmp_path: Path) -> None:
     assert compared == 6  # per function: its duration and its free-tier duration credit
     thumbnails = [item for item in acme["functions"][1]["line_items"] if item["component"] == "duration_tier_1"]
     assert thumbnails[0]["unit_price"] == "0.000015333364"  # 0.0000166667 × 0.92
+
+
+@pytest.mark.parametrize(("base", "notice"), [
+    (None, "::notice::workload.yaml: nothing on the base branch to compare with; posting its estimate"),
+    # it said "nothing on the base branch" here too, though the base branch has the workload
+    ("version: 1\nfunctions: []\n",
+     "::notice::workload.yaml: the base branch's workload does not validate; posting its estimate"),
+])
+def test_github_actions_notice_says_why_there_is_no_diff(tmp_path: Path, base: str | None, notice: str) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    price, status, comment = run_price_step(tmp_path, base, EXAMPLE.read_text())
+    assert price.returncode == 0, price.stderr
+    assert status == "status=0" and comment.read_text().startswith("### Lambda cost estimate: workload.yaml")
+    assert price.stdout.splitlines() == [notice]
