@@ -96,3 +96,18 @@ def test_github_actions_notice_says_why_there_is_no_diff(tmp_path: Path, base: s
     assert price.returncode == 0, price.stderr
     assert status == "status=0" and comment.read_text().startswith("### Lambda cost estimate: workload.yaml")
     assert price.stdout.splitlines() == [notice]
+
+
+def test_init_from_says_package_type_is_a_default_when_the_template_has_none(tmp_path: Path) -> None:
+    # "Every value carries a comment saying where it came from": `package_type: zip  # PackageType` claimed a
+    # property the template does not have; defaults (128 MB, x86_64, 3 s) carry no comment.
+    out = tmp_path / "workload.yaml"
+    template = ROOT / "tests" / "fixtures" / "templates" / "cfn-plain-lambda.yaml"
+    result = runner.invoke(app, ["init", "--from", str(template), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = [line.rstrip() for line in out.read_text().splitlines() if "package_type:" in line]
+    assert lines == [
+        "    package_type: zip",  # WorkerFunction: no PackageType
+        "    package_type: image             # PackageType",  # ImageFunction: PackageType: Image
+        "    package_type: zip",  # BrokerFunction
+    ]
