@@ -352,7 +352,8 @@ def _function(
     if runtime.value is not None:
         settings["runtime"] = runtime
     image = props.get("PackageType") == "Image" or "ImageUri" in props or "ImageUri" in (props.get("Code") or {})
-    settings["package_type"] = Known("image" if image else "zip", "PackageType")
+    origin = "PackageType" if "PackageType" in props else "ImageUri" if image else "default"
+    settings["package_type"] = Known("image" if image else "zip", origin)
     snapstart = props.get("SnapStart")
     if isinstance(snapstart, dict) and template.resolve(snapstart.get("ApplyOn")).value == "PublishedVersions":
         settings["snapstart"] = Known(True, "SnapStart ApplyOn: PublishedVersions")
