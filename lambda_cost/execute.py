@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .tables import TableCatalog
 
 from .errors import EXIT_INTERNAL, EXIT_OK, InputError, LambdaCostError, OutputError
-from .numbers import dollars, too_large, too_large_message
+from .numbers import dollars, money, too_large, too_large_message
 
 ISSUES_URL = "https://github.com/lambda-cost/lambda-cost/issues"
 # What a shell reports for a writer killed by SIGPIPE (128 + 13): the reader of standard output went away.
@@ -265,7 +265,7 @@ def diff(
     if output is not None:
         print(f"wrote {output}", file=sys.stderr)  # as estimate says: the report is not on the screen
     if report.gate is not None and report.gate.exceeded:
-        print(f"over the gate: the total rises by {report.total.change:.2f} USD, more than "
+        print(f"over the gate: the total rises by {money(report.total.change)}, more than "
               f"--max-increase {report.gate.describe()}", file=sys.stderr)
     return report.exit_code
 

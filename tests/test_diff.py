@@ -71,7 +71,8 @@ def test_max_increase_gates(limit: str, code: int) -> None:
     result = diff(HEAD, BASE, "--max-increase", limit)
     assert result.exit_code == code
     if code:
-        assert "over the gate" in result.stderr
+        shown = "$50.00" if limit == "50" else limit
+        assert f"over the gate: the total rises by $177.34, more than --max-increase {shown}" in result.stderr
 
 
 def test_gate_passes_on_a_fall() -> None:
