@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, Optional
@@ -425,8 +426,6 @@ def pricing_import(
 def console_script() -> None:
     """The console script and `python -m lambda_cost`. Typer prints help and --version itself, before any command
     runs: this gives that output the commands' handling of a full disk or a closed pipe, not a traceback."""
-    import sys
-
     from .execute import run_guarded
 
     def typer_app() -> int:

@@ -55,3 +55,30 @@ def write(tmp_path: Any) -> Any:
 
 def pytest_addoption(parser: Any) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from current output")
+
+
+# One function, 1M requests of 100 ms at 1024 MB, no free tier (tests/test_whatif.py works out what it costs).
+ONE_FUNCTION = """\
+version: 1
+free_tier: false
+functions:
+  - name: api
+    memory_mb: 1024
+    duration_ms: 100
+    invocations:
+      - type: sync
+        per_month: 1M
+"""
+
+# A private price table as the README's "Your own tables" first showed it: 8% off the 2022-08-01 duration rates.
+ACME_OVERLAY = """\
+version: acme-2025
+effective: 2025-01-01
+extends: "2022-08-01"
+summary: ACME's private pricing addendum, 8% off duration
+sources:
+  - title: ACME-AWS private pricing addendum
+    url: https://example.com/contracts/aws-ppa
+scale:
+  duration: 0.92
+"""

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ACME_OVERLAY as DISCOUNT
 from conftest import estimate_text, function, workload_yaml
 from typer.testing import CliRunner
 
@@ -60,17 +61,6 @@ def test_command_line_as_of(write: Any) -> None:
     assert bad.exit_code == 2 and "--as-of takes a date as YYYY-MM-DD" in bad.stderr
 
 
-DISCOUNT = """\
-version: acme-2025
-effective: 2025-01-01
-extends: "2022-08-01"
-summary: ACME's private pricing addendum, 8% off duration
-sources:
-  - title: ACME-AWS private pricing addendum
-    url: https://example.com/contracts/aws-ppa
-scale:
-  duration: 0.92
-"""
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import ACME_OVERLAY as ACME
 from conftest import function, workload_yaml
 from typer.testing import CliRunner
 
@@ -20,17 +21,6 @@ runner = CliRunner()
 OFFERS = Path(__file__).parent / "fixtures" / "offers"
 ALL_REGIONS = OFFERS / "AWSLambda-all-regions.json"
 
-ACME = """\
-version: acme-2025
-effective: 2025-01-01
-extends: "2022-08-01"
-summary: ACME's private pricing addendum, 8% off duration
-sources:
-  - title: ACME-AWS private pricing addendum
-    url: https://example.com/contracts/aws-ppa
-scale:
-  duration: 0.92
-"""
 
 
 def directory_with(tmp_path: Path, name: str, **files: str) -> Path:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ONE_FUNCTION as ONE
 from conftest import estimate_text
 from typer.testing import CliRunner
 
@@ -22,19 +23,8 @@ from lambda_cost.whatif import combinations, parse_assignment, parse_variation
 
 runner = CliRunner()
 
-# One function, 1M requests of 100 ms at 1024 MB, no free tier: $0.20 of requests + 100,000 GB-s × $0.0000166667
-# = $1.86667 (tests/test_whatif.py works it out).
-ONE = """\
-version: 1
-free_tier: false
-functions:
-  - name: api
-    memory_mb: 1024
-    duration_ms: 100
-    invocations:
-      - type: sync
-        per_month: 1M
-"""
+# ONE (conftest.py): one function, 1M requests of 100 ms at 1024 MB, no free tier: $0.20 of requests
+# + 100,000 GB-s × $0.0000166667 = $1.86667 (tests/test_whatif.py works it out).
 # The same function published as two versions, half the traffic each through an alias:
 #   api:v1: 500,000 requests × $0.20/1M = $0.10; 50,000 GB-s × $0.0000166667 = $0.833335 → $0.933335
 #   api:v2 (2048 MB): $0.10; 100,000 GB-s × $0.0000166667 = $1.66667 → $1.76667

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ONE_FUNCTION as ONE
 from typer.testing import CliRunner
 
 from lambda_cost.account import prefixes
@@ -18,23 +19,12 @@ from lambda_cost.whatif import parse_assignment, parse_variation
 
 runner = CliRunner()
 
-# One function, 1M requests of 100 ms. Without the free tier, by hand:
+# ONE (conftest.py): one function, 1M requests of 100 ms. Without the free tier, by hand:
 #   requests 1,000,000 × $0.20 / 1M = $0.20
 #   x86_64 1024 MB: 1,000,000 × 0.1 s × 1 GB = 100,000 GB-s × $0.0000166667 = $1.66667 → total $1.86667
 #   x86_64 2048 MB: 200,000 GB-s × $0.0000166667 = $3.33334 → $3.53334
 #   arm64 1024 MB: 100,000 GB-s × $0.0000133334 = $1.33334 → $1.53334
 #   arm64 2048 MB: 200,000 GB-s × $0.0000133334 = $2.66668 → $2.86668
-ONE = """\
-version: 1
-free_tier: false
-functions:
-  - name: api
-    memory_mb: 1024
-    duration_ms: 100
-    invocations:
-      - type: sync
-        per_month: 1M
-"""
 
 
 def total(*args: str) -> str:
