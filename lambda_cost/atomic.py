@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO, cast
 
-from .errors import InputError, OutputError
+from lambda_cost.errors import InputError, OutputError
 
 
 def write_atomically(path: Path, text: str, *, force: bool) -> None:

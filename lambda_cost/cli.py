@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import __version__
+from lambda_cost import __version__
 
 # lambda-cost uses no pydantic plugins; looking for them scans every installed package's metadata at start-up.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
@@ -76,7 +76,7 @@ PricingDirOption = Annotated[
 
 def _run(action: Callable[[], int], debug: bool) -> None:
     """Run a command through execute.run_guarded and exit with its code."""
-    from .execute import run_guarded
+    from lambda_cost.commands.common import run_guarded
 
     raise typer.Exit(run_guarded(action, debug=debug))
 
@@ -134,7 +134,7 @@ def estimate(
     \b
       lambda-cost estimate examples/web-api.yaml --format json
     """
-    from .execute import estimate as run_estimate
+    from lambda_cost.commands.common import estimate as run_estimate
 
     _run(
         lambda: run_estimate(
@@ -181,7 +181,7 @@ def diff(
     \b
       lambda-cost diff base.yaml workload.yaml --max-increase 10% --format markdown
     """
-    from .execute import diff as run_diff
+    from lambda_cost.commands.common import diff as run_diff
 
     _run(
         lambda: run_diff(
@@ -225,8 +225,8 @@ def validate(
     \b
       lambda-cost validate examples/*.yaml --format json
     """
-    from .check import validate as run_validate
-    from .execute import catalog
+    from lambda_cost.commands.common import catalog
+    from lambda_cost.commands.validate import validate as run_validate
 
     _run(lambda: run_validate(workloads, output_format=output_format.value, pricing=pricing,
                               catalog=catalog(pricing_dir or ()), quiet=quiet), debug)
@@ -242,7 +242,7 @@ def schema(output: OutputOption = None, force: ForceOption = False, debug: Debug
       lambda-cost schema -o lambda-cost.schema.json
       # yaml-language-server: $schema=./lambda-cost.schema.json
     """
-    from .schema import write_schema
+    from lambda_cost.model.schema import write_schema
 
     _run(lambda: write_schema(output, force=force), debug)
 
@@ -268,7 +268,7 @@ def init(
     \b
       lambda-cost init --from template.yaml -o workload.yaml
     """
-    from .starter import init as run_init
+    from lambda_cost.commands.init import init as run_init
 
     _run(lambda: run_init(template, output, force=force, quiet=quiet), debug)
 
@@ -300,8 +300,8 @@ def compare(
     """
     import sys
 
-    from .compare import compare as run_compare
-    from .execute import catalog, output_width
+    from lambda_cost.commands.common import catalog, output_width
+    from lambda_cost.commands.compare import compare as run_compare
 
     _run(lambda: run_compare(workload, vary, assignments=set_values, output_format=output_format.value,
                              pricing=pricing, free_tier=free_tier, catalog=catalog(pricing_dir or ()),
@@ -334,7 +334,7 @@ def pricing_list(
     \b
       lambda-cost pricing list --format json
     """
-    from .pricing_commands import pricing_list as run
+    from lambda_cost.commands.pricing import pricing_list as run
 
     _run(lambda: run(output_format=output_format.value, pricing_dirs=pricing_dir or ()), debug)
 
@@ -354,7 +354,7 @@ def pricing_show(
     \b
       lambda-cost pricing show 2022-08-01 --region eu-west-1
     """
-    from .pricing_commands import pricing_show as run
+    from lambda_cost.commands.pricing import pricing_show as run
 
     _run(lambda: run(version, region=region, output_format=output_format.value,
                      pricing_dirs=pricing_dir or ()), debug)
@@ -376,7 +376,7 @@ def pricing_diff(
     \b
       lambda-cost pricing diff 2014-11-13 2020-12-01 --region us-east-1
     """
-    from .pricing_commands import pricing_diff as run
+    from lambda_cost.commands.pricing import pricing_diff as run
 
     _run(lambda: run(old, new, region=region, output_format=output_format.value,
                      pricing_dirs=pricing_dir or ()), debug)
@@ -391,7 +391,7 @@ def pricing_check(pricing_dir: PricingDirOption = None, debug: DebugOption = Fal
     \b
       lambda-cost pricing check --pricing-dir my-tables/
     """
-    from .pricing_commands import pricing_check as run
+    from lambda_cost.commands.pricing import pricing_check as run
 
     _run(lambda: run(pricing_dirs=pricing_dir or ()), debug)
 
@@ -418,7 +418,7 @@ def pricing_import(
     \b
       lambda-cost pricing import index.json --pricing-dir my-tables/
     """
-    from .pricing_commands import pricing_import as run
+    from lambda_cost.commands.pricing import pricing_import as run
 
     _run(lambda: run(offer, effective=effective, extends=extends, pricing_dirs=pricing_dir or ()), debug)
 
@@ -426,7 +426,7 @@ def pricing_import(
 def console_script() -> None:
     """The console script and `python -m lambda_cost`. Typer prints help and --version itself, before any command
     runs: this gives that output the commands' handling of a full disk or a closed pipe, not a traceback."""
-    from .execute import run_guarded
+    from lambda_cost.commands.common import run_guarded
 
     def typer_app() -> int:
         try:

@@ -12,9 +12,9 @@ from conftest import workload_yaml
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
-from lambda_cost.diff import compare, load_snapshot
 from lambda_cost.numbers import ARITHMETIC
-from lambda_cost.tables import TableCatalog
+from lambda_cost.stages.diff import compare, load_snapshot
+from lambda_cost.tables.catalog import TableCatalog
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "examples/web-api.yaml"
@@ -126,12 +126,12 @@ def test_output_file_is_written_and_not_overwritten(tmp_path: Path) -> None:
 
 
 def test_internal_error_exits_3_never_1(monkeypatch: pytest.MonkeyPatch) -> None:
-    import lambda_cost.diff
+    import lambda_cost.stages.diff
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(lambda_cost.diff, "_gate", broken)
+    monkeypatch.setattr(lambda_cost.stages.diff, "_gate", broken)
     result = diff(BASE, HEAD, "--max-increase", "1")
     assert result.exit_code == 3
     assert "internal error: RuntimeError: boom" in result.stderr

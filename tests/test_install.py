@@ -40,7 +40,8 @@ def test_installed_package_prices_a_workload_outside_the_repository(wheel: Path,
     workload.write_text((ROOT / "examples" / "web-api.yaml").read_text())
     env = {**os.environ, "PYTHONPATH": str(site)}
     where = subprocess.run(
-        [sys.executable, "-c", "import lambda_cost.tables as t; print(t.__file__); print(t.bundled_pricing_dir())"],
+        [sys.executable, "-c", "import lambda_cost.tables.catalog as t; print(t.__file__); "
+                               "print(t.bundled_pricing_dir())"],
         cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
     ).stdout.split()
     assert all(line.startswith(str(site)) for line in where), where

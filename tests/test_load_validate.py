@@ -11,7 +11,7 @@ import yaml
 from conftest import estimate_text
 
 from lambda_cost.errors import LoadError, WorkloadError
-from lambda_cost.load import Source, parse
+from lambda_cost.stages.load import Source, parse
 
 GOOD = """\
 version: 1

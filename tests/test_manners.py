@@ -46,7 +46,7 @@ def test_shell_completion_completes_commands_and_options() -> None:
 
 
 def test_no_color_wins_over_auto_but_not_over_always(monkeypatch: pytest.MonkeyPatch) -> None:
-    from lambda_cost.execute import use_color
+    from lambda_cost.commands.common import use_color
 
     class Terminal:
         def isatty(self) -> bool:

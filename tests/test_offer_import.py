@@ -16,10 +16,10 @@ import yaml
 from conftest import cents, function, workload_yaml
 
 from lambda_cost.errors import EXIT_INPUT, InputError, PricingError
-from lambda_cost.load import Source
-from lambda_cost.offer_import import ImportResult, import_offer, write_imported
-from lambda_cost.pipeline import estimate_source
-from lambda_cost.tables import TableCatalog, bundled_pricing_dir
+from lambda_cost.stages.load import Source
+from lambda_cost.stages.pipeline import estimate_source
+from lambda_cost.tables.catalog import TableCatalog, bundled_pricing_dir
+from lambda_cost.tables.offer import ImportResult, import_offer, write_imported
 
 OFFERS = Path(__file__).parent / "fixtures" / "offers"
 ALL_REGIONS = OFFERS / "AWSLambda-all-regions.json"

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from lambda_cost.cli import app
 from lambda_cost.errors import PricingError
-from lambda_cost.tables import TableCatalog, bundled_pricing_dir
+from lambda_cost.tables.catalog import TableCatalog, bundled_pricing_dir
 
 runner = CliRunner()
 CLASSIC = function("classic", 512, 1000, invocations=[{"type": "sync", "per_month": 3_000_000}])

@@ -14,8 +14,8 @@ from test_properties import workloads
 
 from lambda_cost.errors import PricingError, WorkloadError
 from lambda_cost.numbers import ARITHMETIC, readable
-from lambda_cost.price import split_into_tiers
-from lambda_cost.tables import TableCatalog
+from lambda_cost.stages.price import split_into_tiers
+from lambda_cost.tables.catalog import TableCatalog
 
 PROFILE = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -259,8 +259,8 @@ def _cells(line: str, separator: str) -> list[str]:
 
 
 def _formats(paths: list[str], monkeypatch: Any) -> tuple[dict[str, Any], str, str, list[dict[str, str]]]:
-    from lambda_cost.account import estimate_workloads
     from lambda_cost.render import RenderOptions, get_renderer
+    from lambda_cost.stages.account import estimate_workloads
 
     monkeypatch.chdir(ROOT)
     estimate = estimate_workloads(paths)

@@ -13,13 +13,13 @@ from conftest import ONE_FUNCTION as ONE
 from conftest import estimate_text
 from typer.testing import CliRunner
 
-from lambda_cost.chart import bars, estimate_charts
 from lambda_cost.cli import app
 from lambda_cost.errors import InputError, WorkloadError
-from lambda_cost.load import Source, parse
+from lambda_cost.model.schema import workload_schema
 from lambda_cost.model.units import parse_count, parse_milliseconds
-from lambda_cost.schema import workload_schema
-from lambda_cost.whatif import combinations, parse_assignment, parse_variation
+from lambda_cost.render.chart import bars, estimate_charts
+from lambda_cost.stages.edit import combinations, parse_assignment, parse_variation
+from lambda_cost.stages.load import Source, parse
 
 runner = CliRunner()
 

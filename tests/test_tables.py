@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lambda_cost.errors import PricingError, TableError
-from lambda_cost.tables import TableCatalog, bundled_pricing_dir
+from lambda_cost.tables.catalog import TableCatalog, bundled_pricing_dir
 
 REFERENCE_REGIONS = {
     "us-east-1", "us-east-2", "us-west-2", "us-west-1", "ca-central-1", "sa-east-1", "eu-west-1", "eu-west-2",

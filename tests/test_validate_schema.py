@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
-from lambda_cost.load import Source, parse
-from lambda_cost.schema import workload_schema
+from lambda_cost.model.schema import workload_schema
+from lambda_cost.stages.load import Source, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -184,12 +184,12 @@ def test_readme_shows_the_schema_line() -> None:
 
 
 def test_validate_internal_error_exits_3_never_1(monkeypatch: pytest.MonkeyPatch) -> None:
-    import lambda_cost.check
+    import lambda_cost.commands.validate
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(lambda_cost.check, "check_file", broken)
+    monkeypatch.setattr(lambda_cost.commands.validate, "check_file", broken)
     result = runner.invoke(app, ["validate", str(EXAMPLES[0])])
     assert result.exit_code == 3
     assert "internal error: RuntimeError: boom" in result.stderr

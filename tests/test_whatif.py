@@ -11,11 +11,11 @@ import pytest
 from conftest import ONE_FUNCTION as ONE
 from typer.testing import CliRunner
 
-from lambda_cost.account import prefixes
-from lambda_cost.chart import bar, bars
 from lambda_cost.cli import app
 from lambda_cost.errors import InputError
-from lambda_cost.whatif import parse_assignment, parse_variation
+from lambda_cost.render.chart import bar, bars
+from lambda_cost.stages.account import prefixes
+from lambda_cost.stages.edit import parse_assignment, parse_variation
 
 runner = CliRunner()
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Union
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from ..numbers import too_large, too_large_message
+from lambda_cost.numbers import too_large, too_large_message
 
 # Budget components group line items: a group's cost is its line items net of their free-tier credit
 # (duration covers every tier). The last three are related charges of other services.

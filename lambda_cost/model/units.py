@@ -11,7 +11,7 @@ from pydantic import BeforeValidator, Field, GetJsonSchemaHandler, PlainValidato
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
-from ..numbers import GROUPED, too_large, too_large_message
+from lambda_cost.numbers import GROUPED, too_large, too_large_message
 
 # What `init` writes where a template cannot know a value: YAML keeps it as a string, validation refuses it.
 PLACEHOLDER = "FILL-ME"

@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from .budget import Budget
-from .pricing import Architecture
-from .units import Count, DurationMs, Kilobytes, Megabytes, Rate, Seconds
+from lambda_cost.model.budget import Budget
+from lambda_cost.model.pricing import Architecture
+from lambda_cost.model.units import Count, DurationMs, Kilobytes, Megabytes, Rate, Seconds
 
 # A month is 730 hours (8,760 hours a year / 12), as AWS's own calculator assumes.
 HOURS_PER_MONTH = Decimal(730)

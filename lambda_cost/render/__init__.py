@@ -6,9 +6,9 @@ import importlib
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
-from ..numbers import percent, price, readable
-from ..price import LineItem, PricedFunction
-from ..report import Estimate
+from lambda_cost.numbers import percent, price, readable
+from lambda_cost.stages.price import LineItem, PricedFunction
+from lambda_cost.stages.report import Estimate
 
 # format name -> module; each module has `render(estimate, options) -> str`.
 RENDERERS: dict[str, str] = {

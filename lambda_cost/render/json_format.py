@@ -6,10 +6,10 @@ import io
 import json
 from typing import Any, TextIO
 
-from ..numbers import plain
-from ..price import LineItem, PricedFunction
-from ..report import SCHEMA_VERSION, Estimate, FileSubtotal
-from . import RenderOptions
+from lambda_cost.numbers import plain
+from lambda_cost.render import RenderOptions
+from lambda_cost.stages.price import LineItem, PricedFunction
+from lambda_cost.stages.report import SCHEMA_VERSION, Estimate, FileSubtotal
 
 
 def render(estimate: Estimate, options: RenderOptions) -> str:

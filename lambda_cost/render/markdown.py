@@ -6,10 +6,10 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from ..numbers import money, readable
-from ..price import PricedFunction
-from ..report import Estimate, EstimateWarning
-from . import RenderOptions, dimension_notes, unit_price
+from lambda_cost.numbers import money, readable
+from lambda_cost.render import RenderOptions, dimension_notes, unit_price
+from lambda_cost.stages.price import PricedFunction
+from lambda_cost.stages.report import Estimate, EstimateWarning
 
 # Characters that Markdown (CommonMark, GFM tables, GitLab references, GitHub math) may give a meaning to.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&$])")

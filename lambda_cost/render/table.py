@@ -10,10 +10,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..numbers import money, percent, readable
-from ..price import LineItem, PricedFunction
-from ..report import Estimate
-from . import RenderOptions, dimension_notes, unit_price
+from lambda_cost.numbers import money, percent, readable
+from lambda_cost.render import RenderOptions, dimension_notes, unit_price
+from lambda_cost.stages.price import LineItem, PricedFunction
+from lambda_cost.stages.report import Estimate
 
 
 def render(estimate: Estimate, options: RenderOptions) -> str:
@@ -173,7 +173,7 @@ def _print_files(console: Console, estimate: Estimate) -> None:
 
 
 def _print_charts(console: Console, estimate: Estimate, options: RenderOptions) -> None:
-    from ..chart import estimate_charts
+    from lambda_cost.render.chart import estimate_charts
 
     rows = [
         (priced.usage.function.label, priced.total, [(item.component, item.cost) for item in priced.line_items])

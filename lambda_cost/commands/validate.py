@@ -7,8 +7,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from .errors import EXIT_INPUT, EXIT_OK, InputError, Problem
-from .tables import TableCatalog
+from lambda_cost.errors import EXIT_INPUT, EXIT_OK, InputError, Problem
+from lambda_cost.tables.catalog import TableCatalog
 
 VALIDATE_SCHEMA_VERSION = 1
 
@@ -38,8 +38,8 @@ class FileCheck:
 
 def check_file(path: str, *, pricing: str | None = None, catalog: TableCatalog | None = None) -> FileCheck:
     """Load, validate, expand and check one file against its pricing table, collecting what is wrong."""
-    from .load import read_source
-    from .pipeline import expand_source
+    from lambda_cost.stages.load import read_source
+    from lambda_cost.stages.pipeline import expand_source
 
     result = FileCheck("<stdin>" if path == "-" else path)
     try:
@@ -72,7 +72,7 @@ def validate(
     stderr: TextIO | None = None,
 ) -> int:
     """Check every file; report all problems; exit 2 if any file has one."""
-    from .load import refuse_stdin_twice
+    from lambda_cost.stages.load import refuse_stdin_twice
 
     refuse_stdin_twice(paths)
     out = stdout or sys.stdout

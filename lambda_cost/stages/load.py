@@ -11,8 +11,8 @@ from typing import Any, BinaryIO
 
 import yaml
 
-from .errors import LoadError, Problem
-from .numbers import MAX_DIGITS, too_large, too_large_message
+from lambda_cost.errors import LoadError, Problem
+from lambda_cost.numbers import MAX_DIGITS, too_large, too_large_message
 
 MAX_BYTES = 256 * 1024 * 1024
 # An alias may share a subtree; past this many expanded nodes a document is an alias bomb.

@@ -11,10 +11,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import EXIT_OK, InputError, LoadError, PricingError, Problem, TableError
-from .execute import catalog, output_width, parse_date
-from .numbers import ZERO, exact, plain
-from .tables import ResolvedTable, TableCatalog, shared_rates
+from lambda_cost.commands.common import catalog, output_width, parse_date
+from lambda_cost.errors import EXIT_OK, InputError, LoadError, PricingError, Problem, TableError
+from lambda_cost.numbers import ZERO, exact, plain
+from lambda_cost.tables.catalog import ResolvedTable, TableCatalog, shared_rates
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +244,7 @@ def pricing_show(version: str, *, region: str | None = None, output_format: str 
 
 
 def _shown(value: Any) -> str:
-    from .numbers import plain
+    from lambda_cost.numbers import plain
 
     if isinstance(value, Decimal):
         return plain(value)
@@ -324,8 +324,8 @@ def pricing_import(
     stdout: TextIO | None = None,
 ) -> int:
     """`lambda-cost pricing import`: a new dated table from an AWS Price List offer file."""
-    from .offer_import import import_offer, write_imported
-    from .tables import TableCatalog, private_pricing_dirs
+    from lambda_cost.tables.catalog import TableCatalog, private_pricing_dirs
+    from lambda_cost.tables.offer import import_offer, write_imported
 
     out = stdout or sys.stdout
     directories = private_pricing_dirs(pricing_dirs)

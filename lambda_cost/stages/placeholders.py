@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import Problem
-from .load import Source
-from .model.units import PLACEHOLDER as PLACEHOLDER  # re-exported: the marker and its checks live together
+from lambda_cost.errors import Problem
+from lambda_cost.model.units import PLACEHOLDER as PLACEHOLDER  # re-exported: the marker and its checks live together
+from lambda_cost.stages.load import Source
 
 PLACEHOLDER_MESSAGE = "placeholder not filled"
 

@@ -10,11 +10,11 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .errors import EXIT_BUDGET, EXIT_OK, InputError, Problem
-from .load import Source, read_source
-from .numbers import ZERO, dollars, exact, exact_sum, money, too_large, too_large_message
-from .report import Estimate
-from .tables import TableCatalog
+from lambda_cost.errors import EXIT_BUDGET, EXIT_OK, InputError, Problem
+from lambda_cost.numbers import ZERO, dollars, exact, exact_sum, money, too_large, too_large_message
+from lambda_cost.stages.load import Source, read_source
+from lambda_cost.stages.report import Estimate
+from lambda_cost.tables.catalog import TableCatalog
 
 HUNDRED = Decimal(100)
 
@@ -98,7 +98,7 @@ def load_snapshot(path: str, *, pricing: str | None, catalog: TableCatalog) -> S
                 hint="give the workload file to compare pricing versions",
             )
         return _snapshot_of_saved(saved, source.name)
-    from .pipeline import estimate_source
+    from lambda_cost.stages.pipeline import estimate_source
 
     return snapshot_of(estimate_source(source, pricing=pricing, catalog=catalog))
 

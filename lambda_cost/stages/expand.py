@@ -6,8 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from .errors import Problem, WorkloadError
-from .model.workload import (
+from lambda_cost.errors import Problem, WorkloadError
+from lambda_cost.model.workload import (
     HOURS_PER_MONTH,
     MAX_RECEIVE_COUNT,
     MAX_RETRY_ATTEMPTS,
@@ -20,8 +20,8 @@ from .model.workload import (
     SyncSource,
     Workload,
 )
-from .numbers import ZERO, exact, exact_sum, quantize, readable
-from .routing import FunctionSpec, configurations, targets
+from lambda_cost.numbers import ZERO, exact, exact_sum, quantize, readable
+from lambda_cost.stages.routing import FunctionSpec, configurations, targets
 
 __all__ = ["FunctionSpec", "FunctionUsage", "SourceUsage", "Warning", "expand"]
 

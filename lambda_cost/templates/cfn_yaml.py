@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
-from .errors import LoadError, Problem
-from .load import Source
+from lambda_cost.errors import LoadError, Problem
+from lambda_cost.stages.load import Source
 
 # !Ref X → {"Ref": X}, !Condition X → {"Condition": X}; every other short tag is Fn::<Name>.
 SHORT_TAGS = (

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache, partial
 
-from .availability import NO_TABLE_HAS_IT, dimension_problems
-from .dimensions import Extras, measure, round_up
-from .errors import PricingError, Problem
-from .expand import FunctionUsage
-from .model.pricing import PricingTable, RegionRates, Tier
-from .numbers import ARITHMETIC, ZERO, allocate, exact, exact_sum, money, quantize, readable
-from .related import related_items
-from .tables import ResolvedTable, TableCatalog
+from lambda_cost.errors import PricingError, Problem
+from lambda_cost.model.pricing import PricingTable, RegionRates, Tier
+from lambda_cost.numbers import ARITHMETIC, ZERO, allocate, exact, exact_sum, money, quantize, readable
+from lambda_cost.stages.expand import FunctionUsage
+from lambda_cost.stages.fit import NO_TABLE_HAS_IT, dimension_problems
+from lambda_cost.stages.meter import Extras, measure, round_up
+from lambda_cost.stages.related import related_items
+from lambda_cost.tables.catalog import ResolvedTable, TableCatalog
 
 MILLION = Decimal(1_000_000)
 MB_PER_GB = Decimal(1024)

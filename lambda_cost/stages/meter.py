@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from typing import Literal
 
-from .expand import FunctionUsage
-from .model.pricing import Billing, PackageKind
-from .model.workload import HOURS_PER_MONTH, ProvisionedConcurrency
-from .numbers import ZERO, exact_sum, quantize, readable
-from .routing import FunctionSpec
+from lambda_cost.model.pricing import Billing, PackageKind
+from lambda_cost.model.workload import HOURS_PER_MONTH, ProvisionedConcurrency
+from lambda_cost.numbers import ZERO, exact_sum, quantize, readable
+from lambda_cost.stages.expand import FunctionUsage
+from lambda_cost.stages.routing import FunctionSpec
 
 # AWS bills data in binary units: 1 GB = 2^30 bytes (a unit, not a price: the tables say how many are free).
 BYTES_PER_GB = Decimal(2**30)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from .dimensions import runtime_family
-from .errors import Problem
-from .expand import FunctionUsage
-from .model.pricing import PricingTable
+from lambda_cost.errors import Problem
+from lambda_cost.model.pricing import PricingTable
+from lambda_cost.stages.expand import FunctionUsage
+from lambda_cost.stages.meter import runtime_family
 
 Predicate = Callable[[PricingTable], bool]
 Arrived = Callable[[Predicate], str]

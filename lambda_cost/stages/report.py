@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .gate import BudgetReport
-from .numbers import exact_sum
-from .price import FreeTierUse, PricedFunction
-from .tables import ResolvedTable
+from lambda_cost.numbers import exact_sum
+from lambda_cost.stages.gate import BudgetReport
+from lambda_cost.stages.price import FreeTierUse, PricedFunction
+from lambda_cost.tables.catalog import ResolvedTable
 
 SCHEMA_VERSION = 1
 

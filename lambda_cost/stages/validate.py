@@ -9,18 +9,24 @@ from typing import Annotated, Any, NoReturn, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem, WorkloadError
-from .load import Source, locate, node_tree
-from .model.budget import BUDGET_COMPONENTS, Budget, FunctionBudget
-from .model.workload import ALIAS_PC_KEY, INVOCATION_TYPES, Function, ProvisionedConcurrency, Workload
-from .placeholders import PLACEHOLDER, PLACEHOLDER_MESSAGE, hints_from_comments, is_placeholder, unique_placeholders
+from lambda_cost.errors import Problem, WorkloadError
+from lambda_cost.model.budget import BUDGET_COMPONENTS, Budget, FunctionBudget
+from lambda_cost.model.workload import ALIAS_PC_KEY, INVOCATION_TYPES, Function, ProvisionedConcurrency, Workload
+from lambda_cost.stages.load import Source, locate, node_tree
+from lambda_cost.stages.placeholders import (
+    PLACEHOLDER,
+    PLACEHOLDER_MESSAGE,
+    hints_from_comments,
+    is_placeholder,
+    unique_placeholders,
+)
 
 _INVOCATION_MODELS: dict[str, type[BaseModel]] = {}
 
 
 def _invocation_models() -> dict[str, type[BaseModel]]:
     if not _INVOCATION_MODELS:
-        from .model import workload
+        from lambda_cost.model import workload
 
         for model in (workload.SyncSource, workload.AsyncSource, workload.SqsSource,
                       workload.StreamSource, workload.MqSource):
@@ -414,7 +420,7 @@ def _models_at(loc: tuple[Any, ...], data: Any) -> list[type[BaseModel]]:
 def _description(loc: tuple[Any, ...], data: Any) -> str | None:
     """What the key at loc is, as `lambda-cost schema` describes it: the hint of a problem pydantic words alone
     ("Input should be greater than or equal to 512" says nothing of what the key holds)."""
-    from .schema import DESCRIPTIONS
+    from lambda_cost.model.schema import DESCRIPTIONS
 
     if not loc or not isinstance(loc[-1], str):
         return None

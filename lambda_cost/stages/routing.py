@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .model.pricing import Architecture
-from .model.workload import ALIAS_PC_KEY, Function, ProvisionedConcurrency, Version
+from lambda_cost.model.pricing import Architecture
+from lambda_cost.model.workload import ALIAS_PC_KEY, Function, ProvisionedConcurrency, Version
 
 HUNDRED = Decimal(100)
 _NO_OVERRIDE = Version()  # one shared empty override: a plain function builds no model of its own

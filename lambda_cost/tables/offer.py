@@ -21,11 +21,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .atomic import write_atomically
-from .errors import InputError, PricingError, TableError
-from .load import read_source
-from .model.pricing import Architecture, PricingTable
-from .tables import TableCatalog, shared_rates
+from lambda_cost.atomic import write_atomically
+from lambda_cost.errors import InputError, PricingError, TableError
+from lambda_cost.model.pricing import Architecture, PricingTable
+from lambda_cost.stages.load import read_source
+from lambda_cost.tables.catalog import TableCatalog, shared_rates
 
 OFFER_CODE = "AWSLambda"
 OFFER_URL = "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AWSLambda/current/index.json"

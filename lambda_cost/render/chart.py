@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from .numbers import money
+from lambda_cost.numbers import money
 
 # Eighths of a block, so that a bar is drawn to 1/8 of a character.
 _PARTS = ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")

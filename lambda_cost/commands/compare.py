@@ -6,10 +6,10 @@ import json
 import sys
 from typing import Any, TextIO
 
-from .errors import EXIT_OK, InputError
-from .numbers import exact_sum, money, plain
-from .tables import TableCatalog
-from .whatif import Assignment, Priced, combinations, editor, parse_assignment, parse_variation, ranked
+from lambda_cost.errors import EXIT_OK, InputError
+from lambda_cost.numbers import exact_sum, money, plain
+from lambda_cost.stages.edit import Assignment, Priced, combinations, editor, parse_assignment, parse_variation, ranked
+from lambda_cost.tables.catalog import TableCatalog
 
 COMPARE_SCHEMA_VERSION = 1
 MAX_COMBINATIONS = 1000
@@ -29,8 +29,8 @@ def compare(
     stdout: TextIO | None = None,
 ) -> int:
     """Price the workload once per combination; print them cheapest first."""
-    from .load import read_source
-    from .pipeline import estimate_source
+    from lambda_cost.stages.load import read_source
+    from lambda_cost.stages.pipeline import estimate_source
 
     out = stdout or sys.stdout
     if not variations:
@@ -71,7 +71,7 @@ def _value(assignment: Assignment) -> str:
 
 def table_lines(path: str, headers: list[str], order: list[Priced], chart: bool, width: int) -> list[str]:
     """A fixed-width table, cheapest first, with the difference to the cheapest and a bar of each total."""
-    from .chart import bars
+    from lambda_cost.render.chart import bars
 
     cheapest = order[0].total
     rows = [[*(_value(a) for a in result.values), money(result.total), "+" + money(result.total - cheapest)

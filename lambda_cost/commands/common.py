@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from .render import RenderOptions
-    from .report import EstimateWarning
-    from .tables import TableCatalog
+    from lambda_cost.render import RenderOptions
+    from lambda_cost.stages.report import EstimateWarning
+    from lambda_cost.tables.catalog import TableCatalog
 
-from .errors import EXIT_INTERNAL, EXIT_OK, InputError, LambdaCostError, OutputError
-from .numbers import dollars, money, too_large, too_large_message
+from lambda_cost.errors import EXIT_INTERNAL, EXIT_OK, InputError, LambdaCostError, OutputError
+from lambda_cost.numbers import dollars, money, too_large, too_large_message
 
 ISSUES_URL = "https://github.com/lambda-cost/lambda-cost/issues"
 # What a shell reports for a writer killed by SIGPIPE (128 + 13): the reader of standard output went away.
@@ -106,7 +106,7 @@ def parse_date(text: str, option: str) -> dt.date:
 
 def catalog(pricing_dirs: Sequence[str] = ()) -> TableCatalog:
     """The shipped tables plus the user's: --pricing-dir and $LAMBDA_COST_PRICING_DIR."""
-    from .tables import TableCatalog, private_pricing_dirs
+    from lambda_cost.tables.catalog import TableCatalog, private_pricing_dirs
 
     return TableCatalog(private=private_pricing_dirs(pricing_dirs))
 
@@ -146,9 +146,9 @@ def estimate(
     quiet: bool = False,
 ) -> int:
     """`lambda-cost estimate`: price a workload (several: one account) and print it in the chosen format."""
-    from .account import estimate_workloads
-    from .render import write_report
-    from .whatif import parse_assignment
+    from lambda_cost.render import write_report
+    from lambda_cost.stages.account import estimate_workloads
+    from lambda_cost.stages.edit import parse_assignment
 
     out = stdout or sys.stdout
     with _without_gc():
@@ -169,7 +169,7 @@ def estimate(
         _tell(result.warnings, output, output_format)
     if result.budget is None:
         return EXIT_OK
-    from .gate import messages
+    from lambda_cost.stages.gate import messages
 
     for line in messages(result.budget):
         if not quiet or line.startswith("over budget"):
@@ -181,7 +181,7 @@ def _render_options(
     output_format: str, color: str, output: str | None, stdout: TextIO, explain: bool = False, chart: bool = False
 ) -> RenderOptions:
     """Colour and width only for a table on a terminal; files and pipes get a fixed width, no colour."""
-    from .render import RenderOptions
+    from lambda_cost.render import RenderOptions
 
     to_terminal = output is None and output_format == "table"
     return RenderOptions(
@@ -204,7 +204,7 @@ def _emit(write: Callable[[TextIO], object], output: str | None, force: bool, st
             _discard_stdout()
             raise OutputError(f"cannot write standard output: {error.strerror or error}") from None
         return
-    from .atomic import atomic_output
+    from lambda_cost.atomic import atomic_output
 
     with atomic_output(Path(output), force=force) as handle:
         write(handle)
@@ -246,8 +246,8 @@ def diff(
     stdout: TextIO | None = None,
 ) -> int:
     """`lambda-cost diff`: what changes from BASE to HEAD, gated by --max-increase."""
-    from .diff import compare, load_snapshot
-    from .render.diff_formats import render_diff
+    from lambda_cost.render.diff import render_diff
+    from lambda_cost.stages.diff import compare, load_snapshot
 
     out = stdout or sys.stdout
     if base == head == "-":

@@ -9,17 +9,17 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import PurePath
 
-from .errors import InputError, PricingError, Problem
-from .expand import FunctionUsage
-from .gate import BudgetCheck, BudgetReport, evaluate
-from .load import refuse_stdin_twice
-from .model.budget import Budget
-from .numbers import exact_sum, percent
-from .pipeline import Expanded, estimate_source, expand_source, where
-from .price import PricedFunction, price
-from .report import Estimate, EstimateWarning, FileSubtotal, build_estimate
-from .tables import TableCatalog
-from .whatif import Assignment, Edit, editor
+from lambda_cost.errors import InputError, PricingError, Problem
+from lambda_cost.model.budget import Budget
+from lambda_cost.numbers import exact_sum, percent
+from lambda_cost.stages.edit import Assignment, Edit, editor
+from lambda_cost.stages.expand import FunctionUsage
+from lambda_cost.stages.gate import BudgetCheck, BudgetReport, evaluate
+from lambda_cost.stages.load import refuse_stdin_twice
+from lambda_cost.stages.pipeline import Expanded, estimate_source, expand_source, where
+from lambda_cost.stages.price import PricedFunction, price
+from lambda_cost.stages.report import Estimate, EstimateWarning, FileSubtotal, build_estimate
+from lambda_cost.tables.catalog import TableCatalog
 
 
 def prefixes(names: list[str]) -> list[str]:
@@ -61,7 +61,7 @@ def estimate_workloads(
     `budget` (the command line's) is the monthly limit of the whole account; each file's own budgets apply to
     its functions, and its `total` to its subtotal.
     """
-    from .load import read_source
+    from lambda_cost.stages.load import read_source
 
     assignments = assignments or []
     catalog = catalog or TableCatalog()

@@ -6,16 +6,16 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from .errors import InputError, PricingError, Problem
-from .expand import FunctionUsage, expand
-from .gate import evaluate
-from .load import Source, parse
-from .model.budget import Budget
-from .price import check_compatible, price
-from .report import Estimate, EstimateWarning, build_estimate
-from .tables import ResolvedTable, TableCatalog
-from .validate import build_workload, locate_problems
-from .whatif import Edit
+from lambda_cost.errors import InputError, PricingError, Problem
+from lambda_cost.model.budget import Budget
+from lambda_cost.stages.edit import Edit
+from lambda_cost.stages.expand import FunctionUsage, expand
+from lambda_cost.stages.gate import evaluate
+from lambda_cost.stages.load import Source, parse
+from lambda_cost.stages.price import check_compatible, price
+from lambda_cost.stages.report import Estimate, EstimateWarning, build_estimate
+from lambda_cost.stages.validate import build_workload, locate_problems
+from lambda_cost.tables.catalog import ResolvedTable, TableCatalog
 
 LOCATE_WARNINGS_UP_TO = 1024 * 1024  # characters of YAML
 

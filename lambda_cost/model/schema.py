@@ -96,7 +96,7 @@ _RANGE_KEYWORDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "
 
 def workload_schema() -> dict[str, Any]:
     """The schema of a workload file (format version 1), with descriptions and numeric ranges."""
-    from .model.workload import Workload
+    from lambda_cost.model.workload import Workload
 
     schema = Workload.model_json_schema(mode="validation")
     for name, definition in [("Workload", schema), *schema.get("$defs", {}).items()]:
@@ -149,7 +149,7 @@ def write_schema(output: str | None, *, force: bool = False) -> int:
     import sys
     from pathlib import Path
 
-    from .atomic import write_atomically
+    from lambda_cost.atomic import write_atomically
 
     text = schema_text()
     if output is None:

@@ -18,10 +18,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import PricingError, Problem, TableError
-from .load import parse, read_source
-from .model.pricing import PricingTable, RegionRates
-from .numbers import ARITHMETIC
+from lambda_cost.errors import PricingError, Problem, TableError
+from lambda_cost.model.pricing import PricingTable, RegionRates
+from lambda_cost.numbers import ARITHMETIC
+from lambda_cost.stages.load import parse, read_source
 
 LATEST = "latest"
 PRICING_DIR_VARIABLE = "LAMBDA_COST_PRICING_DIR"
@@ -34,10 +34,10 @@ _SCALABLE = ("requests", "duration", "ephemeral_storage", "provisioned_concurren
 
 def bundled_pricing_dir() -> Path:
     """The tables shipped with the package (wheel), or pricing/ beside it in a source checkout."""
-    packaged = Path(__file__).parent / "pricing"
+    packaged = Path(__file__).parent.parent / "pricing"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).parent.parent / "pricing"
+    return Path(__file__).parent.parent.parent / "pricing"
 
 
 def private_pricing_dirs(given: Sequence[str] = ()) -> list[Path]:

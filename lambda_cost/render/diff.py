@@ -8,11 +8,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from ..diff import Change, DiffReport
-from ..numbers import ZERO, money, plain, unsigned_zero
-from . import RenderOptions
-from .csv_format import _text, row
-from .markdown import ELSEWHERE, CommentRoom, _md, joined, plural
+from lambda_cost.numbers import ZERO, money, plain, unsigned_zero
+from lambda_cost.render import RenderOptions
+from lambda_cost.render.csv_format import _text, row
+from lambda_cost.render.markdown import ELSEWHERE, CommentRoom, _md, joined, plural
+from lambda_cost.stages.diff import Change, DiffReport
 
 
 def render_diff(report: DiffReport, output_format: str, options: RenderOptions) -> str:

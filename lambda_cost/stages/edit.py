@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .errors import InputError, Problem
+from lambda_cost.errors import InputError, Problem
 
 WILDCARD = "*"
 # Keys of which a mapping holds only one: setting one drops the others, so that `--set ...invocations.0.rate=50/s`
@@ -39,7 +39,7 @@ class Assignment:
 
 def _scalar(text: str, where: str) -> Any:
     """The value as if written in the workload: 2048 is a number, 1.5 GB a string for the units to read."""
-    from .load import Source, parse
+    from lambda_cost.stages.load import Source, parse
 
     value = parse(Source(where, text)) if text.strip() else ""
     if isinstance(value, (dict, list)):
@@ -59,7 +59,7 @@ def parse_assignment(text: str, *, option: str = "--set") -> Assignment:
 
 
 def _full_path(path: tuple[str, ...], text: str, option: str) -> tuple[str, ...]:
-    from .model.workload import Function, Workload
+    from lambda_cost.model.workload import Function, Workload
 
     if len(path) != 1 or path[0] in Workload.model_fields:
         return path

@@ -7,10 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .errors import EXIT_BUDGET, EXIT_OK
-from .model.budget import Budget, FunctionBudget
-from .numbers import ZERO, exact_sum, money, percent
-from .price import PricedFunction
+from lambda_cost.errors import EXIT_BUDGET, EXIT_OK
+from lambda_cost.model.budget import Budget, FunctionBudget
+from lambda_cost.numbers import ZERO, exact_sum, money, percent
+from lambda_cost.stages.price import PricedFunction
 
 _TIER_SUFFIX = re.compile(r"_tier_\d+$")
 _DRIVERS_SHOWN = 3

@@ -9,9 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .errors import EXIT_OK, InputError
-from .model.units import PLACEHOLDER
-from .sam import FunctionDraft, Known, SourceDraft, as_number
+from lambda_cost.errors import EXIT_OK, InputError
+from lambda_cost.model.units import PLACEHOLDER
+from lambda_cost.templates.sam import FunctionDraft, Known, SourceDraft, as_number
 
 COMMENT_COLUMN = 36
 HEADER = """\
@@ -87,7 +87,7 @@ def _fields(model: Any) -> set[str]:
 
 def draft_text(drafts: list[FunctionDraft], template_name: str) -> str:
     """The workload for the template's functions, each value commented with where it came from."""
-    from .model import workload
+    from lambda_cost.model import workload
 
     function_fields = _fields(workload.Function)
     lines = [
@@ -127,7 +127,7 @@ def _function_lines(draft: FunctionDraft, function_fields: set[str]) -> list[str
 
 
 def _source_lines(source: SourceDraft) -> list[str]:
-    from .model import workload
+    from lambda_cost.model import workload
 
     models = {"sync": workload.SyncSource, "async": workload.AsyncSource, "sqs": workload.SqsSource,
               "mq": workload.MqSource}
@@ -153,14 +153,14 @@ def _source_lines(source: SourceDraft) -> list[str]:
 
 def init(template: str | None, output: str, *, force: bool = False, quiet: bool = False) -> int:
     """`lambda-cost init`: write the starter (or the template's draft) to a file, never over one without --force."""
-    from .atomic import write_atomically
+    from lambda_cost.atomic import write_atomically
 
     if template is None:
         text, summary = BLANK, "a starter workload"
     else:
-        from .cfn_yaml import load_template
-        from .load import read_source
-        from .sam import read_functions
+        from lambda_cost.stages.load import read_source
+        from lambda_cost.templates.cfn_yaml import load_template
+        from lambda_cost.templates.sam import read_functions
 
         drafts = read_functions(load_template(read_source(template)))
         if not drafts:

@@ -1,0 +1,1 @@
+"""Finding, resolving, checking and importing the versioned price tables."""
