@@ -25,6 +25,8 @@ app = typer.Typer(
 )
 
 
+# The --format choices; the render registry (lambda_cost.render.RENDERERS) has a renderer for each, and a test
+# holds the two together. Spelled out here so that typer and mypy see them without importing the renderers.
 class OutputFormat(str, Enum):
     table = "table"
     json = "json"
@@ -34,6 +36,11 @@ class OutputFormat(str, Enum):
 
 class ListFormat(str, Enum):
     table = "table"
+    json = "json"
+
+
+class CheckFormat(str, Enum):
+    text = "text"
     json = "json"
 
 
@@ -76,7 +83,7 @@ PricingDirOption = Annotated[
 
 def _run(action: Callable[[], int], debug: bool) -> None:
     """Run a command through execute.run_guarded and exit with its code."""
-    from lambda_cost.commands.common import run_guarded
+    from lambda_cost.commands.guard import run_guarded
 
     raise typer.Exit(run_guarded(action, debug=debug))
 
@@ -134,7 +141,7 @@ def estimate(
     \b
       lambda-cost estimate examples/web-api.yaml --format json
     """
-    from lambda_cost.commands.common import estimate as run_estimate
+    from lambda_cost.commands.estimate import run as run_estimate
 
     _run(
         lambda: run_estimate(
@@ -181,7 +188,7 @@ def diff(
     \b
       lambda-cost diff base.yaml workload.yaml --max-increase 10% --format markdown
     """
-    from lambda_cost.commands.common import diff as run_diff
+    from lambda_cost.commands.diff import run as run_diff
 
     _run(
         lambda: run_diff(
@@ -198,11 +205,6 @@ def diff(
         ),
         debug,
     )
-
-
-class CheckFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 @app.command()
@@ -226,7 +228,7 @@ def validate(
       lambda-cost validate examples/*.yaml --format json
     """
     from lambda_cost.commands.common import catalog
-    from lambda_cost.commands.validate import validate as run_validate
+    from lambda_cost.commands.validate import run as run_validate
 
     _run(lambda: run_validate(workloads, output_format=output_format.value, pricing=pricing,
                               catalog=catalog(pricing_dir or ()), quiet=quiet), debug)
@@ -242,7 +244,7 @@ def schema(output: OutputOption = None, force: ForceOption = False, debug: Debug
       lambda-cost schema -o lambda-cost.schema.json
       # yaml-language-server: $schema=./lambda-cost.schema.json
     """
-    from lambda_cost.model.schema import write_schema
+    from lambda_cost.commands.schema import run as write_schema
 
     _run(lambda: write_schema(output, force=force), debug)
 
@@ -268,7 +270,7 @@ def init(
     \b
       lambda-cost init --from template.yaml -o workload.yaml
     """
-    from lambda_cost.commands.init import init as run_init
+    from lambda_cost.commands.init import run as run_init
 
     _run(lambda: run_init(template, output, force=force, quiet=quiet), debug)
 
@@ -301,7 +303,7 @@ def compare(
     import sys
 
     from lambda_cost.commands.common import catalog, output_width
-    from lambda_cost.commands.compare import compare as run_compare
+    from lambda_cost.commands.compare import run as run_compare
 
     _run(lambda: run_compare(workload, vary, assignments=set_values, output_format=output_format.value,
                              pricing=pricing, free_tier=free_tier, catalog=catalog(pricing_dir or ()),
@@ -334,7 +336,7 @@ def pricing_list(
     \b
       lambda-cost pricing list --format json
     """
-    from lambda_cost.commands.pricing import pricing_list as run
+    from lambda_cost.commands.pricing import run_list as run
 
     _run(lambda: run(output_format=output_format.value, pricing_dirs=pricing_dir or ()), debug)
 
@@ -354,7 +356,7 @@ def pricing_show(
     \b
       lambda-cost pricing show 2022-08-01 --region eu-west-1
     """
-    from lambda_cost.commands.pricing import pricing_show as run
+    from lambda_cost.commands.pricing import run_show as run
 
     _run(lambda: run(version, region=region, output_format=output_format.value,
                      pricing_dirs=pricing_dir or ()), debug)
@@ -376,7 +378,7 @@ def pricing_diff(
     \b
       lambda-cost pricing diff 2014-11-13 2020-12-01 --region us-east-1
     """
-    from lambda_cost.commands.pricing import pricing_diff as run
+    from lambda_cost.commands.pricing import run_diff as run
 
     _run(lambda: run(old, new, region=region, output_format=output_format.value,
                      pricing_dirs=pricing_dir or ()), debug)
@@ -391,7 +393,7 @@ def pricing_check(pricing_dir: PricingDirOption = None, debug: DebugOption = Fal
     \b
       lambda-cost pricing check --pricing-dir my-tables/
     """
-    from lambda_cost.commands.pricing import pricing_check as run
+    from lambda_cost.commands.pricing import run_check as run
 
     _run(lambda: run(pricing_dirs=pricing_dir or ()), debug)
 
@@ -418,7 +420,7 @@ def pricing_import(
     \b
       lambda-cost pricing import index.json --pricing-dir my-tables/
     """
-    from lambda_cost.commands.pricing import pricing_import as run
+    from lambda_cost.commands.pricing import run_import as run
 
     _run(lambda: run(offer, effective=effective, extends=extends, pricing_dirs=pricing_dir or ()), debug)
 
@@ -426,7 +428,7 @@ def pricing_import(
 def console_script() -> None:
     """The console script and `python -m lambda_cost`. Typer prints help and --version itself, before any command
     runs: this gives that output the commands' handling of a full disk or a closed pipe, not a traceback."""
-    from lambda_cost.commands.common import run_guarded
+    from lambda_cost.commands.guard import run_guarded
 
     def typer_app() -> int:
         try:

@@ -13,11 +13,11 @@ from conftest import estimate_text
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
-from lambda_cost.commands.init import draft_text
 from lambda_cost.errors import LoadError, WorkloadError
 from lambda_cost.model.workload import Function, Workload
 from lambda_cost.stages.load import Source, parse
 from lambda_cost.templates.cfn_yaml import load_template
+from lambda_cost.templates.draft import draft_text
 from lambda_cost.templates.sam import read_functions, schedule_volume
 
 TEMPLATES = Path(__file__).resolve().parent / "fixtures" / "templates"

@@ -17,7 +17,7 @@ import pytest
 from conftest import estimate_text, function, workload_yaml
 
 from lambda_cost.numbers import ARITHMETIC, ZERO
-from lambda_cost.render import RENDERERS, RenderOptions, get_renderer
+from lambda_cost.render import RENDERERS, RenderOptions, formats, get_renderer
 from lambda_cost.render.csv_format import HEADER
 from lambda_cost.stages.load import read_source
 from lambda_cost.stages.pipeline import estimate_source
@@ -39,9 +39,21 @@ def _render(fmt: str, estimate: Estimate, explain: bool = False) -> str:
     return get_renderer(fmt)(estimate, RenderOptions(color=False, width=100, explain=explain))
 
 
-def test_formats_are_registered() -> None:
-    assert RENDERERS["markdown"] == "lambda_cost.render.markdown"
-    assert RENDERERS["csv"] == "lambda_cost.render.csv_format"
+def test_every_registered_renderer_resolves() -> None:
+    import importlib
+
+    for (kind, fmt), target in RENDERERS.items():
+        module, _, function = target.partition(":")
+        assert callable(getattr(importlib.import_module(module), function)), (kind, fmt)
+    assert formats("estimate") == ["table", "json", "markdown", "csv"]
+
+
+def test_the_cli_offers_exactly_the_registered_formats() -> None:
+    from lambda_cost import cli
+
+    assert [f.value for f in cli.OutputFormat] == formats("estimate") == formats("diff")
+    assert [f.value for f in cli.ListFormat] == formats("compare") == formats("pricing-show")
+    assert [f.value for f in cli.CheckFormat] == formats("validate")
 
 
 @pytest.mark.parametrize(("example", "fmt"), CASES)

@@ -2,38 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TextIO
 
 from lambda_cost.errors import EXIT_INPUT, EXIT_OK, InputError, Problem
+from lambda_cost.stages.validate import FileCheck
 from lambda_cost.tables.catalog import TableCatalog
-
-VALIDATE_SCHEMA_VERSION = 1
-
-
-@dataclass
-class FileCheck:
-    """What validation found in one file."""
-
-    name: str
-    functions: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    summary: str = ""  # the error's own message when the file is refused
-    hint: str | None = None  # its hint, when no problem carries one (an unreadable file)
-    warnings: list[Problem] = field(default_factory=list)
-
-    @property
-    def valid(self) -> bool:
-        return not self.problems and not self.summary
-
-    @property
-    def reported(self) -> list[Problem]:
-        """Its problems; a file refused as a whole (missing, a directory) is one, so that JSON has its message."""
-        if self.problems or not self.summary:
-            return self.problems
-        return [Problem(self.summary.removeprefix(f"{self.name}: "), hint=self.hint, file=self.name)]
 
 
 def check_file(path: str, *, pricing: str | None = None, catalog: TableCatalog | None = None) -> FileCheck:
@@ -61,7 +35,7 @@ def _with_file(problem: Problem, name: str) -> Problem:
     return Problem(problem.message, problem.path, problem.hint, name, problem.line, problem.column)
 
 
-def validate(
+def run(
     paths: list[str],
     *,
     output_format: str = "text",
@@ -79,52 +53,8 @@ def validate(
     err = stderr or sys.stderr
     catalog = catalog or TableCatalog()
     checks = [check_file(path, pricing=pricing, catalog=catalog) for path in paths]
-    if output_format == "json":
-        out.write(json.dumps(document(checks), ensure_ascii=False, indent=2) + "\n")
-    else:
-        for check in checks:
-            _print_check(check, err, quiet)
+    from lambda_cost.render import RenderOptions, write
+
+    # People read the text on stderr (stdout stays free for data); JSON is data, on stdout.
+    write("validate", output_format, checks, RenderOptions(quiet=quiet), out if output_format == "json" else err)
     return EXIT_OK if all(check.valid for check in checks) else EXIT_INPUT
-
-
-def _print_check(check: FileCheck, err: TextIO, quiet: bool) -> None:
-    if check.valid:
-        if not quiet:
-            count = f"{check.functions} function{'s' if check.functions != 1 else ''}"
-            print(f"{check.name}: valid ({count})", file=err)
-            for warning in check.warnings:
-                print(f"  warning: {warning.render()}", file=err)
-        return
-    print(f"error: {check.summary}{f' ({check.hint})' if check.hint else ''}", file=err)
-    for problem in check.problems:
-        print(f"  {problem.render()}", file=err)
-
-
-def _problem(problem: Problem) -> dict[str, Any]:
-    return {
-        "file": problem.file,
-        "line": problem.line,
-        "column": problem.column,
-        "path": problem.dotted_path,
-        "message": problem.message,
-        "hint": problem.hint,
-    }
-
-
-def document(checks: list[FileCheck]) -> dict[str, Any]:
-    """The JSON report: one entry per file, in the order given."""
-    return {
-        "schema_version": VALIDATE_SCHEMA_VERSION,
-        "valid": all(check.valid for check in checks),
-        "files": [
-            {
-                "file": check.name,
-                "valid": check.valid,
-                "functions": check.functions,
-                "error": check.summary or None,
-                "problems": [_problem(p) for p in check.reported],
-                "warnings": [_problem(p) for p in check.warnings],
-            }
-            for check in checks
-        ],
-    }

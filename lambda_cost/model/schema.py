@@ -142,18 +142,3 @@ def _numeric_branches(node: dict[str, Any]) -> list[dict[str, Any]]:
 def schema_text() -> str:
     """The schema as stable, indented JSON."""
     return json.dumps(workload_schema(), indent=2, ensure_ascii=False) + "\n"
-
-
-def write_schema(output: str | None, *, force: bool = False) -> int:
-    """`lambda-cost schema`: the schema on stdout, or atomically to a file that is not overwritten by accident."""
-    import sys
-    from pathlib import Path
-
-    from lambda_cost.atomic import write_atomically
-
-    text = schema_text()
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_atomically(Path(output), text, force=force)
-    return 0

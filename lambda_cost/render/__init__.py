@@ -3,19 +3,35 @@
 from __future__ import annotations
 
 import importlib
+import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from lambda_cost.numbers import percent, price, readable
-from lambda_cost.stages.price import LineItem, PricedFunction
-from lambda_cost.stages.report import Estimate
+if TYPE_CHECKING:
+    from lambda_cost.stages.report import Estimate
 
-# format name -> module; each module has `render(estimate, options) -> str`.
-RENDERERS: dict[str, str] = {
-    "table": "lambda_cost.render.table",
-    "json": "lambda_cost.render.json_format",
-    "markdown": "lambda_cost.render.markdown",
-    "csv": "lambda_cost.render.csv_format",
+# (report, format) -> "module:function"; each function takes the report and the options and returns the text,
+# or, for a format that streams, writes it (`write_*` functions take the stream as a third argument).
+RENDERERS: dict[tuple[str, str], str] = {
+    ("estimate", "table"): "lambda_cost.render.table:render",
+    ("estimate", "json"): "lambda_cost.render.json_format:write",
+    ("estimate", "markdown"): "lambda_cost.render.markdown:render",
+    ("estimate", "csv"): "lambda_cost.render.csv_format:render",
+    ("diff", "table"): "lambda_cost.render.diff:table",
+    ("diff", "json"): "lambda_cost.render.diff:json_text",
+    ("diff", "markdown"): "lambda_cost.render.diff:markdown",
+    ("diff", "csv"): "lambda_cost.render.diff:csv_text",
+    ("validate", "text"): "lambda_cost.render.validate:text",
+    ("validate", "json"): "lambda_cost.render.validate:json_text",
+    ("compare", "table"): "lambda_cost.render.compare:table",
+    ("compare", "json"): "lambda_cost.render.compare:json_text",
+    ("pricing-list", "table"): "lambda_cost.render.pricing:list_table",
+    ("pricing-list", "json"): "lambda_cost.render.pricing:list_json",
+    ("pricing-show", "table"): "lambda_cost.render.pricing:show_table",
+    ("pricing-show", "json"): "lambda_cost.render.pricing:show_json",
+    ("pricing-diff", "table"): "lambda_cost.render.pricing:diff_table",
+    ("pricing-diff", "json"): "lambda_cost.render.pricing:diff_json",
 }
 
 
@@ -27,50 +43,39 @@ class RenderOptions:
     width: int = 100
     explain: bool = False
     chart: bool = False  # bar charts of cost by function and component (table only)
+    quiet: bool = False  # only what is wrong (validate)
 
 
-class Renderer(Protocol):
-    def __call__(self, estimate: Estimate, options: RenderOptions) -> str: ...
+def formats(kind: str) -> list[str]:
+    """The formats a report can be written in."""
+    return [name for report, name in RENDERERS if report == kind]
 
 
-def write_report(name: str, estimate: Estimate, options: RenderOptions, out: TextIO) -> None:
+def _function(kind: str, name: str) -> Any:
+    module, _, function = RENDERERS[(kind, name)].partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
+def render(kind: str, name: str, report: Any, options: RenderOptions) -> str:
+    """A report as text in a format (the CLI has already checked the name)."""
+    function = _function(kind, name)
+    if function.__name__.startswith("write"):
+        buffer = io.StringIO()
+        function(report, options, buffer)
+        return buffer.getvalue()
+    text: str = function(report, options)
+    return text
+
+
+def write(kind: str, name: str, report: Any, options: RenderOptions, out: TextIO) -> None:
     """Write a report to a stream; formats that can stream (json) never hold the whole text."""
-    module = importlib.import_module(RENDERERS[name])
-    writer = getattr(module, "write", None)
-    if writer is not None:
-        writer(estimate, options, out)
+    function = _function(kind, name)
+    if function.__name__.startswith("write"):
+        function(report, options, out)
     else:
-        out.write(module.render(estimate, options))
+        out.write(function(report, options))
 
 
-def get_renderer(name: str) -> Renderer:
-    """The render function of a format (the CLI has already checked the name)."""
-    module = importlib.import_module(RENDERERS[name])
-    renderer: Renderer = module.render
-    return renderer
-
-
-def dimension_notes(priced: PricedFunction) -> list[str]:
-    """Facts beside a function's line items: provisioned concurrency use, cold starts, peak concurrency."""
-    notes = []
-    extras = priced.extras
-    if extras is not None and extras.provisioning is not None:
-        notes.append("provisioned concurrency: " + extras.provisioning.explain())
-    if extras is not None and extras.cold_starts:
-        init = ""
-        if extras.init_gb_seconds:
-            init = f", INIT billed as duration: {readable(extras.init_gb_seconds, 2)} GB-s"
-        notes.append(f"cold starts: {readable(extras.cold_starts, 2)}{init}")
-    if priced.usage.peak_concurrency:
-        notes.append(f"peak concurrency: {readable(priced.usage.peak_concurrency, 2)}")
-    return notes
-
-
-def unit_price(item: LineItem) -> str:
-    """A line item's unit price as the table and Markdown show it: requests per million, a discount as a share."""
-    if item.unit == "USD":
-        return percent(item.unit_price)
-    if item.unit == "requests":
-        # A decimal shift for display, exact: requests are priced per million, in dollars and cents or finer.
-        return f"${price(item.unit_price.scaleb(6), min_places=2)} / 1M"
-    return f"${price(item.unit_price)}"
+def get_renderer(name: str) -> Callable[[Estimate, RenderOptions], str]:
+    """The render function of an estimate's format."""
+    return lambda estimate, options: render("estimate", name, estimate, options)

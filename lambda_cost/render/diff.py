@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -13,10 +12,6 @@ from lambda_cost.render import RenderOptions
 from lambda_cost.render.csv_format import _text, row
 from lambda_cost.render.markdown import ELSEWHERE, CommentRoom, _md, joined, plural
 from lambda_cost.stages.diff import Change, DiffReport
-
-
-def render_diff(report: DiffReport, output_format: str, options: RenderOptions) -> str:
-    return _FORMATS[output_format](report, options)
 
 
 def _signed(value: Decimal) -> str:
@@ -40,7 +35,7 @@ def _verdict(report: DiffReport) -> str:
     return f"pass: within the limit of {gate.describe()}"
 
 
-def _table(report: DiffReport, options: RenderOptions) -> str:
+def table(report: DiffReport, options: RenderOptions) -> str:
     from rich import box
     from rich.console import Console
     from rich.table import Table
@@ -81,7 +76,7 @@ def _change_json(change: Change) -> dict[str, Any]:
             "percent": None if change.percent is None else plain(change.percent)}
 
 
-def _json(report: DiffReport, options: RenderOptions) -> str:
+def json_text(report: DiffReport, options: RenderOptions) -> str:
     document = {
         "schema_version": 1,
         "kind": "diff",
@@ -103,7 +98,7 @@ def _json(report: DiffReport, options: RenderOptions) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _markdown(report: DiffReport, options: RenderOptions) -> str:
+def markdown(report: DiffReport, options: RenderOptions) -> str:
     total = report.total
     head = [
         f"### Lambda cost change: {_signed(total.change)} ({_percent(total)})",
@@ -137,7 +132,7 @@ def _markdown(report: DiffReport, options: RenderOptions) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _csv(report: DiffReport, options: RenderOptions) -> str:
+def csv_text(report: DiffReport, options: RenderOptions) -> str:
     lines = [row(["function", "status", "component", "base", "head", "change", "percent"])]
     for function in report.functions:
         for change in (function.total, *function.components):
@@ -146,11 +141,3 @@ def _csv(report: DiffReport, options: RenderOptions) -> str:
                               plain(change.head), plain(change.change),
                               "" if change.percent is None else plain(change.percent)]))
     return "".join(lines)
-
-
-_FORMATS: dict[str, Callable[[DiffReport, RenderOptions], str]] = {
-    "table": _table,
-    "json": _json,
-    "markdown": _markdown,
-    "csv": _csv,
-}

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from lambda_cost.numbers import money, readable
-from lambda_cost.render import RenderOptions, dimension_notes, unit_price
+from lambda_cost.render import RenderOptions
+from lambda_cost.render.lines import dimension_notes, unit_price
 from lambda_cost.stages.price import PricedFunction
 from lambda_cost.stages.report import Estimate, EstimateWarning
 

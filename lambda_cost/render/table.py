@@ -11,7 +11,8 @@ from rich.table import Table
 from rich.text import Text
 
 from lambda_cost.numbers import money, percent, readable
-from lambda_cost.render import RenderOptions, dimension_notes, unit_price
+from lambda_cost.render import RenderOptions
+from lambda_cost.render.lines import dimension_notes, unit_price
 from lambda_cost.stages.price import LineItem, PricedFunction
 from lambda_cost.stages.report import Estimate
 

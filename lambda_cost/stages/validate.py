@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import types
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any, NoReturn, Union, get_args, get_origin
 
@@ -242,12 +243,12 @@ def _timeout_problems(function: Function, index: int) -> list[Problem]:
     limit = Decimal(function.timeout_s) * 1000
     problems = []
     for path, config in _configurations(function, index):
-        for field in ("duration_ms", "error_duration_ms"):
-            value = getattr(config, field)
+        for key in ("duration_ms", "error_duration_ms"):
+            value = getattr(config, key)
             if value is not None and value > limit:
                 problems.append(Problem(
                     f"{value} ms is longer than timeout_s {function.timeout_s} ({limit} ms)",
-                    path=(*path, field),
+                    path=(*path, key),
                     hint="raise timeout_s or lower the duration: no attempt runs past its timeout",
                 ))
     return problems
@@ -440,3 +441,26 @@ def locate_problems(problems: list[Problem], source: Source) -> list[Problem]:
         line, column = position if position else (None, None)
         located.append(Problem(problem.message, problem.path, problem.hint, source.name, line, column))
     return sorted(located, key=lambda p: (p.line or 0, p.column or 0))
+
+
+@dataclass
+class FileCheck:
+    """What validation found in one file."""
+
+    name: str
+    functions: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    summary: str = ""  # the error's own message when the file is refused
+    hint: str | None = None  # its hint, when no problem carries one (an unreadable file)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems and not self.summary
+
+    @property
+    def reported(self) -> list[Problem]:
+        """Its problems; a file refused as a whole (missing, a directory) is one, so that JSON has its message."""
+        if self.problems or not self.summary:
+            return self.problems
+        return [Problem(self.summary.removeprefix(f"{self.name}: "), hint=self.hint, file=self.name)]

@@ -1,0 +1,32 @@
+"""Text that several estimate formats share: the notes beside a function's line items, and unit prices."""
+
+from __future__ import annotations
+
+from lambda_cost.numbers import percent, price, readable
+from lambda_cost.stages.price import LineItem, PricedFunction
+
+
+def dimension_notes(priced: PricedFunction) -> list[str]:
+    """Facts beside a function's line items: provisioned concurrency use, cold starts, peak concurrency."""
+    notes = []
+    extras = priced.extras
+    if extras is not None and extras.provisioning is not None:
+        notes.append("provisioned concurrency: " + extras.provisioning.explain())
+    if extras is not None and extras.cold_starts:
+        init = ""
+        if extras.init_gb_seconds:
+            init = f", INIT billed as duration: {readable(extras.init_gb_seconds, 2)} GB-s"
+        notes.append(f"cold starts: {readable(extras.cold_starts, 2)}{init}")
+    if priced.usage.peak_concurrency:
+        notes.append(f"peak concurrency: {readable(priced.usage.peak_concurrency, 2)}")
+    return notes
+
+
+def unit_price(item: LineItem) -> str:
+    """A line item's unit price as the table and Markdown show it: requests per million, a discount as a share."""
+    if item.unit == "USD":
+        return percent(item.unit_price)
+    if item.unit == "requests":
+        # A decimal shift for display, exact: requests are priced per million, in dollars and cents or finer.
+        return f"${price(item.unit_price.scaleb(6), min_places=2)} / 1M"
+    return f"${price(item.unit_price)}"

@@ -1,0 +1,154 @@
+"""What the tables say and how they differ: the version list, flattened rates, changes, and the checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from lambda_cost.errors import InputError, LoadError, PricingError, Problem, TableError
+from lambda_cost.numbers import ZERO, exact
+from lambda_cost.tables.catalog import ResolvedTable, TableCatalog, shared_rates
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRow:
+    """One line of `pricing list`."""
+
+    version: str
+    effective: str
+    extends: str | None
+    summary: str
+    private: bool
+    path: str
+
+
+def list_versions(catalog: TableCatalog) -> list[VersionRow]:
+    """Every version, oldest first."""
+    rows = []
+    for version in catalog.versions:
+        raw = catalog.raw(version)
+        path = catalog.files[version]
+        rows.append(VersionRow(version, str(catalog.effective(version)),
+                               None if raw.get("extends") is None else str(raw["extends"]),
+                               str(raw.get("summary", "")), path.parent != catalog.directory, str(path)))
+    return rows
+
+
+def flatten(resolved: ResolvedTable, region: str | None = None, *, region_required: bool = True) -> dict[str, Any]:
+    """The resolved rates and rules as dotted keys (regions.us-east-1.duration.x86_64.tier_1.price).
+
+    Without `region_required`, a region the version lacks has no keys (a diff shows it added or removed).
+    """
+    data = resolved.table.model_dump(mode="python", exclude={"version", "effective", "summary", "sources", "notes"})
+    if region is not None:
+        if region not in resolved.table.regions and region_required:
+            raise PricingError(f"pricing version {resolved.version} has no region {region!r}",
+                               hint=f"regions: {', '.join(sorted(resolved.table.regions))}")
+        data["regions"] = {name: rates for name, rates in data["regions"].items() if name == region}
+    flat: dict[str, Any] = {}
+    _flatten(data, "", flat)
+    return flat
+
+
+def _flatten(value: Any, prefix: str, into: dict[str, Any]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _flatten(item, f"{prefix}.{key}" if prefix else str(key), into)
+    elif isinstance(value, (list, tuple)) and value and all(isinstance(item, dict) for item in value):
+        for number, item in enumerate(value, start=1):
+            _flatten(item, f"{prefix}.tier_{number}", into)
+    elif value is not None:
+        into[prefix] = value
+
+
+@dataclass(frozen=True, slots=True)
+class RateChange:
+    """A rate or rule that differs between two versions."""
+
+    key: str
+    old: Any
+    new: Any
+
+    @property
+    def change(self) -> Decimal | None:
+        if isinstance(self.old, Decimal) and isinstance(self.new, Decimal):
+            difference: Decimal = self.new - self.old
+            return difference
+        return None
+
+    @property
+    def percent(self) -> Decimal | None:
+        change = self.change
+        if change is None or self.old == ZERO:
+            return None
+        percent: Decimal = change / abs(self.old) * 100
+        return percent
+
+
+@exact
+def diff_versions(catalog: TableCatalog, old: str, new: str, region: str | None = None) -> list[RateChange]:
+    """What changed from one version to another: rates, rules and regions."""
+    tables = catalog.select(old), catalog.select(new)
+    if region is not None and all(region not in resolved.table.regions for resolved in tables):
+        known = sorted({name for resolved in tables for name in resolved.table.regions})
+        raise PricingError(f"neither {tables[0].version} nor {tables[1].version} has region {region!r}",
+                           hint=f"regions: {', '.join(known)}")
+    # A region one version lacks is a region added (or removed): its rates are the change.
+    before, after = (flatten(resolved, region, region_required=False) for resolved in tables)
+    changes = []
+    for key in sorted(set(before) | set(after)):
+        if before.get(key) != after.get(key):
+            changes.append(RateChange(key, before.get(key), after.get(key)))
+    return changes
+
+
+def check(catalog: TableCatalog) -> list[Problem]:
+    """Every table: its file, its schema, its place in time, and complete regions."""
+    try:
+        files = catalog.files
+    except TableError as error:
+        return [Problem(error.message, hint=error.hint), *error.problems]
+    problems: list[Problem] = []
+    # File by file rather than in date order: ordering needs every file readable, and one broken file must not
+    # hide the problems of the others.
+    for version, path in files.items():
+        try:
+            catalog.effective(version)
+            resolved = catalog.resolve(version)
+        except (LoadError, TableError) as error:  # unreadable YAML, or a table that is wrong
+            # The problem is shown after its file's name: the message need not name the file again.
+            message = error.message.removeprefix(f"pricing table {path}: ").removeprefix(f"{path}: ")
+            found = error.problems or [Problem(message, hint=error.hint, file=str(path))]
+            # A table that extends a broken one fails with its parent's problem: report that once.
+            problems += [problem for problem in found if problem not in problems]
+            continue
+        problems += _incomplete_regions(resolved)
+    return problems
+
+
+def _incomplete_regions(resolved: ResolvedTable) -> list[Problem]:
+    """A rate that some regions of a version have and others lack is a gap in the data.
+
+    A rate given for one region only is that service's home region (Lambda@Edge functions are created in
+    us-east-1, and their rates are listed there), not a gap.
+    """
+    every = shared_rates(resolved.table.regions)
+    problems = []
+    for region, rates in resolved.table.regions.items():
+        missing = sorted(every - {name for name, value in rates if value is not None})
+        if missing:
+            problems.append(Problem(
+                f"region {region} lacks {', '.join(missing)}, which other regions of {resolved.version} have",
+                path=("regions", region),
+                file=str(resolved.path),
+                hint="give it the rates; a rate that one region alone has is read as that service's home region",
+            ))
+    return problems
+
+
+def require_version(catalog: TableCatalog, version: str) -> ResolvedTable:
+    """A named version (or 'latest'); a clear error otherwise."""
+    if not version:
+        raise InputError("name a pricing version, or 'latest'")
+    return catalog.select(version)
