@@ -25,6 +25,16 @@ class Problem:
     def dotted_path(self) -> str:
         return format_path(self.path)
 
+    @property
+    def where(self) -> str:
+        """Its place in one phrase: file:line:column field.path (as much as is known), or empty."""
+        text = self.file or ""
+        if self.line is not None:
+            text += f":{self.line}:{self.column}"
+        if self.path:
+            text += f" {self.dotted_path}"
+        return text.strip()
+
     def render(self) -> str:
         where = self.file or ""
         if self.line is not None:

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
+from lambda_cost.model.estimate import Estimate
 from lambda_cost.stages.load import Source
 from lambda_cost.stages.pipeline import estimate_source
-from lambda_cost.stages.report import Estimate
 
 
 def estimate_text(text: str, **options: Any) -> Estimate:

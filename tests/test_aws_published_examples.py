@@ -21,7 +21,7 @@ from typing import Any
 
 from conftest import cents, estimate_text, function, item, workload_yaml
 
-from lambda_cost.stages.report import Estimate
+from lambda_cost.model.estimate import Estimate
 
 PRICING_PAGE = "https://aws.amazon.com/lambda/pricing/"
 BEFORE_DECEMBER_2020 = dt.date(2020, 6, 1)  # the old page: 100 ms billing, Lambda@Edge in 50 ms steps

@@ -9,7 +9,7 @@ import pytest
 from conftest import estimate_text, function, item, workload_yaml
 
 from lambda_cost.errors import PricingError, WorkloadError
-from lambda_cost.stages.report import Estimate
+from lambda_cost.model.estimate import Estimate
 
 
 def components(estimate: Estimate, label: str) -> list[str]:

@@ -9,8 +9,9 @@ import pytest
 from conftest import estimate_text, function, workload_yaml
 
 from lambda_cost.errors import WorkloadError
+from lambda_cost.model.usage import SourceUsage
 from lambda_cost.numbers import ARITHMETIC
-from lambda_cost.stages.expand import SourceUsage, batch_failure_rate, geometric_sum
+from lambda_cost.stages.expand import batch_failure_rate, geometric_sum
 
 
 def expand_one(source: dict[str, Any], **fields: Any) -> tuple[SourceUsage, list[str]]:

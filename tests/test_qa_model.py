@@ -14,6 +14,7 @@ from test_properties import workloads
 
 from lambda_cost.errors import PricingError, WorkloadError
 from lambda_cost.numbers import ARITHMETIC, readable
+from lambda_cost.render.explain import usage_text
 from lambda_cost.stages.price import split_into_tiers
 from lambda_cost.tables.catalog import TableCatalog
 
@@ -136,7 +137,7 @@ def test_explained_usage_takes_out_provisioned_duration_and_adds_init() -> None:
               "provisioned_concurrency": {"units": 1, "hours_per_day": 12}}
     (priced,) = estimate_text(workload_yaml(function(**fields))).functions
     assert priced.gb_seconds == Decimal(51_000)
-    assert priced.explain_usage() == (
+    assert usage_text(priced) == (
         "1,000,000 successful attempts × 100 ms = 100,000 s (durations rounded up to 1 ms); × 1024 MB / 1024 = "
         "100,000 GB-s − 50,000 GB-s served by provisioned concurrency + 1,000 GB-s of INIT (5,000 cold starts × "
         "200 ms × 1024 MB / 1024) = 51,000 GB-s on demand"
@@ -145,7 +146,7 @@ def test_explained_usage_takes_out_provisioned_duration_and_adds_init() -> None:
 
 def test_explained_usage_of_a_plain_function_is_unchanged() -> None:
     (priced,) = estimate_text(workload_yaml(function())).functions
-    assert priced.explain_usage() == (
+    assert usage_text(priced) == (
         "1,000,000 successful attempts × 100 ms = 100,000 s (durations rounded up to 1 ms); × 1024 MB / 1024 = "
         "100,000 GB-s"
     )

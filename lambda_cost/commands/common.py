@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from lambda_cost.errors import Problem
     from lambda_cost.render import RenderOptions
-    from lambda_cost.stages.report import EstimateWarning
     from lambda_cost.tables.catalog import TableCatalog
 
 from lambda_cost.commands.guard import discard_stdout
@@ -97,7 +97,7 @@ def emit(write: Callable[[TextIO], object], output: str | None, force: bool, std
         write(handle)
 
 
-def tell(warnings: tuple[EstimateWarning, ...], output: str | None, output_format: str) -> None:
+def tell(warnings: tuple[Problem, ...], output: str | None, output_format: str) -> None:
     """Lines for people on stderr: where the report went, and the warnings (the table shows its own)."""
     if output is not None:
         print(f"wrote {output}", file=sys.stderr)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from lambda_cost.stages.report import Estimate
+    from lambda_cost.model.estimate import Estimate
 
 # (report, format) -> "module:function"; each function takes the report and the options and returns the text,
 # or, for a format that streams, writes it (`write_*` functions take the stream as a third argument).

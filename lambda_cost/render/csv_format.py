@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from lambda_cost.model.estimate import Estimate
 from lambda_cost.numbers import plain
 from lambda_cost.render import RenderOptions
-from lambda_cost.stages.report import Estimate
 
 # A cell starting with one of these is a formula to a spreadsheet; user-provided text gets a leading quote.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -7,11 +7,11 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from lambda_cost.model.verdict import Change, DiffReport
 from lambda_cost.numbers import ZERO, money, plain, unsigned_zero
 from lambda_cost.render import RenderOptions
 from lambda_cost.render.csv_format import _text, row
 from lambda_cost.render.markdown import ELSEWHERE, CommentRoom, _md, joined, plural
-from lambda_cost.stages.diff import Change, DiffReport
 
 
 def _signed(value: Decimal) -> str:

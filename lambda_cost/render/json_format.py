@@ -6,10 +6,12 @@ import io
 import json
 from typing import Any, TextIO
 
+from lambda_cost.model.estimate import Estimate, FileSubtotal
+from lambda_cost.model.priced import LineItem, PricedFunction
 from lambda_cost.numbers import plain
 from lambda_cost.render import RenderOptions
-from lambda_cost.stages.price import LineItem, PricedFunction
-from lambda_cost.stages.report import SCHEMA_VERSION, Estimate, FileSubtotal
+from lambda_cost.render.explain import item_text, source_text, usage_text
+from lambda_cost.stages.report import SCHEMA_VERSION
 
 
 def render(estimate: Estimate, options: RenderOptions) -> str:
@@ -121,7 +123,7 @@ def _items(items: tuple[LineItem, ...], options: RenderOptions) -> list[dict[str
             "cost": plain(item.cost),
         }
         if options.explain:
-            entry["explain"] = item.explain()
+            entry["explain"] = item_text(item)
         entries.append(entry)
     return entries
 
@@ -160,7 +162,7 @@ def _function(priced: PricedFunction, options: RenderOptions) -> dict[str, Any]:
             "lost_label": source.lost_label,
         }
         if options.explain:
-            source_entry["explain"] = source.explain()
+            source_entry["explain"] = source_text(source)
         sources.append(source_entry)
     result: dict[str, Any] = {
         "name": function.label,
@@ -181,5 +183,5 @@ def _function(priced: PricedFunction, options: RenderOptions) -> dict[str, Any]:
         "related_items": _items(priced.related_items, options),
     }
     if options.explain:
-        result["explain"] = priced.explain_usage()
+        result["explain"] = usage_text(priced)
     return result

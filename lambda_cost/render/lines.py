@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from lambda_cost.model.priced import LineItem, PricedFunction
 from lambda_cost.numbers import percent, price, readable
-from lambda_cost.stages.price import LineItem, PricedFunction
+from lambda_cost.render.explain import provisioning_text
 
 
 def dimension_notes(priced: PricedFunction) -> list[str]:
@@ -11,7 +12,7 @@ def dimension_notes(priced: PricedFunction) -> list[str]:
     notes = []
     extras = priced.extras
     if extras is not None and extras.provisioning is not None:
-        notes.append("provisioned concurrency: " + extras.provisioning.explain())
+        notes.append("provisioned concurrency: " + provisioning_text(extras.provisioning))
     if extras is not None and extras.cold_starts:
         init = ""
         if extras.init_gb_seconds:

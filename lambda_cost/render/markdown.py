@@ -6,11 +6,13 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
+from lambda_cost.errors import Problem
+from lambda_cost.model.estimate import Estimate
+from lambda_cost.model.priced import PricedFunction
 from lambda_cost.numbers import money, readable
 from lambda_cost.render import RenderOptions
+from lambda_cost.render.explain import item_text, source_text
 from lambda_cost.render.lines import dimension_notes, unit_price
-from lambda_cost.stages.price import PricedFunction
-from lambda_cost.stages.report import Estimate, EstimateWarning
 
 # Characters that Markdown (CommonMark, GFM tables, GitLab references, GitHub math) may give a meaning to.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&$])")
@@ -97,7 +99,7 @@ def plural(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
-def _warning(warning: EstimateWarning) -> str:
+def _warning(warning: Problem) -> str:
     where = f" ({_md(warning.where)})" if warning.where else ""
     return f"- {_md(warning.message)}{where}"
 
@@ -185,7 +187,7 @@ def _details(priced: PricedFunction, options: RenderOptions) -> list[str]:
     if options.explain:
         lines.extend(["", "How these numbers arise:", ""])
         for item in (*priced.line_items, *priced.related_items):
-            lines.append(f"- {_md(item.description)}: {_md(item.explain())}")
+            lines.append(f"- {_md(item.description)}: {_md(item_text(item))}")
     if priced.usage.sources:
         lines.extend(["", "Retries and dead letters:", ""])
         for source in priced.usage.sources:
@@ -197,7 +199,7 @@ def _details(priced: PricedFunction, options: RenderOptions) -> list[str]:
                 f"{readable(source.lost, 2)} {unit} {_md(source.lost_label)}"
             )
             if options.explain:
-                lines.append(f"  - {_md(source.explain())}")
+                lines.append(f"  - {_md(source_text(source))}")
     lines.extend(["", "</details>"])
     return lines
 

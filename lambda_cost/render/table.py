@@ -10,11 +10,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from lambda_cost.model.estimate import Estimate
+from lambda_cost.model.priced import LineItem, PricedFunction
 from lambda_cost.numbers import money, percent, readable
 from lambda_cost.render import RenderOptions
+from lambda_cost.render.explain import item_text, source_text, usage_text
 from lambda_cost.render.lines import dimension_notes, unit_price
-from lambda_cost.stages.price import LineItem, PricedFunction
-from lambda_cost.stages.report import Estimate
 
 
 def render(estimate: Estimate, options: RenderOptions) -> str:
@@ -68,9 +69,9 @@ def _print_function(console: Console, priced: PricedFunction, options: RenderOpt
                                    priced.related_total))
     if options.explain:
         console.print(Text("  How these numbers arise:", style="bold"))
-        _hanging(console, "  - ", f"usage: {priced.explain_usage()}", style="dim")
+        _hanging(console, "  - ", f"usage: {usage_text(priced)}", style="dim")
         for item in (*priced.line_items, *priced.related_items):
-            _hanging(console, "  - ", f"{item.description}: {item.explain()}", style="dim")
+            _hanging(console, "  - ", f"{item.description}: {item_text(item)}", style="dim")
         console.print()
 
 
@@ -135,7 +136,7 @@ def _print_retries(console: Console, estimate: Estimate, options: RenderOptions)
                 f"{readable(source.lost, 2)} {source.volume_unit} {source.lost_label}",
             )
             if options.explain:
-                _hanging(console, "    ", source.explain(), style="dim")
+                _hanging(console, "    ", source_text(source), style="dim")
     console.print()
 
 

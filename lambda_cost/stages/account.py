@@ -11,14 +11,17 @@ from pathlib import PurePath
 
 from lambda_cost.errors import InputError, PricingError, Problem
 from lambda_cost.model.budget import Budget
+from lambda_cost.model.estimate import Estimate, FileSubtotal
+from lambda_cost.model.priced import PricedFunction
+from lambda_cost.model.usage import FunctionUsage
+from lambda_cost.model.verdict import BudgetCheck, BudgetReport
 from lambda_cost.numbers import exact_sum, percent
 from lambda_cost.stages.edit import Assignment, Edit, editor
-from lambda_cost.stages.expand import FunctionUsage
-from lambda_cost.stages.gate import BudgetCheck, BudgetReport, evaluate
+from lambda_cost.stages.gate import evaluate
 from lambda_cost.stages.load import refuse_stdin_twice
-from lambda_cost.stages.pipeline import Expanded, estimate_source, expand_source, where
-from lambda_cost.stages.price import PricedFunction, price
-from lambda_cost.stages.report import Estimate, EstimateWarning, FileSubtotal, build_estimate
+from lambda_cost.stages.pipeline import Expanded, estimate_source, expand_source
+from lambda_cost.stages.price import price
+from lambda_cost.stages.report import build_estimate
 from lambda_cost.tables.catalog import TableCatalog
 
 
@@ -129,7 +132,7 @@ def _one_account(
         resolved=resolved,
         free_tier=free_tier_use,
         functions=priced,
-        warnings=[EstimateWarning(p.message, where(p)) for e in expanded for p in e.warnings],
+        warnings=[p for e in expanded for p in e.warnings],
         savings_discount=savings_discount,
     )
     warn_at = _account_warn_at(expanded)

@@ -5,33 +5,18 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from lambda_cost.errors import EXIT_BUDGET, EXIT_OK, InputError, Problem
-from lambda_cost.numbers import ZERO, dollars, exact, exact_sum, money, too_large, too_large_message
+from lambda_cost.errors import InputError, Problem
+from lambda_cost.model.estimate import Estimate
+from lambda_cost.model.verdict import Change, DiffReport, FunctionChange, Gate, Snapshot
+from lambda_cost.numbers import ZERO, dollars, exact, exact_sum, too_large, too_large_message
 from lambda_cost.stages.load import Source, read_source
-from lambda_cost.stages.report import Estimate
 from lambda_cost.tables.catalog import TableCatalog
 
 HUNDRED = Decimal(100)
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """What a diff compares: per function, the cost of each component.
-
-    Totals are what the account pays, as budgets count it: Lambda and the related charges (dead letters, logs)
-    its invocations cause; related components (cloudwatch_logs_ingestion, ...) sit beside Lambda's.
-    """
-
-    name: str
-    pricing_version: str
-    total: Decimal
-    function_totals: dict[str, Decimal]
-    components: dict[str, dict[str, Decimal]]  # function -> component -> cost
 
 
 def snapshot_of(estimate: Estimate) -> Snapshot:
@@ -144,53 +129,6 @@ def _snapshot_of_saved(saved: _SavedEstimate, name: str) -> Snapshot:
             (item.component, item.cost) for item in (*function.line_items, *function.related_items))
     totals = {function.name: exact_sum([function.total, function.related_total]) for function in saved.functions}
     return Snapshot(name, saved.pricing.version, exact_sum([saved.total, saved.related_total]), totals, components)
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """A figure before and after; `percent` is None when there was nothing before."""
-
-    name: str
-    base: Decimal
-    head: Decimal
-    change: Decimal
-    percent: Decimal | None
-
-
-@dataclass(frozen=True, slots=True)
-class FunctionChange:
-    """A function's change: its total and each component."""
-
-    status: str  # added | removed | changed | unchanged
-    total: Change
-    components: tuple[Change, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Gate:
-    """--max-increase: the limit and whether the change exceeds it."""
-
-    limit: Decimal
-    percent: bool
-    exceeded: bool
-
-    def describe(self) -> str:
-        return f"{self.limit}%" if self.percent else money(self.limit)
-
-
-@dataclass(frozen=True, slots=True)
-class DiffReport:
-    """Everything a diff shows."""
-
-    base: Snapshot
-    head: Snapshot
-    total: Change
-    functions: tuple[FunctionChange, ...]
-    gate: Gate | None
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_BUDGET if self.gate is not None and self.gate.exceeded else EXIT_OK
 
 
 def _change(name: str, base: Decimal, head: Decimal) -> Change:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from lambda_cost.errors import Problem, WorkloadError
+from lambda_cost.model.usage import FunctionUsage, SourceUsage
 from lambda_cost.model.workload import (
     HOURS_PER_MONTH,
     MAX_RECEIVE_COUNT,
@@ -14,16 +14,13 @@ from lambda_cost.model.workload import (
     AsyncSource,
     Function,
     MqSource,
-    ProvisionedMode,
     SqsSource,
     StreamSource,
     SyncSource,
     Workload,
 )
-from lambda_cost.numbers import ZERO, exact, exact_sum, quantize, readable
-from lambda_cost.stages.routing import FunctionSpec, configurations, targets
-
-__all__ = ["FunctionSpec", "FunctionUsage", "SourceUsage", "Warning", "expand"]
+from lambda_cost.numbers import exact, exact_sum, quantize, readable
+from lambda_cost.stages.routing import configurations, spec_of, targets
 
 ONE = Decimal(1)
 # Amazon MQ redelivers a failed batch up to 6 times before the broker's dead-letter queue takes it.
@@ -32,93 +29,10 @@ MQ_REDELIVERIES = 6
 _SHOWN_IN_FULL_BELOW = Decimal(10) ** 15
 
 
-@dataclass(frozen=True, slots=True)
-class Warning:
-    """Something the user should know about an estimate, with the field it concerns."""
-
-    message: str
-    path: tuple[str | int, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class SourceUsage:
-    """What one invocation source makes Lambda do in a month, as expected values."""
-
-    index: int
-    type: str
-    shape: str  # "event": each event retried alone; "batch": whole batches; "partial": failed items only
-    volume: Decimal  # events, messages or records a month
-    volume_unit: str
-    batch_size: int | None
-    error_rate: Decimal  # p, per attempt of one item
-    ratio: Decimal  # the failure probability the series runs on: p per event/item, q per whole batch
-    last_retry: int | None  # the series runs k = 0..last_retry; None: until success (infinite)
-    retry_factor: Decimal  # Σ ratio^k: expected attempts per event, item or batch
-    invocations: Decimal  # billed requests: every attempt, failed or not
-    failed_invocations: Decimal  # attempts that end in a function error (billed at error_duration_ms)
-    lost: Decimal  # items that never succeed: failed for good, or sent to a DLQ / on-failure destination
-    lost_label: str
-    payload_kb: Decimal | None = None  # async: the event's size, which may count as several requests
-    dead_letter: str | None = None  # the service that receives what is lost: sqs, sns, or None (not priced)
-    provisioned_mode: ProvisionedMode | None = None
-    share: Decimal = Decimal(1)  # the part of the source's traffic that reaches this configuration
-
-    @property
-    def successful_invocations(self) -> Decimal:
-        return self.invocations - self.failed_invocations
-
-    def split(self, share: Decimal) -> SourceUsage:
-        """The part of this source that a weighted alias sends to one version (every figure is linear)."""
-        if share == 1:
-            return self
-        return replace(self, volume=self.volume * share, invocations=self.invocations * share,
-                       failed_invocations=self.failed_invocations * share, lost=self.lost * share,
-                       share=self.share * share)
-
-    def explain(self) -> str:
-        """The arithmetic behind the numbers, for --explain."""
-        unit = self.volume_unit
-        lost_power = "∞" if self.last_retry is None else str(self.last_retry + 1)
-        lost = f"{readable(self.lost)} {unit} {self.lost_label}"
-        if self.shape == "event":
-            return (
-                f"{readable(self.volume)} {unit} × {_series_text(self.ratio, self.last_retry)}"
-                f" = {readable(self.invocations)} attempts"
-                f"; {readable(self.volume)} × {readable(self.ratio)}^{lost_power} = {lost}"
-            )
-        if self.shape == "partial":
-            receives = self.volume * self.retry_factor
-            return (
-                f"{readable(self.volume)} {unit} × {_series_text(self.ratio, self.last_retry)} receives each"
-                f" = {readable(receives)} receives; ÷ batch {self.batch_size} = {readable(self.invocations)}"
-                f" invocations; {readable(self.volume)} × {readable(self.ratio)}^{lost_power} = {lost}"
-            )
-        batches = self.volume / (self.batch_size or 1)
-        return (
-            f"{readable(self.volume)} {unit} ÷ batch {self.batch_size} = {readable(batches)} batches"
-            f"; q = 1 − (1 − {readable(self.error_rate)})^{self.batch_size} = {readable(self.ratio)}"
-            f"; {readable(batches)} batches × {_series_text(self.ratio, self.last_retry)} attempts each"
-            f" = {readable(self.invocations)} invocations; {readable(self.volume)} × q^{lost_power} = {lost}"
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class FunctionUsage:
-    """All sources of one function, with its effective region."""
-
-    function: FunctionSpec
-    index: int
-    region: str
-    sources: tuple[SourceUsage, ...]
-    invocations: Decimal  # Σ over sources
-    failed_invocations: Decimal
-    peak_concurrency: Decimal = ZERO  # arrival rate × mean duration × the workload's peak-to-average factor
-
-
 @exact
-def expand(workload: Workload) -> tuple[list[FunctionUsage], list[Warning]]:
+def expand(workload: Workload) -> tuple[list[FunctionUsage], list[Problem]]:
     """Expected billable attempts for every function (and version) of a workload."""
-    warnings: list[Warning] = []
+    warnings: list[Problem] = []
     problems: list[Problem] = []
     usages: list[FunctionUsage] = []
     for index, function in enumerate(workload.functions):
@@ -151,7 +65,7 @@ def _configurations(
     usages = []
     peak_factor = workload.concurrency.peak_to_average
     for version in configurations(function):
-        spec = FunctionSpec.of(function, version)
+        spec = spec_of(function, version)
         sources = routed.get(version, [])
         idle = not spec.provisioned and not spec.snapstart if version else bool(function.versions)
         if not sources and idle:
@@ -170,7 +84,7 @@ def _configurations(
 _INHERITED_AMOUNTS = ("provisioned_concurrency", "cold_starts_per_month")
 
 
-def _inherited_counts(function: Function, index: int, rows: list[FunctionUsage]) -> list[Warning]:
+def _inherited_counts(function: Function, index: int, rows: list[FunctionUsage]) -> list[Problem]:
     """A function's own provisioned concurrency or cold starts, inherited by several priced versions (its `rows`),
     is billed once per version: that is the README's rule, and rarely what was meant."""
     priced = [row.function.version for row in rows if row.function.version is not None]
@@ -180,7 +94,7 @@ def _inherited_counts(function: Function, index: int, rows: list[FunctionUsage])
             continue
         heirs = [version for version in priced if getattr((function.versions or {})[version], field) is None]
         if len(heirs) > 1:
-            warnings.append(Warning(
+            warnings.append(Problem(
                 f"{field} is written on the function, so each of its versions ({', '.join(heirs)}) inherits it and "
                 "is billed for it; if only one version or alias has it, write it there",
                 path=("functions", index, field),
@@ -188,7 +102,7 @@ def _inherited_counts(function: Function, index: int, rows: list[FunctionUsage])
     return warnings
 
 
-def _concurrency_warnings(usages: list[FunctionUsage], workload: Workload) -> list[Warning]:
+def _concurrency_warnings(usages: list[FunctionUsage], workload: Workload) -> list[Problem]:
     """Throttles the estimate cannot bill: peaks above reserved concurrency or the account's regional limit."""
     warnings = []
     per_function: dict[int, Decimal] = defaultdict(Decimal)
@@ -200,7 +114,7 @@ def _concurrency_warnings(usages: list[FunctionUsage], workload: Workload) -> li
     for index, peak in per_function.items():
         reserved = workload.functions[index].reserved_concurrency
         if reserved is not None and peak > reserved:
-            warnings.append(Warning(
+            warnings.append(Problem(
                 f"peak concurrency {readable(peak, 2)} ({peak_note}) exceeds reserved_concurrency {reserved}: "
                 "attempts above it are throttled, which the estimate does not bill and does not model",
                 path=("functions", index, "reserved_concurrency"),
@@ -208,7 +122,7 @@ def _concurrency_warnings(usages: list[FunctionUsage], workload: Workload) -> li
     limit = workload.concurrency.account_limit
     for region, peak in per_region.items():
         if peak > limit:
-            warnings.append(Warning(
+            warnings.append(Problem(
                 f"peak concurrency in {region} is {readable(peak, 2)} ({peak_note}), above the account limit "
                 f"{limit}: attempts above it are throttled, which the estimate does not bill and does not model",
                 path=("concurrency", "account_limit") if "concurrency" in workload.model_fields_set else (),
@@ -264,7 +178,7 @@ def _expand_source(
     source: SyncSource | AsyncSource | SqsSource | StreamSource | MqSource,
     index: int,
     path: tuple[str | int, ...],
-    warnings: list[Warning],
+    warnings: list[Problem],
 ) -> SourceUsage:
     if isinstance(source, SqsSource | StreamSource | MqSource):
         warnings.extend(_batches_cannot_be_full(source, path))
@@ -281,7 +195,7 @@ def _expand_source(
     retries: int | None = source.max_retry_attempts
     if retries == -1:
         retries = None
-        warnings.append(Warning(
+        warnings.append(Problem(
             f"{source.type} source retries a failing batch until its records expire "
             "(max_retry_attempts -1): a failing record blocks its shard; the estimate assumes every "
             "batch eventually succeeds",
@@ -292,12 +206,12 @@ def _expand_source(
     return _batched(source, index, retries, "records", "to the on-failure destination")
 
 
-def _batches_cannot_be_full(source: SqsSource | StreamSource | MqSource, path: tuple[str | int, ...]) -> list[Warning]:
+def _batches_cannot_be_full(source: SqsSource | StreamSource | MqSource, path: tuple[str | int, ...]) -> list[Problem]:
     """The estimate takes batches to be full (V / n invocations): not even one can be when n is above the volume."""
     volume = source.monthly_volume
     if not 0 < volume < source.batch_size:
         return []
-    return [Warning(
+    return [Problem(
         f"batch_size {source.batch_size} is larger than the {readable(volume)} items a month: the estimate's full "
         f"batches make {readable(volume / source.batch_size)} invocations, fewer than Lambda makes (at least one for "
         "each batch it delivers)",
@@ -333,10 +247,10 @@ def _per_event(
     )
 
 
-def _sqs(source: SqsSource, index: int, path: tuple[str | int, ...], warnings: list[Warning]) -> SourceUsage:
+def _sqs(source: SqsSource, index: int, path: tuple[str | int, ...], warnings: list[Problem]) -> SourceUsage:
     receives = None if source.max_receive_count is None else source.max_receive_count - 1
     if receives is None:
-        warnings.append(Warning(
+        warnings.append(Problem(
             "the SQS queue has no max_receive_count (redrive policy): a failing message is received "
             "again until it expires, and no dead-letter queue catches it",
             path=(*path, "max_receive_count"),
@@ -407,13 +321,3 @@ def _batched(
     )
 
 
-def _series_text(ratio: Decimal, last_power: int | None) -> str:
-    if last_power is None:
-        return f"1/(1 − {readable(ratio)})"
-    if last_power <= 3:
-        return "(" + " + ".join(_power_term(ratio, k) for k in range(last_power + 1)) + ")"
-    return f"Σ_(k=0..{last_power}) {readable(ratio)}^k ({readable(geometric_sum(ratio, last_power))})"
-
-
-def _power_term(ratio: Decimal, power: int) -> str:
-    return readable(ratio**power) if power else "1"

@@ -7,7 +7,7 @@ from functools import partial
 
 from lambda_cost.errors import Problem
 from lambda_cost.model.pricing import PricingTable
-from lambda_cost.stages.expand import FunctionUsage
+from lambda_cost.model.usage import FunctionUsage
 from lambda_cost.stages.meter import runtime_family
 
 Predicate = Callable[[PricingTable], bool]

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 
-from lambda_cost.errors import EXIT_BUDGET, EXIT_OK
 from lambda_cost.model.budget import Budget, FunctionBudget
+from lambda_cost.model.priced import PricedFunction
+from lambda_cost.model.verdict import BudgetCheck, BudgetReport
 from lambda_cost.numbers import ZERO, exact_sum, money, percent
-from lambda_cost.stages.price import PricedFunction
 
 _TIER_SUFFIX = re.compile(r"_tier_\d+$")
 _DRIVERS_SHOWN = 3
@@ -19,45 +18,6 @@ _DRIVERS_SHOWN = 3
 def component_group(component: str) -> str:
     """The budget component a line item counts towards: tiers and free-tier credits join their dimension."""
     return _TIER_SUFFIX.sub("", component.removeprefix("free_tier_"))
-
-
-@dataclass(frozen=True, slots=True)
-class BudgetCheck:
-    """One limit against the estimate."""
-
-    scope: str  # total | file | function | component | function_component
-    name: str  # "" for the total; a function, a component, or function.component
-    limit: Decimal
-    actual: Decimal
-    status: str  # ok | warning | over
-    drivers: tuple[tuple[str, Decimal], ...]  # what the actual is made of, largest first
-    warn_at: Decimal = Decimal("0.8")  # the share of the limit that warns: its own workload's `warn_at`
-
-    @property
-    def headroom(self) -> Decimal:
-        return self.limit - self.actual
-
-    @property
-    def label(self) -> str:
-        return {"total": "monthly total", "file": f"file {self.name}", "function": f"function {self.name}",
-                "component": f"component {self.name}", "function_component": f"{self.name}"}[self.scope]
-
-
-@dataclass(frozen=True, slots=True)
-class BudgetReport:
-    """Every budget of the workload, checked."""
-
-    warn_at: Decimal
-    checks: tuple[BudgetCheck, ...]
-
-    @property
-    def status(self) -> str:
-        statuses = {check.status for check in self.checks}
-        return "over" if "over" in statuses else "warning" if "warning" in statuses else "ok"
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_BUDGET if self.status == "over" else EXIT_OK
 
 
 def evaluate(

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from typing import Literal
 
+from lambda_cost.model.priced import Extras, Provisioning
 from lambda_cost.model.pricing import Billing, PackageKind
+from lambda_cost.model.usage import FunctionSpec, FunctionUsage
 from lambda_cost.model.workload import HOURS_PER_MONTH, ProvisionedConcurrency
-from lambda_cost.numbers import ZERO, exact_sum, quantize, readable
-from lambda_cost.stages.expand import FunctionUsage
-from lambda_cost.stages.routing import FunctionSpec
+from lambda_cost.numbers import ZERO, exact_sum, quantize
 
 # AWS bills data in binary units: 1 GB = 2^30 bytes (a unit, not a price: the tables say how many are free).
 BYTES_PER_GB = Decimal(2**30)
@@ -65,35 +64,6 @@ def traffic_share(config: ProvisionedConcurrency) -> Decimal:
     return window_share(config) if config.traffic_share is None else config.traffic_share
 
 
-@dataclass(frozen=True, slots=True)
-class Provisioning:
-    """Provisioned concurrency of one configuration, and how much of its traffic it serves."""
-
-    units: Decimal
-    unit_seconds: Decimal  # Σ units × configured seconds (rounded up)
-    window_share: Decimal  # the share of the month it is configured
-    traffic_share: Decimal  # the share of the attempts that arrive while it is configured
-    needed: Decimal  # mean concurrency the traffic needs while it is configured: arrival rate × billed duration
-    served_share: Decimal  # the share of all attempts it serves
-    served_invocations: Decimal
-    spillover_invocations: Decimal  # attempts during its hours beyond its units: on-demand
-
-    @property
-    def utilization(self) -> Decimal:
-        """The share of the provisioned units busy while configured."""
-        return min(self.needed, self.units) / self.units
-
-    def explain(self) -> str:
-        """How the traffic splits between provisioned and on-demand environments."""
-        return (
-            f"{readable(self.units)} units configured {readable(self.window_share * 100, 2)}% of the month, "
-            f"when {readable(self.traffic_share * 100, 2)}% of the attempts arrive; "
-            f"needed concurrency {readable(self.needed, 4)} (arrival rate × billed duration); "
-            f"utilization {readable(self.utilization * 100, 2)}%; {readable(self.served_invocations, 2)} attempts "
-            f"served, {readable(self.spillover_invocations, 2)} spill over to on-demand"
-        )
-
-
 def provisioning(
     configs: tuple[ProvisionedConcurrency, ...], invocations: Decimal, billed_seconds: Decimal, rounding_s: int
 ) -> Provisioning | None:
@@ -113,25 +83,6 @@ def provisioning(
     in_window = invocations * share
     return Provisioning(units, unit_seconds, window, share, needed, share * covered, in_window * covered,
                         in_window * (ONE - covered))
-
-
-@dataclass(frozen=True, slots=True)
-class Extras:
-    """A configuration's usage in the units of the dimensions beyond requests and on-demand duration."""
-
-    edge: bool
-    extra_requests: Decimal  # asynchronous payload chunks beyond the first
-    provisioning: Provisioning | None
-    pc_gb_seconds: Decimal
-    pc_duration_gb_seconds: Decimal
-    cold_starts: Decimal
-    init_gb_seconds: Decimal  # included in on-demand duration
-    snapstart_cache_gb_seconds: Decimal
-    snapstart_restore_gb: Decimal
-    streamed_gb: Decimal
-    esm_epu_hours: tuple[tuple[str, Decimal], ...]  # (kafka | sqs, EPU-hours) per source in provisioned mode
-    dead_letters: tuple[tuple[str, Decimal], ...]  # (sqs | sns, messages)
-    log_gb: Decimal
 
 
 def measure(usage: FunctionUsage, billing: Billing, billed_seconds: Decimal, granularity: int) -> Extras:

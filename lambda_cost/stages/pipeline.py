@@ -8,12 +8,14 @@ from decimal import Decimal
 
 from lambda_cost.errors import InputError, PricingError, Problem
 from lambda_cost.model.budget import Budget
+from lambda_cost.model.estimate import Estimate
+from lambda_cost.model.usage import FunctionUsage
 from lambda_cost.stages.edit import Edit
-from lambda_cost.stages.expand import FunctionUsage, expand
+from lambda_cost.stages.expand import expand
 from lambda_cost.stages.gate import evaluate
 from lambda_cost.stages.load import Source, parse
 from lambda_cost.stages.price import check_compatible, price
-from lambda_cost.stages.report import Estimate, EstimateWarning, build_estimate
+from lambda_cost.stages.report import build_estimate
 from lambda_cost.stages.validate import build_workload, locate_problems
 from lambda_cost.tables.catalog import ResolvedTable, TableCatalog
 
@@ -110,17 +112,8 @@ def estimate_source(
         resolved=expanded.resolved,
         free_tier=free_tier_use,
         functions=priced,
-        warnings=[EstimateWarning(p.message, where(p)) for p in expanded.warnings],
+        warnings=list(expanded.warnings),
         savings_discount=expanded.savings_discount,
     )
     verdict = evaluate(estimate.functions, estimate.grand_total, expanded.budget, budget)
     return replace(estimate, budget=verdict) if verdict else estimate
-
-
-def where(problem: Problem) -> str:
-    text = problem.file or ""
-    if problem.line is not None:
-        text += f":{problem.line}:{problem.column}"
-    if problem.path:
-        text += f" {problem.dotted_path}"
-    return text.strip()

@@ -9,91 +9,18 @@ from decimal import Decimal
 from functools import lru_cache, partial
 
 from lambda_cost.errors import PricingError, Problem
+from lambda_cost.model.priced import Extras, FreeTierUse, LineItem, PricedFunction
 from lambda_cost.model.pricing import PricingTable, RegionRates, Tier
-from lambda_cost.numbers import ARITHMETIC, ZERO, allocate, exact, exact_sum, money, quantize, readable
-from lambda_cost.stages.expand import FunctionUsage
+from lambda_cost.model.usage import FunctionUsage
+from lambda_cost.numbers import ARITHMETIC, ZERO, allocate, exact, exact_sum, quantize, readable
 from lambda_cost.stages.fit import NO_TABLE_HAS_IT, dimension_problems
-from lambda_cost.stages.meter import Extras, measure, round_up
+from lambda_cost.stages.meter import measure, round_up
 from lambda_cost.stages.related import related_items
 from lambda_cost.tables.catalog import ResolvedTable, TableCatalog
 
 MILLION = Decimal(1_000_000)
 MB_PER_GB = Decimal(1024)
 MS_PER_S = Decimal(1000)
-
-
-@dataclass(frozen=True, slots=True)
-class LineItem:
-    """One priced component of a function: quantity × unit price = cost, exactly."""
-
-    component: str  # stable name: requests, duration_tier_N, ephemeral_storage, free_tier_*, ... (README)
-    description: str
-    quantity: Decimal
-    unit: str
-    unit_price: Decimal
-    cost: Decimal
-    why: str = ""  # where the quantity comes from, for --explain
-
-    def explain(self) -> str:
-        text = f"{readable(self.quantity)} {self.unit} × {money(self.unit_price, 10)} = {money(self.cost, 6)}"
-        return f"{self.why}; {text}" if self.why else text
-
-
-@dataclass(frozen=True, slots=True)
-class PricedFunction:
-    """A function's usage in billing units and its line items."""
-
-    usage: FunctionUsage
-    requests: Decimal
-    billed_seconds: Decimal
-    gb_seconds: Decimal
-    storage_gb_seconds: Decimal
-    free_requests: Decimal
-    free_gb_seconds: Decimal
-    line_items: tuple[LineItem, ...]
-    total: Decimal
-    billed_ms: Decimal  # a successful attempt's duration, rounded up to the granularity
-    billed_error_ms: Decimal
-    granularity_ms: int
-    extras: Extras | None = None
-    related_items: tuple[LineItem, ...] = ()
-    related_total: Decimal = ZERO  # charges of other services (dead letters, logs), apart from the Lambda total
-
-    def explain_usage(self) -> str:
-        """How attempts and durations become GB-s: those provisioned concurrency serves are taken out, INIT added."""
-        failed = self.usage.failed_invocations
-        succeeded = self.usage.invocations - failed
-        parts = [f"{readable(succeeded)} successful attempts × {readable(self.billed_ms)} ms"]
-        if failed:
-            parts.append(f"{readable(failed)} failed attempts × {readable(self.billed_error_ms)} ms")
-        memory = f"{self.usage.function.memory_mb} MB / 1024"
-        served = self.extras.pc_duration_gb_seconds if self.extras else ZERO
-        init = self.extras.init_gb_seconds if self.extras else ZERO
-        text = (
-            f"{' + '.join(parts)} = {readable(self.billed_seconds)} s (durations rounded up to "
-            f"{self.granularity_ms} ms); × {memory} = {readable(exact_sum([self.gb_seconds, -init, served]))} GB-s"
-        )
-        if served:
-            text += f" − {readable(served)} GB-s served by provisioned concurrency"
-        if init:
-            assert self.extras is not None and self.usage.function.init_duration_ms is not None
-            init_ms = round_up(self.usage.function.init_duration_ms, self.granularity_ms)
-            text += (f" + {readable(init)} GB-s of INIT ({readable(self.extras.cold_starts)} cold starts × "
-                     f"{readable(init_ms)} ms × {memory})")
-        return f"{text} = {readable(self.gb_seconds)} GB-s on demand" if served or init else text
-
-
-@dataclass(frozen=True)
-class FreeTierUse:
-    """How much of the account's monthly free tier the workload used."""
-
-    enabled: bool
-    requests_allowance: Decimal
-    requests_used: Decimal
-    gb_seconds_allowance: Decimal
-    gb_seconds_used: Decimal
-    streaming_gb_allowance: Decimal | None = None  # None: the table has no free streaming
-    streaming_gb_used: Decimal = ZERO
 
 
 def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catalog: TableCatalog) -> None:
@@ -380,6 +307,8 @@ def _line_items(
                                   -savings_discount, -savings_discount * covered, _SAVINGS_WHY))
     total = sum((item.cost for item in items), ZERO)
     related = related_items(m.usage, extras, rates)
+    granularity = (table.billing.edge_duration_granularity_ms or 1) if extras.edge \
+        else table.billing.duration_granularity_ms
     return PricedFunction(
         usage=m.usage,
         requests=m.requests,
@@ -392,11 +321,12 @@ def _line_items(
         total=total,
         billed_ms=m.billed_ms,
         billed_error_ms=m.billed_error_ms,
-        granularity_ms=(table.billing.edge_duration_granularity_ms or 1) if extras.edge
-        else table.billing.duration_granularity_ms,
+        granularity_ms=granularity,
         extras=extras,
         related_items=related,
         related_total=exact_sum(item.cost for item in related),
+        billed_init_ms=round_up(function.init_duration_ms, granularity)
+        if extras.init_gb_seconds and function.init_duration_ms is not None else ZERO,
     )
 
 

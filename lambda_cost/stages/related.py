@@ -5,12 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from lambda_cost.model.priced import Extras
 from lambda_cost.model.pricing import RegionRates
-from lambda_cost.stages.expand import FunctionUsage
-from lambda_cost.stages.meter import Extras
+from lambda_cost.model.usage import FunctionUsage
 
 if TYPE_CHECKING:
-    from lambda_cost.stages.price import LineItem
+    from lambda_cost.model.priced import LineItem
 
 MILLION = Decimal(1_000_000)
 _DEAD_LETTER_WHY = "items that exhaust their retries, one request each"
@@ -19,7 +19,7 @@ _LOGS_WHY = "billed invocations × log bytes per invocation / 2^30"
 
 def related_items(usage: FunctionUsage, extras: Extras, rates: RegionRates) -> tuple[LineItem, ...]:
     """The related charges of one configuration, priced at the region's related-service rates."""
-    from lambda_cost.stages.price import LineItem  # price imports this module: a local import breaks the cycle
+    from lambda_cost.model.priced import LineItem
 
     related = rates.related
     if related is None or not (extras.dead_letters or extras.log_gb):

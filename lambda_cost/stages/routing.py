@@ -2,91 +2,54 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
-from lambda_cost.model.pricing import Architecture
+from lambda_cost.model.usage import FunctionSpec
 from lambda_cost.model.workload import ALIAS_PC_KEY, Function, ProvisionedConcurrency, Version
 
 HUNDRED = Decimal(100)
 _NO_OVERRIDE = Version()  # one shared empty override: a plain function builds no model of its own
 _NOTHING_STATED: frozenset[str] = frozenset()
+_T = TypeVar("_T")
 
 
-@dataclass(frozen=True, slots=True)
-class FunctionSpec:
-    """One priced configuration: a function, or one of its versions, with everything billing needs."""
+def _either(own: _T | None, inherited: _T) -> _T:
+    """A version's own value of a key, else the function's."""
+    return inherited if own is None else own
 
-    name: str
-    memory_mb: int
-    architecture: Architecture
-    ephemeral_storage_mb: int
-    duration_ms: Decimal
-    failed_duration_ms: Decimal
-    region: str | None  # the function's own region override, if any
-    version: str | None = None  # None: the function itself (unqualified, $LATEST)
-    runtime: str | None = None
-    package_type: str = "zip"
-    init_duration_ms: Decimal | None = None
-    cold_start_rate: Decimal | None = None
-    cold_starts_per_month: Decimal | None = None
-    snapstart: bool = False
-    snapstart_active_hours: Decimal | None = None  # None: the whole 730-hour month
-    provisioned: tuple[ProvisionedConcurrency, ...] = ()
-    edge_trigger: str | None = None
-    streaming_bytes: Decimal | None = None
-    log_bytes: Decimal | None = None
-    reserved_concurrency: int | None = None
-    stated: frozenset[str] = _NOTHING_STATED  # the keys a version states itself; the others are the function's
 
-    @classmethod
-    def of(cls, function: Function, version: str | None = None) -> FunctionSpec:
-        """The function's own configuration, or a version's (each key it states overrides the function's)."""
-        override = (function.versions or {}).get(version or "") or _NO_OVERRIDE
-
-        def pick(field: str) -> object:
-            value = getattr(override, field)
-            return getattr(function, field) if value is None else value
-
-        duration = pick("duration_ms")
-        error_duration = pick("error_duration_ms") or duration
-        own_pc = pick("provisioned_concurrency")
-        provisioned = (*((own_pc,) if isinstance(own_pc, ProvisionedConcurrency) else ()),
-                       *alias_provisioning(function, version))
-        return cls(
-            function.name,
-            pick("memory_mb"),  # type: ignore[arg-type]
-            pick("architecture"),  # type: ignore[arg-type]
-            pick("ephemeral_storage_mb"),  # type: ignore[arg-type]
-            duration,  # type: ignore[arg-type]
-            error_duration,  # type: ignore[arg-type]
-            function.region,
-            version,
-            pick("runtime"),  # type: ignore[arg-type]
-            pick("package_type") or "zip",  # type: ignore[arg-type]
-            pick("init_duration_ms"),  # type: ignore[arg-type]
-            pick("cold_start_rate"),  # type: ignore[arg-type]
-            pick("cold_starts_per_month"),  # type: ignore[arg-type]
-            bool(pick("snapstart")),
-            pick("snapstart_active_hours"),  # type: ignore[arg-type]
-            provisioned,
-            function.edge.trigger if function.edge else None,
-            function.response_streaming.bytes_per_response if function.response_streaming else None,
-            function.log_bytes_per_invocation,
-            function.reserved_concurrency,
-            frozenset(override.model_fields_set) if version else _NOTHING_STATED,
-        )
-
-    def path(self, index: int, field: str) -> tuple[str | int, ...]:
-        """Where a field of this configuration is written: under its version if the version states it."""
-        if field in self.stated:
-            return ("functions", index, "versions", str(self.version), field)
-        return ("functions", index, field)
-
-    @property
-    def label(self) -> str:
-        """The name a report shows: `api`, or `api:v4` for a version."""
-        return self.name if self.version is None else f"{self.name}:{self.version}"
+def spec_of(function: Function, version: str | None = None) -> FunctionSpec:
+    """The function's own configuration, or a version's (each key it states overrides the function's)."""
+    override = (function.versions or {}).get(version or "") or _NO_OVERRIDE
+    duration = _either(override.duration_ms, function.duration_ms)
+    error_duration = _either(override.error_duration_ms, function.error_duration_ms) or duration
+    own_pc = _either(override.provisioned_concurrency, function.provisioned_concurrency)
+    provisioned = (*((own_pc,) if isinstance(own_pc, ProvisionedConcurrency) else ()),
+                   *alias_provisioning(function, version))
+    return FunctionSpec(
+        function.name,
+        _either(override.memory_mb, function.memory_mb),
+        _either(override.architecture, function.architecture),
+        _either(override.ephemeral_storage_mb, function.ephemeral_storage_mb),
+        duration,
+        error_duration,
+        function.region,
+        version,
+        _either(override.runtime, function.runtime),
+        _either(override.package_type, function.package_type) or "zip",
+        _either(override.init_duration_ms, function.init_duration_ms),
+        _either(override.cold_start_rate, function.cold_start_rate),
+        _either(override.cold_starts_per_month, function.cold_starts_per_month),
+        bool(_either(override.snapstart, function.snapstart)),
+        _either(override.snapstart_active_hours, function.snapstart_active_hours),
+        provisioned,
+        function.edge.trigger if function.edge else None,
+        function.response_streaming.bytes_per_response if function.response_streaming else None,
+        function.log_bytes_per_invocation,
+        function.reserved_concurrency,
+        frozenset(override.model_fields_set) if version else _NOTHING_STATED,
+    )
 
 
 def alias_weights(function: Function, alias: str) -> dict[str | None, Decimal]:

@@ -1,0 +1,111 @@
+"""Priced usage: line items, a function's bill, the free tier used, and the dimensions beyond duration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from lambda_cost.model.usage import FunctionUsage
+from lambda_cost.numbers import ZERO, exact_sum
+
+
+@dataclass(frozen=True, slots=True)
+class LineItem:
+    """One priced component of a function: quantity × unit price = cost, exactly."""
+
+    component: str  # stable name: requests, duration_tier_N, ephemeral_storage, free_tier_*, ... (README)
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    cost: Decimal
+    why: str = ""  # where the quantity comes from, for --explain
+
+@dataclass(frozen=True, slots=True)
+class PricedFunction:
+    """A function's usage in billing units and its line items."""
+
+    usage: FunctionUsage
+    requests: Decimal
+    billed_seconds: Decimal
+    gb_seconds: Decimal
+    storage_gb_seconds: Decimal
+    free_requests: Decimal
+    free_gb_seconds: Decimal
+    line_items: tuple[LineItem, ...]
+    total: Decimal
+    billed_ms: Decimal  # a successful attempt's duration, rounded up to the granularity
+    billed_error_ms: Decimal
+    granularity_ms: int
+    extras: Extras | None = None
+    related_items: tuple[LineItem, ...] = ()
+    related_total: Decimal = ZERO  # charges of other services (dead letters, logs), apart from the Lambda total
+    billed_init_ms: Decimal = ZERO  # one INIT's duration, rounded up to the granularity (when INIT is billed)
+
+    @property
+    def busy_gb_seconds(self) -> Decimal:
+        """The GB-s of the attempts' durations, before provisioned concurrency's part is taken out and INIT added."""
+        served = self.extras.pc_duration_gb_seconds if self.extras else ZERO
+        init = self.extras.init_gb_seconds if self.extras else ZERO
+        return exact_sum([self.gb_seconds, -init, served])
+
+@dataclass(frozen=True)
+class FreeTierUse:
+    """How much of the account's monthly free tier the workload used."""
+
+    enabled: bool
+    requests_allowance: Decimal
+    requests_used: Decimal
+    gb_seconds_allowance: Decimal
+    gb_seconds_used: Decimal
+    streaming_gb_allowance: Decimal | None = None  # None: the table has no free streaming
+    streaming_gb_used: Decimal = ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class Provisioning:
+    """Provisioned concurrency of one configuration, and how much of its traffic it serves."""
+
+    units: Decimal
+    unit_seconds: Decimal  # Σ units × configured seconds (rounded up)
+    window_share: Decimal  # the share of the month it is configured
+    traffic_share: Decimal  # the share of the attempts that arrive while it is configured
+    needed: Decimal  # mean concurrency the traffic needs while it is configured: arrival rate × billed duration
+    served_share: Decimal  # the share of all attempts it serves
+    served_invocations: Decimal
+    spillover_invocations: Decimal  # attempts during its hours beyond its units: on-demand
+
+    @property
+    def utilization(self) -> Decimal:
+        """The share of the provisioned units busy while configured."""
+        return min(self.needed, self.units) / self.units
+
+    @property
+    def utilization_percent(self) -> Decimal:
+        return self.utilization * 100
+
+    @property
+    def window_percent(self) -> Decimal:
+        return self.window_share * 100
+
+    @property
+    def traffic_percent(self) -> Decimal:
+        return self.traffic_share * 100
+
+@dataclass(frozen=True, slots=True)
+class Extras:
+    """A configuration's usage in the units of the dimensions beyond requests and on-demand duration."""
+
+    edge: bool
+    extra_requests: Decimal  # asynchronous payload chunks beyond the first
+    provisioning: Provisioning | None
+    pc_gb_seconds: Decimal
+    pc_duration_gb_seconds: Decimal
+    cold_starts: Decimal
+    init_gb_seconds: Decimal  # included in on-demand duration
+    snapstart_cache_gb_seconds: Decimal
+    snapstart_restore_gb: Decimal
+    streamed_gb: Decimal
+    esm_epu_hours: tuple[tuple[str, Decimal], ...]  # (kafka | sqs, EPU-hours) per source in provisioned mode
+    dead_letters: tuple[tuple[str, Decimal], ...]  # (sqs | sns, messages)
+    log_gb: Decimal
