@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from lambda_cost.cli import app
 from lambda_cost.errors import WorkloadError
-from lambda_cost.stages.gate import component_group
+from lambda_cost.model.priced import component_group
 
 runner = CliRunner()
 

@@ -414,8 +414,16 @@ def test_a_narrow_chart_fits_its_width() -> None:
 
 
 def test_the_response_streaming_free_tier_nets_in_the_component_chart() -> None:
-    lines = estimate_charts([("api", Decimal(3), [("response_streaming", Decimal(4)),
-                                                  ("free_tier_response_streaming", Decimal(-1))])], 100)
+    """The report adds each component's lines up, free-tier credit included; the chart only draws them."""
+    from conftest import estimate_text, function, workload_yaml
+
+    big = function("page", invocations=[{"type": "sync", "per_month": 100_000}],
+                   response_streaming={"bytes_per_response": 7 * 1024 * 1024})
+    estimate = estimate_text(workload_yaml(big))
+    by_component = dict(estimate.by_component)
+    streamed = [i.cost for i in estimate.functions[0].line_items if i.component.endswith("response_streaming")]
+    assert len(streamed) == 2 and by_component["response_streaming"] == sum(streamed)
+    lines = estimate_charts([("api", Decimal(3))], [("response_streaming", Decimal(3))], 100)
     assert lines[-1].startswith("  Response streaming  $3.00  ")
     assert len(lines) == 5  # title, api, blank, title, one component
 

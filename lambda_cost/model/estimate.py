@@ -54,6 +54,8 @@ class Estimate:
     savings_discount: Decimal | None = None
     budget: BudgetReport | None = None
     files: tuple[FileSubtotal, ...] = ()  # several files priced as one account; empty for one file
+    # Lambda's cost per component (component_group: tiers and free-tier credits joined), in order of appearance.
+    by_component: tuple[tuple[str, Decimal], ...] = ()
 
     @property
     def grand_total(self) -> Decimal:

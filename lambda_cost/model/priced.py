@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from lambda_cost.model.usage import FunctionUsage
 from lambda_cost.numbers import ZERO, exact_sum
+
+_TIER_SUFFIX = re.compile(r"_tier_\d+$")
+
+
+def component_group(component: str) -> str:
+    """The component a line item counts towards (budgets, charts, Savings Plans): tiers and free-tier credits join
+    their dimension, so duration_tier_2 and free_tier_duration are both duration."""
+    return _TIER_SUFFIX.sub("", component.removeprefix("free_tier_"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +49,7 @@ class PricedFunction:
     extras: Extras | None = None
     related_items: tuple[LineItem, ...] = ()
     related_total: Decimal = ZERO  # charges of other services (dead letters, logs), apart from the Lambda total
+    extra_storage_mb: int = 0  # ephemeral storage configured beyond what the price of duration includes
     billed_init_ms: Decimal = ZERO  # one INIT's duration, rounded up to the granularity (when INIT is billed)
 
     @property

@@ -97,6 +97,18 @@ class Billing(_Strict):
     esm_pollers_per_epu: dict[Literal["kafka", "sqs"], PositiveInt] | None = Field(
         default=None, description="event pollers one event poller unit (EPU) holds, per mapping kind"
     )
+    runtime_families: dict[RuntimeFamily, tuple[str, ...]] | None = Field(
+        default=None, description="runtime identifier prefixes of each family (java21 is java), for SnapStart and INIT"
+    )
+    async_payload_max_kb: PositiveInt | None = Field(
+        default=None, description="the largest asynchronous event, one request, before async_payload's rule"
+    )
+    edge_architectures: tuple[Architecture, ...] | None = Field(
+        default=None, description="the architectures a Lambda@Edge function may use"
+    )
+    savings_plan_covers: tuple[str, ...] | None = Field(
+        default=None, description="the components (as budgets name them) a Compute Savings Plan discounts"
+    )
 
     @field_validator("architectures")
     @classmethod
@@ -104,6 +116,14 @@ class Billing(_Strict):
         if not value:
             raise ValueError("at least one architecture is needed")
         return value
+
+
+    def runtime_family(self, runtime: str | None) -> str | None:
+        """java21 -> java, python3.12 -> python, provided.al2023 -> custom; None when unknown or not given."""
+        if runtime is None:
+            return None
+        families = self.runtime_families or {}
+        return next((family for family, prefixes in families.items() if runtime.startswith(prefixes)), None)
 
 
 class FreeTier(_Strict):

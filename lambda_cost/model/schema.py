@@ -28,7 +28,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     "Workload": {
         "version": "format version; only 1 exists",
         "region": "default AWS region of every function",
-        "free_tier": "deduct the account's monthly free tier (1M requests, 400,000 GB-s)",
+        "free_tier": "deduct the account's monthly free tier (its size: lambda-cost pricing show)",
         "concurrency": "{account_limit, peak_to_average}: when peak concurrency is warned about",
         "savings_plan": "{discount}: a Compute Savings Plan",
         "functions": "the functions to price",

@@ -29,13 +29,16 @@ KILOBYTE_UNITS = {"": Decimal(1), "KB": Decimal(1), "KiB": Decimal(1), "MB": Dec
 KILOBYTE_SPELLINGS = "a number of KB, or one with KB, KiB, MB or MiB (1 MB = 1024 KB): 256 KB, 1 MB"
 DURATION_MS = {"": Decimal(1), "ms": Decimal(1), "s": Decimal(1000), "sec": Decimal(1000), "min": Decimal(60_000)}
 DURATION_SPELLINGS = "a number, or one with ms, s, sec or min: 120ms, 1.2s, 2min"
-# Seconds in each period a rate may be given per; a month is 730 hours, as everywhere in lambda-cost.
+# A month is 730 hours (8,760 hours a year / 12), as AWS's own calculator assumes: the one place it is said.
+HOURS_PER_MONTH = Decimal(730)
+SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
+# Seconds in each period a rate may be given per.
 RATE_PERIODS: dict[str, tuple[str, Decimal]] = {
     "s": ("second", Decimal(1)), "sec": ("second", Decimal(1)), "second": ("second", Decimal(1)),
     "min": ("minute", Decimal(60)), "minute": ("minute", Decimal(60)),
     "h": ("hour", Decimal(3600)), "hr": ("hour", Decimal(3600)), "hour": ("hour", Decimal(3600)),
     "d": ("day", Decimal(86_400)), "day": ("day", Decimal(86_400)),
-    "mo": ("month", Decimal(730 * 3600)), "month": ("month", Decimal(730 * 3600)),
+    "mo": ("month", SECONDS_PER_MONTH), "month": ("month", SECONDS_PER_MONTH),
 }
 RATE_SPELLINGS = "COUNT/PERIOD with PERIOD s, min, h, day or month (also sec, second, minute, hr, hour, d, mo): " \
     "50/s, 200k/day, 3M/month"
@@ -149,7 +152,7 @@ class RateValue:
     def per_month(self) -> Decimal:
         """count × (seconds in 730 hours) / (seconds in the period): 200k/day → 200000 × 730 / 24."""
         seconds = next(s for name, s in RATE_PERIODS.values() if name == self.period)
-        return self.count * Decimal(730 * 3600) / seconds
+        return self.count * SECONDS_PER_MONTH / seconds
 
     def __str__(self) -> str:
         return self.text

@@ -10,10 +10,17 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from lambda_cost.model.budget import Budget
 from lambda_cost.model.pricing import Architecture
-from lambda_cost.model.units import Count, DurationMs, Kilobytes, Megabytes, Rate, Seconds
+from lambda_cost.model.units import (
+    HOURS_PER_MONTH,
+    SECONDS_PER_MONTH,
+    Count,
+    DurationMs,
+    Kilobytes,
+    Megabytes,
+    Rate,
+    Seconds,
+)
 
-# A month is 730 hours (8,760 hours a year / 12), as AWS's own calculator assumes.
-HOURS_PER_MONTH = Decimal(730)
 # The largest retry limits an event source mapping accepts: an SQS queue's maxReceiveCount, a stream's
 # MaximumRetryAttempts.
 MAX_RECEIVE_COUNT = 1000
@@ -24,7 +31,7 @@ _PER_MONTH_RATIO = {
     "per_month": (Decimal(1), Decimal(1)),
     "per_day": (HOURS_PER_MONTH, Decimal(24)),
     "per_hour": (HOURS_PER_MONTH, Decimal(1)),
-    "per_second": (HOURS_PER_MONTH * 3600, Decimal(1)),
+    "per_second": (SECONDS_PER_MONTH, Decimal(1)),
 }
 
 Volume = Count  # a number, or 3M, 200k, 1.5B (model/units.py)
@@ -61,7 +68,7 @@ class ProvisionedConcurrency(_Strict):
     """Provisioned concurrency: units kept initialised, for hours a month or a daily schedule."""
 
     units: Annotated[Decimal, Field(gt=0, le=10**9, allow_inf_nan=False)]
-    hours_per_month: Annotated[Decimal, Field(gt=0, le=730, allow_inf_nan=False)] | None = None
+    hours_per_month: Annotated[Decimal, Field(gt=0, le=HOURS_PER_MONTH, allow_inf_nan=False)] | None = None
     hours_per_day: Annotated[Decimal, Field(gt=0, le=24, allow_inf_nan=False)] | None = None
     traffic_share: Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)] | None = Field(
         default=None,
@@ -80,7 +87,7 @@ class ProvisionedMode(_Strict):
     """An event source mapping in provisioned mode: event pollers reserved for some hours a month."""
 
     event_pollers: int = Field(ge=1, le=2000)
-    hours_per_month: Annotated[Decimal, Field(gt=0, le=730, allow_inf_nan=False)] = HOURS_PER_MONTH
+    hours_per_month: Annotated[Decimal, Field(gt=0, le=HOURS_PER_MONTH, allow_inf_nan=False)] = HOURS_PER_MONTH
 
 
 class Edge(_Strict):

@@ -12,22 +12,6 @@ _PARTS = ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")
 _FULL = "█"
 MIN_BAR = 10  # characters of the longest bar, however narrow the terminal
 MIN_LABEL = 8
-# Line items grouped as people think of them; the free tier lines reduce their component.
-COMPONENT_GROUPS = {
-    "requests": "Requests",
-    "free_tier_requests": "Requests",
-    "ephemeral_storage": "Ephemeral storage",
-    "free_tier_duration": "Duration",
-    "free_tier_response_streaming": "Response streaming",
-}
-
-
-def component_group(component: str) -> str:
-    if component.startswith("duration_tier_"):
-        return "Duration"
-    return COMPONENT_GROUPS.get(component, component.replace("_", " ").capitalize())
-
-
 def bar(value: Decimal, largest: Decimal, width: int) -> str:
     """A bar `width` characters long at `largest`; nothing for zero or negative values."""
     if value <= 0 or largest <= 0:
@@ -61,14 +45,11 @@ def _middle_cut(label: str, width: int) -> str:
     return label[: width - 1 - tail] + "…" + label[len(label) - tail:]
 
 
-def estimate_charts(functions: Sequence[tuple[str, Decimal, Sequence[tuple[str, Decimal]]]], width: int) -> list[str]:
-    """Cost by function and by component (net of the free tier), from (name, total, [(component, cost)])."""
-    by_component: dict[str, Decimal] = {}
-    for _, _, items in functions:
-        for component, cost in items:
-            group = component_group(component)
-            by_component[group] = by_component.get(group, Decimal(0)) + cost
-    lines = bars("Cost by function", [(name, total) for name, total, _ in functions], width)
+def estimate_charts(functions: Sequence[tuple[str, Decimal]], components: Sequence[tuple[str, Decimal]],
+                    width: int) -> list[str]:
+    """Cost by function, and by component (net of the free tier): the estimate's own figures, drawn."""
+    lines = bars("Cost by function", functions, width)
     lines.append("")
-    lines += bars("Cost by component (after the free tier)", list(by_component.items()), width)
+    lines += bars("Cost by component (after the free tier)",
+                  [(component.replace("_", " ").capitalize(), cost) for component, cost in components], width)
     return lines

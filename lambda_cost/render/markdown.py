@@ -9,6 +9,7 @@ from decimal import Decimal
 from lambda_cost.errors import Problem
 from lambda_cost.model.estimate import Estimate
 from lambda_cost.model.priced import PricedFunction
+from lambda_cost.model.units import HOURS_PER_MONTH
 from lambda_cost.numbers import money, readable
 from lambda_cost.render import RenderOptions
 from lambda_cost.render.explain import item_text, source_text
@@ -216,7 +217,7 @@ def _assumptions(estimate: Estimate) -> str:
         free_text = "free tier off"
     return (
         f"**Assumptions:** pricing version {_md(pricing.version)} (effective {pricing.effective.isoformat()}, "
-        f"sha256 {_md(pricing.sha256[:12])}); {free_text}; a month is 730 hours; "
+        f"sha256 {_md(pricing.sha256[:12])}); {free_text}; a month is {HOURS_PER_MONTH} hours; "
         "volumes and durations are monthly means."
     )
 

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from lambda_cost.model.estimate import Estimate
 from lambda_cost.model.priced import LineItem, PricedFunction
+from lambda_cost.model.units import HOURS_PER_MONTH
 from lambda_cost.numbers import money, percent, readable
 from lambda_cost.render import RenderOptions
 from lambda_cost.render.explain import item_text, source_text, usage_text
@@ -53,7 +54,7 @@ def render(estimate: Estimate, options: RenderOptions) -> str:
 
 def _print_function(console: Console, priced: PricedFunction, options: RenderOptions) -> None:
     function = priced.usage.function
-    storage = f", {function.ephemeral_storage_mb} MB ephemeral storage" if function.ephemeral_storage_mb > 512 else ""
+    storage = f", {function.ephemeral_storage_mb} MB ephemeral storage" if priced.extra_storage_mb else ""
     title = (
         f"{function.label}: {priced.usage.region}, {function.architecture}, "
         f"{function.memory_mb} MB{storage}"
@@ -103,7 +104,7 @@ def _print_assumptions(console: Console, estimate: Estimate) -> None:
     lines = [
         f"default region: {estimate.default_region}",
         f"pricing version: {pricing.version} (effective {pricing.effective}, sha256 {pricing.sha256[:12]})",
-        "a month is 730 hours; volumes and durations are monthly means (expected values)",
+        f"a month is {HOURS_PER_MONTH} hours; volumes and durations are monthly means (expected values)",
     ]
     if free.enabled:
         lines.append(
@@ -177,11 +178,8 @@ def _print_files(console: Console, estimate: Estimate) -> None:
 def _print_charts(console: Console, estimate: Estimate, options: RenderOptions) -> None:
     from lambda_cost.render.chart import estimate_charts
 
-    rows = [
-        (priced.usage.function.label, priced.total, [(item.component, item.cost) for item in priced.line_items])
-        for priced in estimate.functions
-    ]
-    for line in estimate_charts(rows, options.width):
+    functions = [(priced.usage.function.label, priced.total) for priced in estimate.functions]
+    for line in estimate_charts(functions, estimate.by_component, options.width):
         console.print(Text(line, style="cyan" if line.startswith("  ") else "bold"))
     console.print()
 

@@ -6,9 +6,9 @@ from collections import defaultdict
 from decimal import Decimal
 
 from lambda_cost.errors import Problem, WorkloadError
+from lambda_cost.model.units import SECONDS_PER_MONTH
 from lambda_cost.model.usage import FunctionUsage, SourceUsage
 from lambda_cost.model.workload import (
-    HOURS_PER_MONTH,
     MAX_RECEIVE_COUNT,
     MAX_RETRY_ATTEMPTS,
     AsyncSource,
@@ -75,7 +75,7 @@ def _configurations(
         busy_ms = (invocations - failed) * spec.duration_ms + failed * spec.failed_duration_ms
         usages.append(FunctionUsage(
             spec, index, workload.region_of(function), tuple(sources), invocations, failed,
-            quantize(busy_ms / 1000 / (HOURS_PER_MONTH * 3600) * peak_factor),
+            quantize(busy_ms / 1000 / SECONDS_PER_MONTH * peak_factor),
         ))
     return usages
 

@@ -1,22 +1,20 @@
-"""What a pricing version cannot price of a configuration: a dimension it predates, or a limit it sets."""
+"""Fit: whether the chosen table can price the usage — its regions, limits, and the dimensions it predates."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
 
-from lambda_cost.errors import Problem
+from lambda_cost.errors import PricingError, Problem
 from lambda_cost.model.pricing import PricingTable
 from lambda_cost.model.usage import FunctionUsage
-from lambda_cost.stages.meter import runtime_family
+from lambda_cost.tables.catalog import ResolvedTable, TableCatalog
 
 Predicate = Callable[[PricingTable], bool]
 Arrived = Callable[[Predicate], str]
 Predates = Callable[[str, tuple[str | int, ...], Predicate], None]
 # What `arrived` says when no pricing table has a dimension.
 NO_TABLE_HAS_IT = "no pricing table has it"
-# An asynchronous event could always be this large, as one request; larger ones came with the table's rule.
-CLASSIC_ASYNC_PAYLOAD_KB = 256
 
 
 def dimension_problems(usage: FunctionUsage, table: PricingTable, arrived: Arrived) -> list[Problem]:
@@ -46,8 +44,8 @@ def dimension_problems(usage: FunctionUsage, table: PricingTable, arrived: Arriv
             predates(what, (*path, "provisioned_concurrency"),
                      partial(_has_pc, region=usage.region, architecture=spec.architecture))
     if spec.snapstart:
-        family = runtime_family(spec.runtime)
-        has_snapstart = partial(_has_snapstart, family=family)
+        family = billing.runtime_family(spec.runtime)
+        has_snapstart = partial(_has_snapstart, runtime=spec.runtime)
         if family not in (billing.snapstart_runtimes or ()):
             predates(f"SnapStart for runtime {spec.runtime}", (*path, "snapstart"), has_snapstart)
         elif family in billing.snapstart_charged_runtimes and rates.snapstart is None:
@@ -62,8 +60,10 @@ def dimension_problems(usage: FunctionUsage, table: PricingTable, arrived: Arriv
         source_path = (*base, "invocations", source.index)
         if source.payload_kb is not None:
             rule = billing.async_payload
-            if rule is None and source.payload_kb > CLASSIC_ASYNC_PAYLOAD_KB:
-                predates("asynchronous payloads above 256 KB (payload_kb)", (*source_path, "payload_kb"), _has_payload)
+            classic = billing.async_payload_max_kb
+            if rule is None and (classic is None or source.payload_kb > classic):
+                above = "" if classic is None else f" above {classic} KB"
+                predates(f"asynchronous payloads{above} (payload_kb)", (*source_path, "payload_kb"), _has_payload)
             elif rule is not None and source.payload_kb > rule.max_kb:
                 problems.append(Problem(f"an asynchronous payload is at most {rule.max_kb} KB, not {source.payload_kb}",
                                         path=(*source_path, "payload_kb"), hint="lower payload_kb"))
@@ -88,9 +88,11 @@ def _edge_problems(
         return [Problem(f"Lambda@Edge functions are created in us-east-1, not {usage.region}", path=(*path, "edge"),
                         hint="set region: us-east-1 on the function")]
     problems = []
-    if spec.architecture != "x86_64":
-        problems.append(Problem("Lambda@Edge runs x86_64 only", path=(*path, "architecture"),
-                                hint="set architecture: x86_64"))
+    allowed = table.billing.edge_architectures or ()
+    if spec.architecture not in allowed:
+        named = " or ".join(allowed) or "no architecture this table names"
+        problems.append(Problem(f"Lambda@Edge runs {named} only", path=(*path, "architecture"),
+                                hint=f"set architecture: {allowed[0]}" if allowed else None))
     assert spec.edge_trigger is not None
     kind = "viewer" if spec.edge_trigger.startswith("viewer") else "origin"
     limit = limits[kind]  # type: ignore[index]
@@ -114,8 +116,8 @@ def _has_pc(table: PricingTable, region: str, architecture: str) -> bool:
     return bool(rates and rates.provisioned_concurrency and architecture in rates.provisioned_concurrency)
 
 
-def _has_snapstart(table: PricingTable, family: str | None) -> bool:
-    return family in (table.billing.snapstart_runtimes or ())
+def _has_snapstart(table: PricingTable, runtime: str | None) -> bool:
+    return table.billing.runtime_family(runtime) in (table.billing.snapstart_runtimes or ())
 
 
 def _has_streaming(table: PricingTable, region: str) -> bool:
@@ -137,3 +139,72 @@ def _has_payload(table: PricingTable) -> bool:
 
 def _has_esm(table: PricingTable, kind: str) -> bool:
     return any(kind in (r.esm_provisioned_epu_hour or {}) for r in table.regions.values())
+
+
+def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catalog: TableCatalog) -> None:
+    """Refuse what the chosen table cannot price: an unknown region, or a feature it predates."""
+    table = resolved.table
+    billing = table.billing
+    problems: list[Problem] = []
+
+    def arrived(predicate: Callable[[PricingTable], bool]) -> str:
+        first = catalog.first_version_with(predicate)
+        if first is None:
+            return NO_TABLE_HAS_IT
+        return f"it arrived with pricing version {first.version} (effective {first.table.effective})"
+
+    for usage in usages:
+        function = usage.function
+        path: tuple[str | int, ...] = ("functions", usage.index)
+        if usage.region not in table.regions:
+            field = "region" if function.region else None
+            problems.append(Problem(
+                f"pricing version {table.version} has no rates for region {usage.region!r}",
+                path=(*path, field) if field else ("region",),
+                hint=f"regions in {table.version}: {', '.join(sorted(table.regions))}",
+            ))
+        if function.architecture not in billing.architectures:
+            architecture = function.architecture
+            problems.append(Problem(
+                f"pricing version {table.version} predates architecture {architecture}",
+                path=function.path(usage.index, "architecture"),
+                hint=arrived(partial(_architecture_allowed, architecture=architecture))
+                + "; choose a newer pricing version or another architecture",
+            ))
+        memory = billing.memory_mb
+        if not memory.min <= function.memory_mb <= memory.max or (function.memory_mb - memory.min) % memory.step:
+            mb = function.memory_mb
+            problems.append(Problem(
+                f"pricing version {table.version} allows memory_mb {memory.min}..{memory.max} "
+                f"in steps of {memory.step}, not {mb}",
+                path=function.path(usage.index, "memory_mb"),
+                hint=arrived(partial(_memory_allowed, mb=mb)),
+            ))
+        storage = billing.ephemeral_storage_mb
+        if not storage.min <= function.ephemeral_storage_mb <= storage.max:
+            mb = function.ephemeral_storage_mb
+            problems.append(Problem(
+                f"pricing version {table.version} allows ephemeral_storage_mb {storage.min}..{storage.max}, "
+                f"not {mb}",
+                path=function.path(usage.index, "ephemeral_storage_mb"),
+                hint=arrived(partial(_storage_allowed, mb=mb)),
+            ))
+        problems.extend(dimension_problems(usage, resolved.table, arrived))
+    if problems:
+        # The workload's region, or a function's field, is one problem however many rows (versions) share it.
+        raise PricingError(f"the workload cannot be priced with pricing version {table.version}",
+                           problems=list(dict.fromkeys(problems)))
+
+
+def _architecture_allowed(table: PricingTable, architecture: str) -> bool:
+    return architecture in table.billing.architectures
+
+
+def _storage_allowed(table: PricingTable, mb: int) -> bool:
+    storage = table.billing.ephemeral_storage_mb
+    return storage.min <= mb <= storage.max
+
+
+def _memory_allowed(table: PricingTable, mb: int) -> bool:
+    memory = table.billing.memory_mb
+    return memory.min <= mb <= memory.max and (mb - memory.min) % memory.step == 0

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from decimal import Decimal
 
 from lambda_cost.model.budget import Budget, FunctionBudget
-from lambda_cost.model.priced import PricedFunction
+from lambda_cost.model.priced import PricedFunction, component_group
 from lambda_cost.model.verdict import BudgetCheck, BudgetReport
 from lambda_cost.numbers import ZERO, exact_sum, money, percent
 
-_TIER_SUFFIX = re.compile(r"_tier_\d+$")
 _DRIVERS_SHOWN = 3
-
-
-def component_group(component: str) -> str:
-    """The budget component a line item counts towards: tiers and free-tier credits join their dimension."""
-    return _TIER_SUFFIX.sub("", component.removeprefix("free_tier_"))
 
 
 def evaluate(

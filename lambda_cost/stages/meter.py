@@ -7,38 +7,25 @@ from typing import Literal
 
 from lambda_cost.model.priced import Extras, Provisioning
 from lambda_cost.model.pricing import Billing, PackageKind
+from lambda_cost.model.units import HOURS_PER_MONTH, SECONDS_PER_MONTH
 from lambda_cost.model.usage import FunctionSpec, FunctionUsage
-from lambda_cost.model.workload import HOURS_PER_MONTH, ProvisionedConcurrency
+from lambda_cost.model.workload import ProvisionedConcurrency
 from lambda_cost.numbers import ZERO, exact_sum, quantize
 
 # AWS bills data in binary units: 1 GB = 2^30 bytes (a unit, not a price: the tables say how many are free).
 BYTES_PER_GB = Decimal(2**30)
 KB = Decimal(1024)
-SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
 ONE = Decimal(1)
-_RUNTIME_FAMILIES = (
-    ("java", "java"), ("python", "python"), ("dotnet", "dotnet"), ("nodejs", "nodejs"), ("ruby", "ruby"),
-    ("go", "go"), ("provided", "custom"),
-)
-
-
 def round_up(value: Decimal, step: int) -> Decimal:
     """A value rounded up to a whole number of steps (billing granularity, 5-minute PC increments)."""
     return (value / step).to_integral_value(rounding=ROUND_CEILING) * step
 
 
-def runtime_family(runtime: str | None) -> str | None:
-    """java21 -> java, python3.12 -> python, provided.al2023 -> custom; None when unknown or not given."""
-    if runtime is None:
-        return None
-    return next((family for prefix, family in _RUNTIME_FAMILIES if runtime.startswith(prefix)), None)
-
-
-def package_kind(spec: FunctionSpec) -> PackageKind:
+def package_kind(spec: FunctionSpec, billing: Billing) -> PackageKind:
     """What the INIT billing rule looks at: an image, a custom runtime, or a ZIP on a managed runtime."""
     if spec.package_type == "image":
         return "image"
-    return "custom_runtime" if runtime_family(spec.runtime) == "custom" else "zip_managed"
+    return "custom_runtime" if billing.runtime_family(spec.runtime) == "custom" else "zip_managed"
 
 
 def configured_seconds(config: ProvisionedConcurrency, rounding_s: int) -> Decimal:
@@ -100,10 +87,10 @@ def measure(usage: FunctionUsage, billing: Billing, billed_seconds: Decimal, gra
         # PC environments are initialised in advance: only on-demand attempts start cold.
         cold_starts = invocations * (ONE - served_share) * (spec.cold_start_rate or ZERO)
     init_seconds = ZERO
-    init_billed = package_kind(spec) in (billing.init_billed or ())
+    init_billed = package_kind(spec, billing) in (billing.init_billed or ())
     if spec.init_duration_ms is not None and init_billed and not spec.snapstart:
         init_seconds = cold_starts * round_up(spec.init_duration_ms, granularity) / 1000
-    charged_snapstart = spec.snapstart and runtime_family(spec.runtime) in billing.snapstart_charged_runtimes
+    charged_snapstart = spec.snapstart and billing.runtime_family(spec.runtime) in billing.snapstart_charged_runtimes
     # The snapshot is cached while the version is active (the whole month unless the workload says otherwise),
     # billed for at least the table's minimum (3 hours) per version.
     active_hours = HOURS_PER_MONTH if spec.snapstart_active_hours is None else spec.snapstart_active_hours

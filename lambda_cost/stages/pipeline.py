@@ -12,9 +12,10 @@ from lambda_cost.model.estimate import Estimate
 from lambda_cost.model.usage import FunctionUsage
 from lambda_cost.stages.edit import Edit
 from lambda_cost.stages.expand import expand
+from lambda_cost.stages.fit import check_compatible
 from lambda_cost.stages.gate import evaluate
 from lambda_cost.stages.load import Source, parse
-from lambda_cost.stages.price import check_compatible, price
+from lambda_cost.stages.price import price
 from lambda_cost.stages.report import build_estimate
 from lambda_cost.stages.validate import build_workload, locate_problems
 from lambda_cost.tables.catalog import ResolvedTable, TableCatalog

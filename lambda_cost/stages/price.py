@@ -3,93 +3,21 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache, partial
+from functools import lru_cache
 
-from lambda_cost.errors import PricingError, Problem
-from lambda_cost.model.priced import Extras, FreeTierUse, LineItem, PricedFunction
+from lambda_cost.model.priced import Extras, FreeTierUse, LineItem, PricedFunction, component_group
 from lambda_cost.model.pricing import PricingTable, RegionRates, Tier
 from lambda_cost.model.usage import FunctionUsage
 from lambda_cost.numbers import ARITHMETIC, ZERO, allocate, exact, exact_sum, quantize, readable
-from lambda_cost.stages.fit import NO_TABLE_HAS_IT, dimension_problems
 from lambda_cost.stages.meter import measure, round_up
 from lambda_cost.stages.related import related_items
-from lambda_cost.tables.catalog import ResolvedTable, TableCatalog
+from lambda_cost.tables.catalog import ResolvedTable
 
 MILLION = Decimal(1_000_000)
 MB_PER_GB = Decimal(1024)
 MS_PER_S = Decimal(1000)
-
-
-def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catalog: TableCatalog) -> None:
-    """Refuse what the chosen table cannot price: an unknown region, or a feature it predates."""
-    table = resolved.table
-    billing = table.billing
-    problems: list[Problem] = []
-
-    def arrived(predicate: Callable[[PricingTable], bool]) -> str:
-        first = catalog.first_version_with(predicate)
-        if first is None:
-            return NO_TABLE_HAS_IT
-        return f"it arrived with pricing version {first.version} (effective {first.table.effective})"
-
-    for usage in usages:
-        function = usage.function
-        path: tuple[str | int, ...] = ("functions", usage.index)
-        if usage.region not in table.regions:
-            field = "region" if function.region else None
-            problems.append(Problem(
-                f"pricing version {table.version} has no rates for region {usage.region!r}",
-                path=(*path, field) if field else ("region",),
-                hint=f"regions in {table.version}: {', '.join(sorted(table.regions))}",
-            ))
-        if function.architecture not in billing.architectures:
-            architecture = function.architecture
-            problems.append(Problem(
-                f"pricing version {table.version} predates architecture {architecture}",
-                path=function.path(usage.index, "architecture"),
-                hint=arrived(partial(_architecture_allowed, architecture=architecture))
-                + "; choose a newer pricing version or another architecture",
-            ))
-        memory = billing.memory_mb
-        if not memory.min <= function.memory_mb <= memory.max or (function.memory_mb - memory.min) % memory.step:
-            mb = function.memory_mb
-            problems.append(Problem(
-                f"pricing version {table.version} allows memory_mb {memory.min}..{memory.max} "
-                f"in steps of {memory.step}, not {mb}",
-                path=function.path(usage.index, "memory_mb"),
-                hint=arrived(partial(_memory_allowed, mb=mb)),
-            ))
-        storage = billing.ephemeral_storage_mb
-        if not storage.min <= function.ephemeral_storage_mb <= storage.max:
-            mb = function.ephemeral_storage_mb
-            problems.append(Problem(
-                f"pricing version {table.version} allows ephemeral_storage_mb {storage.min}..{storage.max}, "
-                f"not {mb}",
-                path=function.path(usage.index, "ephemeral_storage_mb"),
-                hint=arrived(partial(_storage_allowed, mb=mb)),
-            ))
-        problems.extend(dimension_problems(usage, resolved.table, arrived))
-    if problems:
-        # The workload's region, or a function's field, is one problem however many rows (versions) share it.
-        raise PricingError(f"the workload cannot be priced with pricing version {table.version}",
-                           problems=list(dict.fromkeys(problems)))
-
-
-def _architecture_allowed(table: PricingTable, architecture: str) -> bool:
-    return architecture in table.billing.architectures
-
-
-def _storage_allowed(table: PricingTable, mb: int) -> bool:
-    storage = table.billing.ephemeral_storage_mb
-    return storage.min <= mb <= storage.max
-
-
-def _memory_allowed(table: PricingTable, mb: int) -> bool:
-    memory = table.billing.memory_mb
-    return memory.min <= mb <= memory.max and (mb - memory.min) % memory.step == 0
 
 
 def billed_ms(duration_ms: Decimal, granularity_ms: int) -> Decimal:
@@ -107,6 +35,7 @@ class _Metered:
     billed_seconds: Decimal
     gb_seconds: Decimal
     storage_gb_seconds: Decimal
+    extra_storage_mb: int
     billed_ms: Decimal
     billed_error_ms: Decimal
     extras: Extras
@@ -228,6 +157,7 @@ def _meter(usage: FunctionUsage, table: PricingTable) -> _Metered:
         billed_seconds=billed_seconds,
         gb_seconds=ZERO if edge else gb_seconds,
         storage_gb_seconds=storage_gb_seconds,
+        extra_storage_mb=extra_storage_mb,
         billed_ms=ok_ms,
         billed_error_ms=error_ms,
         extras=extras,
@@ -301,7 +231,8 @@ def _line_items(
                               "GB", rates.response_streaming_per_gb,
                               -free_streaming * rates.response_streaming_per_gb, _FREE_STREAMING_WHY))
     if savings_discount:
-        covered = exact_sum(item.cost for item in items if item.component.startswith(_SAVINGS_PLAN_COVERS))
+        covers = table.billing.savings_plan_covers or ()
+        covered = exact_sum(item.cost for item in items if component_group(item.component) in covers)
         if covered:
             items.append(LineItem("savings_plan", "Compute Savings Plan discount", covered, "USD",
                                   -savings_discount, -savings_discount * covered, _SAVINGS_WHY))
@@ -322,6 +253,7 @@ def _line_items(
         billed_ms=m.billed_ms,
         billed_error_ms=m.billed_error_ms,
         granularity_ms=granularity,
+        extra_storage_mb=m.extra_storage_mb,
         extras=extras,
         related_items=related,
         related_total=exact_sum(item.cost for item in related),
@@ -366,7 +298,6 @@ def _dimension_items(m: _Metered) -> list[LineItem]:
 
 
 # Line items the Compute Savings Plan discounts: on-demand duration, provisioned concurrency and its duration.
-_SAVINGS_PLAN_COVERS = ("duration_tier_", "free_tier_duration", "provisioned_concurrency", "provisioned_duration")
 _SAVINGS_WHY = "the discount rate × the cost of duration, provisioned concurrency and provisioned duration"
 _EDGE_WHY = "billed seconds × memory GB at the Lambda@Edge rate (no free tier, no tiers)"
 _PAYLOAD_WHY = "async attempts × the 64 KB chunks their payload has beyond the first 256 KB"

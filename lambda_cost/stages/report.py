@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from lambda_cost.errors import Problem
 from lambda_cost.model.estimate import Estimate, PricingInfo
-from lambda_cost.model.priced import FreeTierUse, PricedFunction
+from lambda_cost.model.priced import FreeTierUse, PricedFunction, component_group
 from lambda_cost.numbers import exact_sum
 from lambda_cost.tables.catalog import ResolvedTable
 
@@ -41,4 +41,14 @@ def build_estimate(
         total=exact_sum([function.total for function in functions]),
         related_total=exact_sum([function.related_total for function in functions]),
         savings_discount=savings_discount,
+        by_component=_by_component(functions),
     )
+
+
+def _by_component(functions: list[PricedFunction]) -> tuple[tuple[str, Decimal], ...]:
+    """Lambda's line items added up per component, in the order components first appear."""
+    grouped: dict[str, list[Decimal]] = {}
+    for priced in functions:
+        for item in priced.line_items:
+            grouped.setdefault(component_group(item.component), []).append(item.cost)
+    return tuple((component, exact_sum(costs)) for component, costs in grouped.items())
