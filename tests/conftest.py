@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from lambda_cost.model.estimate import Estimate
+from lambda_cost.stages import estimate_source
 from lambda_cost.stages.load import Source
-from lambda_cost.stages.pipeline import estimate_source
 
 
 def estimate_text(text: str, **options: Any) -> Estimate:

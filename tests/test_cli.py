@@ -109,12 +109,12 @@ def test_usage_error_exits_2() -> None:
 
 
 def test_internal_error_exits_3_with_one_line_and_a_hint(monkeypatch: pytest.MonkeyPatch) -> None:
-    import lambda_cost.stages.pipeline
+    import lambda_cost.stages.price
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(lambda_cost.stages.pipeline, "price", broken)
+    monkeypatch.setattr(lambda_cost.stages.price, "price", broken)
     result = run("estimate", EXAMPLE)
     assert result.exit_code == 3
     assert "internal error: RuntimeError: boom" in result.stderr

@@ -126,12 +126,12 @@ def test_output_file_is_written_and_not_overwritten(tmp_path: Path) -> None:
 
 
 def test_internal_error_exits_3_never_1(monkeypatch: pytest.MonkeyPatch) -> None:
-    import lambda_cost.stages.diff
+    import lambda_cost.stages.gate
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(lambda_cost.stages.diff, "_gate", broken)
+    monkeypatch.setattr(lambda_cost.stages.gate, "increase_gate", broken)
     result = diff(BASE, HEAD, "--max-increase", "1")
     assert result.exit_code == 3
     assert "internal error: RuntimeError: boom" in result.stderr

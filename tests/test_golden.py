@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from lambda_cost.render import RenderOptions, get_renderer
+from lambda_cost.stages import estimate_source
 from lambda_cost.stages.load import read_source
-from lambda_cost.stages.pipeline import estimate_source
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

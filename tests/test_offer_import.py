@@ -16,8 +16,8 @@ import yaml
 from conftest import cents, function, workload_yaml
 
 from lambda_cost.errors import EXIT_INPUT, InputError, PricingError
+from lambda_cost.stages import estimate_source
 from lambda_cost.stages.load import Source
-from lambda_cost.stages.pipeline import estimate_source
 from lambda_cost.tables.catalog import TableCatalog, bundled_pricing_dir
 from lambda_cost.tables.offer import ImportResult, import_offer, write_imported
 

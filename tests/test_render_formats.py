@@ -20,8 +20,8 @@ from lambda_cost.model.estimate import Estimate
 from lambda_cost.numbers import ARITHMETIC, ZERO
 from lambda_cost.render import RENDERERS, RenderOptions, formats, get_renderer
 from lambda_cost.render.csv_format import HEADER
+from lambda_cost.stages import estimate_source
 from lambda_cost.stages.load import read_source
-from lambda_cost.stages.pipeline import estimate_source
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

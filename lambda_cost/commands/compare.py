@@ -28,8 +28,8 @@ def run(
     stdout: TextIO | None = None,
 ) -> int:
     """Price the workload once per combination; print them cheapest first."""
+    from lambda_cost.stages import estimate_source
     from lambda_cost.stages.load import read_source
-    from lambda_cost.stages.pipeline import estimate_source
 
     out = stdout or sys.stdout
     if not variations:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TextIO
 
 from lambda_cost.commands.common import catalog, emit, render_options, without_gc
 from lambda_cost.errors import InputError
-from lambda_cost.numbers import money
 
 
 def run(
@@ -28,6 +28,7 @@ def run(
     """`lambda-cost diff`: what changes from BASE to HEAD, gated by --max-increase."""
     from lambda_cost.render import write
     from lambda_cost.stages.diff import compare, load_snapshot
+    from lambda_cost.stages.gate import gate_messages, increase_gate
 
     out = stdout or sys.stdout
     if base == head == "-":
@@ -38,13 +39,12 @@ def run(
         report = compare(
             load_snapshot(base, pricing=base_pricing, catalog=tables),
             load_snapshot(head, pricing=pricing, catalog=tables),
-            max_increase,
         )
+    report = replace(report, gate=increase_gate(report.total, max_increase))
     options = render_options(output_format, color, output, out)
     emit(lambda stream: write("diff", output_format, report, options, stream), output, force, out)
     if output is not None:
         print(f"wrote {output}", file=sys.stderr)  # as estimate says: the report is not on the screen
-    if report.gate is not None and report.gate.exceeded:
-        print(f"over the gate: the total rises by {money(report.total.change)}, more than "
-              f"--max-increase {report.gate.describe()}", file=sys.stderr)
+    for line in gate_messages(report):
+        print(line, file=sys.stderr)
     return report.exit_code

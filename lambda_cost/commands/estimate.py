@@ -52,9 +52,9 @@ def run(
         tell(result.warnings, output, output_format)
     if result.budget is None:
         return EXIT_OK
-    from lambda_cost.stages.gate import messages
+    from lambda_cost.stages.gate import budget_messages
 
-    for line in messages(result.budget):
+    for line in budget_messages(result.budget):
         if not quiet or line.startswith("over budget"):
             print(line, file=sys.stderr)
     return result.budget.exit_code

@@ -12,8 +12,8 @@ from lambda_cost.tables.catalog import TableCatalog
 
 def check_file(path: str, *, pricing: str | None = None, catalog: TableCatalog | None = None) -> FileCheck:
     """Load, validate, expand and check one file against its pricing table, collecting what is wrong."""
+    from lambda_cost.stages import expand_source
     from lambda_cost.stages.load import read_source
-    from lambda_cost.stages.pipeline import expand_source
 
     result = FileCheck("<stdin>" if path == "-" else path)
     try:

@@ -1,1 +1,144 @@
-"""The stages in data-flow order: load → edit → validate → expand → fit → meter → price → report → gate."""
+"""The stages, in the order data flows through them; this module runs them for one workload source.
+
+    load      YAML text to plain data (positions only when an error must be located)      stages/load.py
+    edit      --set and compare's --vary change the plain data                              stages/edit.py
+    validate  plain data to the pydantic Workload, every problem located                   stages/validate.py
+    expand    invocation types and retries to billable attempts (routing: versions, aliases) stages/expand.py
+    fit       whether the chosen price table can price that usage                          stages/fit.py
+    meter     the dimensions beyond requests and duration, in billing units                stages/meter.py
+    price     usage × table: tiers, the free tier, related charges, Decimal                 stages/price.py
+    report    one Estimate object                                                           stages/report.py
+    gate      budgets (and diff's --max-increase) to a verdict and an exit code             stages/gate.py
+
+A stage imports only earlier stages, the model (lambda_cost.model) and the tables (lambda_cost.tables); the
+renderers (lambda_cost.render) come after every stage and never compute. Several files priced as one account run
+the same stages (stages/account.py), and diff compares two estimates (stages/diff.py). The stages are imported
+when first used, so that a command pays only for the stages it runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from lambda_cost.errors import InputError, PricingError, Problem
+
+if TYPE_CHECKING:
+    from lambda_cost.model.budget import Budget
+    from lambda_cost.model.estimate import Estimate
+    from lambda_cost.model.usage import FunctionUsage
+    from lambda_cost.stages.edit import Edit
+    from lambda_cost.stages.load import Source
+    from lambda_cost.tables.catalog import ResolvedTable, TableCatalog
+
+LOCATE_WARNINGS_UP_TO = 1024 * 1024  # characters of YAML
+
+
+@dataclass
+class Expanded:
+    """One workload checked against its pricing table and expanded to usages, ready to price."""
+
+    source: Source
+    usages: list[FunctionUsage]
+    resolved: ResolvedTable
+    free_tier: bool
+    default_region: str
+    warnings: list[Problem]  # located where the file is small enough
+    budget: Budget | None
+    savings_discount: Decimal | None
+
+
+def expand_source(
+    source: Source,
+    *,
+    pricing: str | None = None,
+    as_of: dt.date | None = None,
+    free_tier: bool | None = None,
+    catalog: TableCatalog | None = None,
+    edit: Edit | None = None,
+) -> Expanded:
+    """Every check short of pricing: schema, cross-field, the choice of table, expansion, the table's limits.
+
+    `pricing` or `as_of` (the command line's) replace the workload's choice of table, `free_tier` its free
+    tier; `edit` changes the parsed data before validation (the command line's --set), and a problem in what
+    it changed names the option that changed it.
+    """
+    from lambda_cost.tables.catalog import TableCatalog
+
+    try:
+        return _expand(source, pricing, as_of, free_tier, catalog or TableCatalog(), edit)
+    except InputError as error:
+        if edit is not None:
+            error.problems = edit.blame(error.problems)
+        raise
+
+
+def _expand(source: Source, pricing: str | None, as_of: dt.date | None, free_tier: bool | None,
+            catalog: TableCatalog, edit: Edit | None) -> Expanded:
+    from lambda_cost.stages.expand import expand
+    from lambda_cost.stages.fit import check_compatible
+    from lambda_cost.stages.load import parse
+    from lambda_cost.stages.validate import build_workload, locate_problems
+
+    data = parse(source)
+    workload = build_workload(edit(data) if edit else data, source)
+    if pricing is not None or as_of is not None:
+        resolved = catalog.select(pricing, as_of)
+    else:
+        try:
+            resolved = catalog.select(workload.pricing, workload.as_of)
+        except PricingError as error:
+            field = "pricing" if workload.pricing is not None else "as_of"
+            error.problems = locate_problems([Problem(error.message, (field,), error.hint)], source)
+            error.message, error.hint = f"{source.name}: no pricing table fits", None
+            raise
+    use_free_tier = workload.free_tier if free_tier is None else free_tier
+    default_region = workload.region
+    budget = workload.budget
+    savings_discount = workload.savings_plan.discount if workload.savings_plan else None
+    try:
+        usages, warnings = expand(workload)
+        del workload  # the usages carry what is needed; a large workload's models can go
+        check_compatible(usages, resolved, catalog)
+    except InputError as error:
+        error.problems = locate_problems(error.problems, source)
+        raise
+    problems = [Problem(w.message, w.path, file=source.name) for w in warnings]
+    # Lines and columns need a second, slower read of the YAML; a generated workload of many megabytes is
+    # told its warnings by field path only, so that the happy path stays fast.
+    located = locate_problems(problems, source) if problems and len(source.text) <= LOCATE_WARNINGS_UP_TO else problems
+    return Expanded(source, usages, resolved, use_free_tier, default_region, located, budget, savings_discount)
+
+
+def estimate_source(
+    source: Source,
+    *,
+    pricing: str | None = None,
+    as_of: dt.date | None = None,
+    free_tier: bool | None = None,
+    budget: Decimal | None = None,
+    catalog: TableCatalog | None = None,
+    edit: Edit | None = None,
+) -> Estimate:
+    """Price one workload. The options replace the workload's own choices; `budget` its monthly total."""
+    from lambda_cost.stages.gate import evaluate
+    from lambda_cost.stages.price import price
+    from lambda_cost.stages.report import build_estimate
+
+    expanded = expand_source(source, pricing=pricing, as_of=as_of, free_tier=free_tier, catalog=catalog, edit=edit)
+    priced, free_tier_use = price(
+        expanded.usages, expanded.resolved, expanded.free_tier, expanded.savings_discount or Decimal(0)
+    )
+    estimate = build_estimate(
+        workload_name=source.name,
+        default_region=expanded.default_region,
+        resolved=expanded.resolved,
+        free_tier=free_tier_use,
+        functions=priced,
+        warnings=list(expanded.warnings),
+        savings_discount=expanded.savings_discount,
+    )
+    verdict = evaluate(estimate.functions, estimate.grand_total, expanded.budget, budget)
+    return replace(estimate, budget=verdict) if verdict else estimate

@@ -12,14 +12,13 @@ from pathlib import PurePath
 from lambda_cost.errors import InputError, PricingError, Problem
 from lambda_cost.model.budget import Budget
 from lambda_cost.model.estimate import Estimate, FileSubtotal
-from lambda_cost.model.priced import PricedFunction
 from lambda_cost.model.usage import FunctionUsage
 from lambda_cost.model.verdict import BudgetCheck, BudgetReport
 from lambda_cost.numbers import exact_sum, percent
+from lambda_cost.stages import Expanded, estimate_source, expand_source
 from lambda_cost.stages.edit import Assignment, Edit, editor
-from lambda_cost.stages.gate import evaluate
+from lambda_cost.stages.gate import evaluate, file_checks
 from lambda_cost.stages.load import refuse_stdin_twice
-from lambda_cost.stages.pipeline import Expanded, estimate_source, expand_source
 from lambda_cost.stages.price import price
 from lambda_cost.stages.report import build_estimate
 from lambda_cost.tables.catalog import TableCatalog
@@ -124,7 +123,7 @@ def _one_account(
         subtotal = FileSubtotal(item.source.name, label, len(part), exact_sum(f.total for f in part),
                                 exact_sum(f.related_total for f in part))
         subtotals.append(subtotal)
-        checks += _file_checks(subtotal, part, item.budget)
+        checks += file_checks(subtotal, part, item.budget)
     regions = sorted({e.default_region for e in expanded})
     estimate = build_estimate(
         workload_name=", ".join(e.source.name for e in expanded),
@@ -153,25 +152,3 @@ def _account_warn_at(expanded: list[Expanded]) -> Decimal:
     return shares.pop() if len(shares) == 1 else Budget().warn_at
 
 
-def _file_checks(subtotal: FileSubtotal, part: tuple[PricedFunction, ...], budget: Budget | None) -> list[BudgetCheck]:
-    """A file's own budgets, on its own functions: its total is the file's subtotal (with related charges)."""
-    if budget is None:
-        return []
-    label = subtotal.prefix
-    qualified = budget.model_copy(update={"functions": {f"{label}/{name}": spec
-                                                        for name, spec in budget.functions.items()}})
-    report = evaluate(part, subtotal.grand_total, qualified, None)
-    assert report is not None
-    return [_qualified(check, label) for check in report.checks]
-
-
-def _qualified(check: BudgetCheck, label: str) -> BudgetCheck:
-    """A file's check named for its file: its total is `file LABEL`, a component `LABEL/requests`.
-
-    Its function budgets already name `LABEL/api`; two files limiting one component must not read alike.
-    """
-    if check.scope == "total":
-        return dataclasses.replace(check, scope="file", name=label)
-    if check.scope == "component":
-        return dataclasses.replace(check, name=f"{label}/{check.name}")
-    return check

@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from lambda_cost.errors import InputError, Problem
 from lambda_cost.model.estimate import Estimate
-from lambda_cost.model.verdict import Change, DiffReport, FunctionChange, Gate, Snapshot
-from lambda_cost.numbers import ZERO, dollars, exact, exact_sum, too_large, too_large_message
+from lambda_cost.model.verdict import Change, DiffReport, FunctionChange, Snapshot
+from lambda_cost.numbers import ZERO, exact, exact_sum
 from lambda_cost.stages.load import Source, read_source
 from lambda_cost.tables.catalog import TableCatalog
 
@@ -83,7 +83,7 @@ def load_snapshot(path: str, *, pricing: str | None, catalog: TableCatalog) -> S
                 hint="give the workload file to compare pricing versions",
             )
         return _snapshot_of_saved(saved, source.name)
-    from lambda_cost.stages.pipeline import estimate_source
+    from lambda_cost.stages import estimate_source
 
     return snapshot_of(estimate_source(source, pricing=pricing, catalog=catalog))
 
@@ -139,8 +139,8 @@ def _change(name: str, base: Decimal, head: Decimal) -> Change:
 
 
 @exact
-def compare(base: Snapshot, head: Snapshot, max_increase: str | None = None) -> DiffReport:
-    """Changes from base to head, functions in head's order then removed ones, and the gate's verdict."""
+def compare(base: Snapshot, head: Snapshot) -> DiffReport:
+    """Changes from base to head, functions in head's order then removed ones (the gate judges them later)."""
     names = list(head.function_totals) + [n for n in base.function_totals if n not in head.function_totals]
     functions = []
     for name in names:
@@ -155,24 +155,6 @@ def compare(base: Snapshot, head: Snapshot, max_increase: str | None = None) -> 
             c.change for c in components) or total.change else "unchanged"
         functions.append(FunctionChange(status, total, components))
     total = _change("total", base.total, head.total)
-    return DiffReport(base, head, total, tuple(functions), _gate(total, max_increase))
+    return DiffReport(base, head, total, tuple(functions), None)
 
 
-def _gate(total: Change, max_increase: str | None) -> Gate | None:
-    if max_increase is None:
-        return None
-    text = max_increase.strip()
-    percent = text.endswith("%")
-    limit = dollars(text.removesuffix("%"))
-    if limit is None:
-        raise InputError(
-            f"--max-increase takes US dollars (50) or a percentage of the base total (10%); not {max_increase!r}"
-        )
-    if too_large(limit):
-        raise InputError(f"--max-increase {too_large_message(max_increase)}")
-    if percent:
-        # From a base of zero any increase is an infinite percentage.
-        exceeded = total.change > 0 if total.percent is None else total.percent > limit
-    else:
-        exceeded = total.change > limit
-    return Gate(limit, percent, exceeded)

@@ -1,14 +1,17 @@
-"""Budgets to a verdict: each limit's actual cost, headroom and status, and the exit code it means."""
+"""The gate: budgets and diff's --max-increase to a verdict, the messages it prints, and its exit code."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from decimal import Decimal
 
+from lambda_cost.errors import InputError
 from lambda_cost.model.budget import Budget, FunctionBudget
+from lambda_cost.model.estimate import FileSubtotal
 from lambda_cost.model.priced import PricedFunction, component_group
-from lambda_cost.model.verdict import BudgetCheck, BudgetReport
-from lambda_cost.numbers import ZERO, exact_sum, money, percent
+from lambda_cost.model.verdict import BudgetCheck, BudgetReport, Change, DiffReport, Gate
+from lambda_cost.numbers import ZERO, dollars, exact_sum, money, percent, too_large, too_large_message
 
 _DRIVERS_SHOWN = 3
 
@@ -80,7 +83,7 @@ def _group_costs(function: PricedFunction) -> dict[str, Decimal]:
     return {group: exact_sum(values) for group, values in costs.items()}
 
 
-def messages(report: BudgetReport) -> list[str]:
+def budget_messages(report: BudgetReport) -> list[str]:
     """Lines for people (stderr): each budget exceeded or near its limit, by how much, and what drove it."""
     lines = []
     for check in report.checks:
@@ -106,3 +109,56 @@ def _excess(amount: Decimal) -> str:
     """How far over a limit: limits compare exact figures, so an excess may be too small to show in cents."""
     shown = money(amount)
     return "less than $0.01" if shown == money(ZERO) else shown
+
+
+def file_checks(subtotal: FileSubtotal, part: tuple[PricedFunction, ...], budget: Budget | None) -> list[BudgetCheck]:
+    """A file's own budgets, on its own functions: its total is the file's subtotal (with related charges)."""
+    if budget is None:
+        return []
+    label = subtotal.prefix
+    qualified = budget.model_copy(update={"functions": {f"{label}/{name}": spec
+                                                        for name, spec in budget.functions.items()}})
+    report = evaluate(part, subtotal.grand_total, qualified, None)
+    assert report is not None
+    return [_qualified(check, label) for check in report.checks]
+
+
+def _qualified(check: BudgetCheck, label: str) -> BudgetCheck:
+    """A file's check named for its file: its total is `file LABEL`, a component `LABEL/requests`.
+
+    Its function budgets already name `LABEL/api`; two files limiting one component must not read alike.
+    """
+    if check.scope == "total":
+        return dataclasses.replace(check, scope="file", name=label)
+    if check.scope == "component":
+        return dataclasses.replace(check, name=f"{label}/{check.name}")
+    return check
+
+
+def increase_gate(total: Change, max_increase: str | None) -> Gate | None:
+    """`diff --max-increase`: USD or a percentage of the base total; None without the option."""
+    if max_increase is None:
+        return None
+    text = max_increase.strip()
+    percent = text.endswith("%")
+    limit = dollars(text.removesuffix("%"))
+    if limit is None:
+        raise InputError(
+            f"--max-increase takes US dollars (50) or a percentage of the base total (10%); not {max_increase!r}"
+        )
+    if too_large(limit):
+        raise InputError(f"--max-increase {too_large_message(max_increase)}")
+    if percent:
+        # From a base of zero any increase is an infinite percentage.
+        exceeded = total.change > 0 if total.percent is None else total.percent > limit
+    else:
+        exceeded = total.change > limit
+    return Gate(limit, percent, exceeded)
+
+
+def gate_messages(report: DiffReport) -> list[str]:
+    """Lines for people (stderr) when a diff is over its --max-increase."""
+    if report.gate is None or not report.gate.exceeded:
+        return []
+    return [f"over the gate: the total rises by {money(report.total.change)}, more than "
+            f"--max-increase {report.gate.describe()}"]
