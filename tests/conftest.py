@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,11 @@ import yaml
 from lambda_cost.model.estimate import Estimate
 from lambda_cost.stages import estimate_source
 from lambda_cost.stages.load import Source
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent  # the repository: examples/, pricing/, README.md
+FIXTURES = TESTS / "fixtures"
+GOLDEN = TESTS / "golden"
 
 
 def estimate_text(text: str, **options: Any) -> Estimate:
@@ -57,7 +63,30 @@ def pytest_addoption(parser: Any) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from current output")
 
 
-# One function, 1M requests of 100 ms at 1024 MB, no free tier (tests/test_whatif.py works out what it costs).
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Any:
+    """golden(name, output): compare output with tests/golden/NAME, or rewrite it under --update-golden."""
+    def check(name: str, output: str) -> None:
+        path = GOLDEN / name
+        if request.config.getoption("--update-golden"):
+            path.write_text(output)
+        assert path.exists(), f"no golden file {name}: run pytest --update-golden"
+        assert output == path.read_text(), f"{name} differs: after an intended change, pytest --update-golden"
+
+    return check
+
+
+def example_estimate(name: str, monkeypatch: pytest.MonkeyPatch) -> Estimate:
+    """An example of examples/ priced from the repository, so that it is named examples/<file> in the output."""
+    import os
+
+    from lambda_cost.stages.load import read_source
+
+    monkeypatch.chdir(ROOT)
+    return estimate_source(read_source(os.path.join("examples", name)))
+
+
+# One function, 1M requests of 100 ms at 1024 MB, no free tier (tests/commands/test_whatif.py works out what it costs).
 ONE_FUNCTION = """\
 version: 1
 free_tier: false

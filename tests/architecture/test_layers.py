@@ -49,7 +49,8 @@ def _in(module: str, folder: str) -> bool:
 
 
 def test_every_stage_module_is_in_the_order() -> None:
-    stage_files = {name.removeprefix("lambda_cost.stages.") for name in MODULES if name.startswith("lambda_cost.stages.")}
+    prefix = "lambda_cost.stages."
+    stage_files = {name.removeprefix(prefix) for name in MODULES if name.startswith(prefix)}
     assert stage_files == set(STAGES)
 
 

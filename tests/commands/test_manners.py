@@ -7,14 +7,13 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
 
-ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ["estimate", "diff", "validate", "schema", "init", "compare", "pricing list", "pricing show",
             "pricing diff", "pricing check", "pricing import"]
 runner = CliRunner()

@@ -1,15 +1,15 @@
-"""QA of --output in CI: `-o -` is standard output, as `-` is standard input and `init -o -` prints."""
+"""--output in CI: `-o -` is standard output, as `-` is standard input and `init -o -` prints."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = str(ROOT / "examples" / "web-api.yaml")
 runner = CliRunner()
 

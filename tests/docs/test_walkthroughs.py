@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT
 from test_ci_docs import run_price_step
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
 
-ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 EXAMPLE = ROOT / "examples" / "web-api.yaml"
 runner = CliRunner()

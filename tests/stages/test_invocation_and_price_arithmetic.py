@@ -1,4 +1,4 @@
-"""QA of the invocation model and the pricing arithmetic: each case priced by hand, the arithmetic in a comment."""
+"""the invocation model and the pricing arithmetic: each case priced by hand, the arithmetic in a comment."""
 
 from __future__ import annotations
 

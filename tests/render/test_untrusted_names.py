@@ -1,4 +1,4 @@
-"""QA of the reports a CI job posts: function names from a pull request are text, never markup or formulas."""
+"""the reports a CI job posts: function names from a pull request are text, never markup or formulas."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""QA of `diff` in CI flows: versions, related charges, saved estimates, hostile names in every format."""
+"""`diff` in CI flows: versions, related charges, saved estimates, hostile names in every format."""
 
 from __future__ import annotations
 

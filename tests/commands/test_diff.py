@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import workload_yaml
+from conftest import ROOT, workload_yaml
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
@@ -16,7 +16,6 @@ from lambda_cost.numbers import ARITHMETIC
 from lambda_cost.stages.diff import compare, load_snapshot
 from lambda_cost.tables.catalog import TableCatalog
 
-ROOT = Path(__file__).resolve().parent.parent
 BASE = "examples/web-api.yaml"
 HEAD = "tests/fixtures/web-api-head.yaml"
 GOLDEN = ROOT / "tests" / "golden"
@@ -107,13 +106,10 @@ def test_damaged_saved_estimate(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("fmt", "suffix"), [("table", "txt"), ("markdown", "md"), ("csv", "csv"), ("json", "json")])
-def test_golden(fmt: str, suffix: str, request: pytest.FixtureRequest) -> None:
+def test_golden(fmt: str, suffix: str, golden: Any) -> None:
     result = diff(BASE, HEAD, "--format", fmt, "--max-increase", "10%", "--color", "never")
     assert result.exit_code == 0
-    golden = GOLDEN / f"diff.{suffix}"
-    if request.config.getoption("--update-golden"):
-        golden.write_text(result.stdout)
-    assert result.stdout == golden.read_text()
+    golden(f"diff.{suffix}", result.stdout)
 
 
 def test_output_file_is_written_and_not_overwritten(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import cents, function, workload_yaml
+from conftest import FIXTURES, cents, function, workload_yaml
 
 from lambda_cost.errors import EXIT_INPUT, InputError, PricingError
 from lambda_cost.stages import estimate_source
@@ -21,7 +21,7 @@ from lambda_cost.stages.load import Source
 from lambda_cost.tables.catalog import TableCatalog, bundled_pricing_dir
 from lambda_cost.tables.offer import ImportResult, import_offer, write_imported
 
-OFFERS = Path(__file__).parent / "fixtures" / "offers"
+OFFERS = FIXTURES / "offers"
 ALL_REGIONS = OFFERS / "AWSLambda-all-regions.json"
 ONE_REGION = OFFERS / "AWSLambda-us-east-2.json"
 

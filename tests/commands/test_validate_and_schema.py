@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ROOT
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
 from lambda_cost.model.schema import workload_schema
 from lambda_cost.stages.load import Source, parse
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 runner = CliRunner()
 

@@ -1,4 +1,4 @@
-"""QA of the price tables as their users meet them: `pricing` commands, private directories, imports, digests."""
+"""the price tables as their users meet them: `pricing` commands, private directories, imports, digests."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import ACME_OVERLAY as ACME
-from conftest import function, workload_yaml
+from conftest import FIXTURES, function, workload_yaml
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
@@ -18,7 +18,7 @@ from lambda_cost.errors import PricingError
 from lambda_cost.tables.catalog import TableCatalog, bundled_pricing_dir
 
 runner = CliRunner()
-OFFERS = Path(__file__).parent / "fixtures" / "offers"
+OFFERS = FIXTURES / "offers"
 ALL_REGIONS = OFFERS / "AWSLambda-all-regions.json"
 
 

@@ -24,7 +24,7 @@ from lambda_cost.stages.load import Source, parse
 runner = CliRunner()
 
 # ONE (conftest.py): one function, 1M requests of 100 ms at 1024 MB, no free tier: $0.20 of requests
-# + 100,000 GB-s × $0.0000166667 = $1.86667 (tests/test_whatif.py works it out).
+# + 100,000 GB-s × $0.0000166667 = $1.86667 (tests/commands/test_whatif.py works it out).
 # The same function published as two versions, half the traffic each through an alias:
 #   api:v1: 500,000 requests × $0.20/1M = $0.10; 50,000 GB-s × $0.0000166667 = $0.833335 → $0.933335
 #   api:v2 (2048 MB): $0.10; 100,000 GB-s × $0.0000166667 = $1.66667 → $1.76667

@@ -1,4 +1,4 @@
-"""QA of the outputs and of accounts and budgets, as people at a desk, spreadsheets and CI pipelines use them."""
+"""the outputs and of accounts and budgets, as people at a desk, spreadsheets and CI pipelines use them."""
 
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import workload_yaml
+from conftest import ROOT, workload_yaml
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
 from lambda_cost.numbers import ARITHMETIC, ZERO
 
-ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
 
 
@@ -582,7 +581,7 @@ def test_standard_output_on_a_full_disk_is_not_an_internal_error(args: list[str]
 def test_markdown_of_several_files_gives_each_files_part() -> None:
     # The table and the JSON gave a subtotal per file; the pull-request comment did not.
     files = ["examples/web-api.yaml", "examples/event-pipeline.yaml"]
-    root = Path(__file__).parent.parent
+    root = ROOT
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(root)
         markdown = runner.invoke(app, ["estimate", *files, "-f", "markdown"]).stdout

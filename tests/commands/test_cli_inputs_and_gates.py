@@ -1,4 +1,4 @@
-"""QA of the command line as developers and CI pipelines use it: diff's inputs and gate, init, exit codes."""
+"""the command line as developers and CI pipelines use it: diff's inputs and gate, init, exit codes."""
 
 from __future__ import annotations
 
@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import function, workload_yaml
+from conftest import ROOT, function, workload_yaml
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = str(ROOT / "examples" / "web-api.yaml")
 runner = CliRunner()
 
@@ -135,5 +134,5 @@ def test_help_and_version_on_a_full_disk_are_an_output_error_not_a_traceback(arg
     # Typer prints these itself, before any command runs: a full disk gave a Python traceback and exit 1.
     with open("/dev/full", "w") as full:
         done = subprocess.run([sys.executable, "-m", "lambda_cost", *args], stdout=full, stderr=subprocess.PIPE,
-                              text=True, timeout=60, cwd=Path(__file__).parent.parent)
+                              text=True, timeout=60, cwd=ROOT)
     assert (done.returncode, done.stderr) == (2, "error: cannot write standard output: No space left on device\n")

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from conftest import ONE_FUNCTION as ONE
+from conftest import ROOT
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
@@ -186,7 +187,7 @@ def test_several_files_report_the_problems_of_each(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_machine_formats_tell_warnings_on_stderr_unless_quiet(fmt: str) -> None:
-    example = str(Path(__file__).resolve().parent.parent / "examples" / "event-pipeline.yaml")
+    example = str(ROOT / "examples" / "event-pipeline.yaml")
     loud = runner.invoke(app, ["estimate", example, "-f", fmt])
     assert loud.stderr.startswith(f"warning: {example}:24:9 functions[1].invocations[0].max_retry_attempts: ")
     quiet = runner.invoke(app, ["estimate", example, "-f", fmt, "--quiet"])
@@ -209,7 +210,7 @@ def test_the_readmes_compare_example_prints_what_it_shows() -> None:
     import subprocess
     import sys
 
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     text = (root / "README.md").read_text().split("### What-if", 1)[1]
     block = text.split("```\n$ ", 1)[1].split("```", 1)[0]
     command, expected = block.split("\n", 1)

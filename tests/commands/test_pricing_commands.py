@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import ACME_OVERLAY as DISCOUNT
-from conftest import estimate_text, function, workload_yaml
+from conftest import FIXTURES, estimate_text, function, workload_yaml
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
@@ -164,7 +164,7 @@ def test_pricing_check_names_the_file_and_problem(tmp_path: Path) -> None:
 
 
 def test_pricing_import_command(tmp_path: Path) -> None:
-    offer = Path(__file__).parent / "fixtures" / "offers" / "AWSLambda-all-regions.json"
+    offer = FIXTURES / "offers" / "AWSLambda-all-regions.json"
     target = tmp_path / "tables"
     target.mkdir()
     args = ["pricing", "import", str(offer), "--pricing-dir", str(target), "--effective", "2030-01-01"]

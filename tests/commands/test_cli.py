@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ROOT
 from typer.testing import CliRunner
 
 from lambda_cost import __version__
 from lambda_cost.cli import app
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = str(ROOT / "examples" / "web-api.yaml")
 runner = CliRunner()
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "web-api.yaml"
 JQ_GATE = "lambda-cost estimate workload.yaml --format json | jq -e '(.grand_total | tonumber) < 500' > /dev/null"
 

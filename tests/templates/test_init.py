@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import estimate_text
+from conftest import FIXTURES, estimate_text
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
@@ -20,7 +20,7 @@ from lambda_cost.templates.cfn_yaml import load_template
 from lambda_cost.templates.draft import draft_text
 from lambda_cost.templates.sam import read_functions, schedule_volume
 
-TEMPLATES = Path(__file__).resolve().parent / "fixtures" / "templates"
+TEMPLATES = FIXTURES / "templates"
 runner = CliRunner()
 
 
