@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from lambda_cost.model.units import HOURS_PER_MONTH
+from lambda_cost.templates.schedule import runs_per_month
+
 SAM_FUNCTION = "AWS::Serverless::Function"
 CFN_FUNCTION = "AWS::Lambda::Function"
-SECONDS_PER_MONTH = Decimal(730 * 3600)
 
 # SAM event types and what invokes the function; None: not an invocation lambda-cost can price.
 SAM_EVENTS: dict[str, str] = {
@@ -48,8 +50,6 @@ DISABLED = {"Enabled": "false", "State": "DISABLED"}
 CUSTOM_RESOURCE = "AWS::CloudFormation::CustomResource"
 # API Gateway caches a REST API's authorizer results this long when the template does not say.
 REST_AUTHORIZER_TTL = 300
-_RATE = re.compile(r"^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$")
-_PERIOD_SECONDS = {"minute": 60, "hour": 3600, "day": 86_400}
 
 
 @dataclass
@@ -357,6 +357,9 @@ def _function(
     snapstart = props.get("SnapStart")
     if isinstance(snapstart, dict) and template.resolve(snapstart.get("ApplyOn")).value == "PublishedVersions":
         settings["snapstart"] = Known(True, "SnapStart ApplyOn: PublishedVersions")
+    if props.get("DurableConfig") is not None:
+        draft.notes.append("DurableConfig: a durable function; its durable operations and the data it writes and "
+                           "retains are billed beside its compute: describe them in the workload")
     reserved = _setting(template, props, "ReservedConcurrentExecutions", None, from_globals)
     if reserved.value is not None:
         settings["reserved_concurrency"] = reserved
@@ -422,7 +425,14 @@ def _sam_events(template: Template, draft: FunctionDraft, props: dict[str, Any])
             draft.notes.append(f"event {event_name} of type {event_type} is not mapped to an invocation type")
             continue
         origin = f"event {event_name} ({event_type})"
+        subscription, _ = template.conditional(event_props.get("SqsSubscription"))
+        if event_type == "SNS" and (isinstance(subscription, dict) or _is(template.resolve(subscription).value,
+                                                                            "true")):
+            draft.sources.append(_sns_through_sqs(template, origin, subscription, event_props))
+            continue
         source = SourceDraft(kind, origin)
+        if event_type == "SNS":
+            _filter_policy(template, source, event_props)
         if kind in BATCH_DEFAULTS:
             reference = template.target(
                 event_props.get("Queue") or event_props.get("Stream") or event_props.get("Broker")
@@ -446,6 +456,11 @@ def _mapping_settings(
     default = Known(BATCH_DEFAULTS[kind], "default BatchSize")
     source.settings["batch_size"] = default if batch is None else _noted(template.resolve(batch), "BatchSize")
     _filter_criteria(template, source, props)
+    _provisioned_pollers(template, source, props)
+    window = template.resolve(props.get("TumblingWindowInSeconds"))
+    if as_number(window.value):
+        source.notes.append(f"TumblingWindowInSeconds {window.value}: the function also runs once at the end of "
+                            "each window per shard to hand over its state; count those invocations in the volume")
     if kind == "sqs":
         types = props.get("FunctionResponseTypes") or []
         if "ReportBatchItemFailures" in types:
@@ -467,6 +482,51 @@ def _mapping_settings(
                 source.settings["dead_letter"] = known
             elif known is not None:
                 source.notes.append(known.note)
+
+
+# The least pollers a mapping in provisioned mode keeps when the template does not say (Lambda API reference,
+# ProvisionedPollerConfig MinimumPollers).
+MINIMUM_POLLERS = {"sqs": 2, "msk": 1, "kafka": 1}
+
+
+def _provisioned_pollers(template: Template, source: SourceDraft, props: dict[str, Any]) -> None:
+    """ProvisionedPollerConfig: provisioned mode, billed per event poller unit hour for its minimum pollers."""
+    config, condition = template.conditional(props.get("ProvisionedPollerConfig"))
+    if not isinstance(config, dict):
+        return
+    if source.type not in MINIMUM_POLLERS:
+        source.notes.append(f"ProvisionedPollerConfig on a {source.type} mapping is not priced: lambda-cost prices "
+                            "provisioned mode for SQS, MSK and self-managed Kafka")
+        return
+    minimum = _noted(template.resolve(config.get("MinimumPollers")), "ProvisionedPollerConfig MinimumPollers")
+    if "MinimumPollers" not in config:
+        minimum = Known(MINIMUM_POLLERS[source.type], "ProvisionedPollerConfig without MinimumPollers: the default")
+    maximum = template.resolve(config.get("MaximumPollers")).value
+    note = "; ".join(part for part in (minimum.note, condition, "always on: 730 hours a month") if part)
+    if maximum is not None:
+        note += f"; it scales up to MaximumPollers {maximum} under load, which costs more"
+    pollers = as_number(minimum.value)
+    source.settings["provisioned_mode"] = Known(
+        None if pollers is None else {"event_pollers": pollers, "hours_per_month": int(HOURS_PER_MONTH)}, note)
+
+
+def _sns_through_sqs(template: Template, origin: str, subscription: Any, props: dict[str, Any]) -> SourceDraft:
+    """SAM's SNS event with SqsSubscription: SNS fills a queue that the function reads in batches (SAM's default
+    BatchSize 10), so it is an SQS source and its volume counts messages, not invocations."""
+    source = SourceDraft("sqs", f"{origin} through its SqsSubscription queue")
+    settings = subscription if isinstance(subscription, dict) else {}
+    batch = settings.get("BatchSize")
+    source.settings["batch_size"] = Known(10, "SqsSubscription without BatchSize: SAM's default") if batch is None \
+        else _noted(template.resolve(batch), "SqsSubscription BatchSize")
+    _filter_policy(template, source, props)
+    return source
+
+
+def _filter_policy(template: Template, source: SourceDraft, props: dict[str, Any]) -> None:
+    """An SNS subscription's FilterPolicy: messages that match no policy are never delivered, nor billed."""
+    if props.get("FilterPolicy") is not None:
+        source.volume = (" that pass the subscription's FilterPolicy; the others are never delivered to the "
+                         "function and are not billed, e.g. 3M")
 
 
 def _filter_criteria(template: Template, source: SourceDraft, props: dict[str, Any]) -> None:
@@ -558,6 +618,29 @@ def _related_resources(template: Template, drafts: dict[str, FunctionDraft], aut
                     if expression is not None:
                         _schedule(template, source, expression)
                     drafts[target].sources.append(source)
+        elif kind == "AWS::Scheduler::Schedule":
+            target_config = props.get("Target")
+            target = template.function_in(target_config.get("Arn") if isinstance(target_config, dict) else None,
+                                          drafts)
+            if target is not None and not _skipped(template, drafts[target], props, f"schedule {name}"):
+                # "EventBridge Scheduler invokes your Lambda function asynchronously" (Lambda developer guide).
+                source = SourceDraft("async", f"EventBridge Scheduler schedule {name}")
+                if props.get("ScheduleExpression") is not None:
+                    _schedule(template, source, props["ScheduleExpression"])
+                drafts[target].sources.append(source)
+        elif kind == "AWS::IoT::TopicRule":
+            payload = props.get("TopicRulePayload")
+            actions = payload.get("Actions") if isinstance(payload, dict) else None
+            for action in actions if isinstance(actions, list) else []:
+                lambda_action = action.get("Lambda") if isinstance(action, dict) else None
+                target = template.function_in(
+                    lambda_action.get("FunctionArn") if isinstance(lambda_action, dict) else None, drafts)
+                disabled = isinstance(payload, dict) and _is(template.resolve(payload.get("RuleDisabled")).value,
+                                                              "true")
+                if target is not None and disabled:
+                    drafts[target].skipped.append(f"IoT topic rule {name} is disabled (RuleDisabled: true)")
+                elif target is not None:
+                    drafts[target].sources.append(SourceDraft("async", f"IoT topic rule {name} (Lambda action)"))
         elif kind == CUSTOM_RESOURCE or str(kind).startswith("Custom::"):
             target = template.function_in(props.get("ServiceToken"), drafts)
             if target is not None:
@@ -681,7 +764,7 @@ def _apply_event_invoke_config(draft: FunctionDraft) -> None:
 
 
 def _schedule(template: Template, source: SourceDraft, expression: Any) -> None:
-    """A rate() schedule says its own volume; for a cron() one the comment shows the expression to count."""
+    """A rate() or cron() schedule says its own volume; one lambda-cost cannot count is shown to count by hand."""
     text = template.resolve(expression).value
     source.per_month = schedule_volume(text)
     if source.per_month is None and isinstance(text, str):
@@ -689,15 +772,8 @@ def _schedule(template: Template, source: SourceDraft, expression: Any) -> None:
 
 
 def schedule_volume(expression: Any) -> Known | None:
-    """rate(5 minutes) → 8,760 a month (730 h × 60 / 5); a cron expression is left to the user."""
+    """rate(5 minutes) → 8,760 a month (730 h × 60 / 5); cron(0 12 * * ? *) → 365 runs a year / 12."""
     if not isinstance(expression, str):
         return None
-    match = _RATE.match(expression.strip())
-    if not match:
-        return None
-    every = int(match.group(1))
-    period = match.group(2).rstrip("s")
-    if every <= 0:
-        return None
-    volume = SECONDS_PER_MONTH / (every * _PERIOD_SECONDS[period])
-    return Known(volume, f"{expression}: 730 h / {every} {period}{'s' if every != 1 else ''}")
+    counted = runs_per_month(expression)
+    return None if counted is None else Known(*counted)

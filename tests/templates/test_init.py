@@ -99,9 +99,9 @@ def test_sam_api_streams_schedules_and_parameters() -> None:
     assert "memory_mb: FILL-ME              # MemorySize; parameter ReportMemory has no default" in text
     assert report.timeout_s == 300  # !If IsProd [300, 60]: the first branch, said in a comment
     assert "!If IsProd: the value when it holds" in text
-    # rate(5 minutes) is 730 × 60 / 5 = 8,760 a month; the cron schedule is left to fill in
-    assert sources(report) == [("async", None, Decimal(100)), ("async", None, Decimal(8760))]
-    assert "cron(0 2 * * ? *): count its runs a month" in text
+    # cron(0 2 * * ? *) runs 365 times a year, 30.42 a month; rate(5 minutes) is 730 × 60 / 5 = 8,760 a month
+    assert sources(report) == [("async", None, Decimal("30.42")), ("async", None, Decimal(8760))]
+    assert "cron(0 2 * * ? *): 365 runs in the 365-day year 2027 / 12" in text
     clicks = by_name(workload, "ClicksFunction")
     kinesis, dynamodb = clicks.invocations
     assert (kinesis.type, kinesis.batch_size, kinesis.max_retry_attempts) == ("kinesis", 500, 3)
@@ -164,9 +164,52 @@ def test_rate_schedules(expression: str, expected: Decimal) -> None:
     assert known is not None and known.value == expected
 
 
-def test_cron_and_odd_schedules_are_left_to_the_user() -> None:
-    assert schedule_volume("cron(0 12 * * ? *)") is None
-    assert schedule_volume({"Ref": "Schedule"}) is None
+@pytest.mark.parametrize(("expression", "per_month"), [
+    ("rate(1 day)", "30.41666666666666666666666667"),  # 730 h / 24 h, exact to the context
+    ("cron(0 12 * * ? *)", "30.42"),  # 365 a year
+    ("cron(0/15 * * * ? *)", "2920"),  # 4 an hour × 24 × 365 / 12
+    ("cron(0 8 ? * MON-FRI *)", "21.75"),  # 261 weekdays in 2027
+    ("cron(30 9 1,15 * ? *)", "2"),  # twice a month
+    ("cron(0 0 ? JAN,JUL SUN *)", "0.75"),  # 9 Sundays in January and July 2027
+])
+def test_schedules_give_their_runs_a_month(expression: str, per_month: str) -> None:
+    known = schedule_volume(expression)
+    assert known is not None and known.value == Decimal(per_month)
+
+
+def test_schedules_lambda_cost_cannot_count_are_left_to_the_user() -> None:
+    for expression in ("cron(0 18 ? * 6L *)", "cron(0 10 * * ? 2026)", "cron(0 10 15W * ? *)", "cron(61 * * * ? *)",
+                       "cron(0 12 * *)", {"Ref": "Schedule"}):
+        assert schedule_volume(expression) is None, expression
+
+
+def test_triggers_that_were_misread() -> None:
+    text = draft("sam-triggers-misread-before.yaml")
+    workload = workload_of(text)
+    (mapping,) = by_name(workload, "OrderWorker").invocations
+    assert mapping.type == "sqs" and mapping.provisioned_mode is not None
+    assert (mapping.provisioned_mode.event_pollers, mapping.provisioned_mode.hours_per_month) == (4, 730)
+    assert "scales up to MaximumPollers 40 under load" in text
+    buffered, filtered, windows = by_name(workload, "Notifier").invocations
+    assert (buffered.type, buffered.batch_size) == ("sqs", 8)  # SNS → queue → function, in batches of 8
+    assert filtered.type == "async" and "pass the subscription's FilterPolicy" in text
+    assert windows.type == "kinesis" and "TumblingWindowInSeconds 60" in text
+    assert "DurableConfig: a durable function" in text
+    (nightly,) = by_name(workload, "Reporter").invocations  # the disabled schedule is not drafted
+    assert nightly.type == "async" and nightly.per_month == Decimal("30.42")
+    assert "schedule EveryFive is disabled" in text
+    (rule,) = by_name(workload, "Telemetry").invocations
+    assert rule.type == "async" and "IoT topic rule DeviceRule" in text
+
+
+def test_provisioned_pollers_default_to_awss_minimum() -> None:
+    template = {"Resources": {
+        "Fn": {"Type": "AWS::Serverless::Function", "Properties": {"Runtime": "java21", "Events": {
+            "Kafka": {"Type": "MSK", "Properties": {"Stream": "arn:aws:kafka:us-east-1:1:cluster/c/x",
+                                                     "ProvisionedPollerConfig": {"MaximumPollers": 3}}}}}}}}
+    (function,) = read_functions(template)
+    (source,) = function.sources
+    assert source.settings["provisioned_mode"].value == {"event_pollers": 1, "hours_per_month": 730}
 
 
 def test_the_template_loader_reads_short_tags_and_the_workload_loader_still_refuses_them() -> None:
