@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -84,6 +85,9 @@ class Billing(_Strict):
         default=(), description="runtime families that pay SnapStart cache and restore (others: free)"
     )
     snapstart_cache_minimum_hours: PositiveInt | None = None
+    snapstart_minimum_versions: dict[RuntimeFamily, str] = Field(
+        default_factory=dict, description="the oldest runtime version of each family that SnapStart supports"
+    )
     edge_duration_granularity_ms: PositiveInt | None = None
     edge_limits: dict[EdgeTriggerKind, EdgeLimit] | None = Field(
         default=None, description="Lambda@Edge memory and duration limits per trigger kind"
@@ -124,6 +128,27 @@ class Billing(_Strict):
             return None
         families = self.runtime_families or {}
         return next((family for family, prefixes in families.items() if runtime.startswith(prefixes)), None)
+
+
+    def snapstart_supports(self, runtime: str | None) -> bool:
+        """Whether SnapStart runs on this runtime version: python3.9 is older than SnapStart's python3.12."""
+        family = self.runtime_family(runtime)
+        minimum = self.snapstart_minimum(family)
+        if runtime is None or minimum is None:
+            return True
+        prefixes = next(found for name, found in (self.runtime_families or {}).items() if name == family)
+        prefix = next(p for p in prefixes if runtime.startswith(p))
+        return _version(runtime.removeprefix(prefix)) >= _version(minimum)
+
+    def snapstart_minimum(self, family: str | None) -> str | None:
+        """The oldest version of a runtime family that SnapStart supports, when the table says."""
+        return next((version for name, version in self.snapstart_minimum_versions.items() if name == family), None)
+
+
+def _version(text: str) -> tuple[int, ...]:
+    """The leading dotted number of a runtime's version: 3.12 of python3.12, 21 of java21, 8 of java8.al2."""
+    digits = re.match(r"[0-9]+(?:\.[0-9]+)*", text)
+    return tuple(int(part) for part in digits.group(0).split(".")) if digits else ()
 
 
 class FreeTier(_Strict):

@@ -48,6 +48,11 @@ def dimension_problems(usage: FunctionUsage, table: PricingTable, arrived: Arriv
         has_snapstart = partial(_has_snapstart, runtime=spec.runtime)
         if family not in (billing.snapstart_runtimes or ()):
             predates(f"SnapStart for runtime {spec.runtime}", (*path, "snapstart"), has_snapstart)
+        elif not billing.snapstart_supports(spec.runtime):
+            oldest = billing.snapstart_minimum(family)
+            problems.append(Problem(f"SnapStart does not run on {spec.runtime}: it needs {family} {oldest} or newer",
+                                    path=(*path, "snapstart"),
+                                    hint="choose a newer runtime, or remove snapstart"))
         elif family in billing.snapstart_charged_runtimes and rates.snapstart is None:
             predates(f"SnapStart rates in {usage.region}", (*path, "snapstart"), has_snapstart)
     if spec.streaming_bytes is not None and rates.response_streaming_per_gb is None:

@@ -105,7 +105,7 @@ def _function_lines(draft: FunctionDraft, function_fields: set[str]) -> list[str
     for note in draft.notes:
         lines.append(_line(4, f"# {note}"))
     order = ("memory_mb", "architecture", "ephemeral_storage_mb", "timeout_s", "runtime", "package_type",
-             "snapstart", "provisioned_concurrency", "reserved_concurrency")
+             "snapstart", "provisioned_concurrency", "reserved_concurrency", "edge")
     for key in order:
         known = draft.settings.get(key)
         if known is not None:

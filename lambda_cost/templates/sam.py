@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from lambda_cost.model.units import HOURS_PER_MONTH
+from lambda_cost.templates.conditions import Conditions
 from lambda_cost.templates.schedule import runs_per_month
 
 SAM_FUNCTION = "AWS::Serverless::Function"
@@ -99,6 +100,17 @@ class Template:
         self.mappings: dict[str, Any] = data.get("Mappings") or {}
         globals_ = data.get("Globals") or {}
         self.function_globals: dict[str, Any] = globals_.get("Function") or {}
+        self.conditions = Conditions(data.get("Conditions"), self.parameters)
+        self.notes: list[str] = []  # what the template says that belongs to no one function
+
+    def exists(self, name: str) -> bool:
+        """False for a resource whose Condition is false with the parameters' defaults: it would not be created."""
+        condition = self.resources[name].get("Condition")
+        if condition is None or self.conditions.holds(condition) is not False:
+            return True
+        self.notes.append(f"{name} ({self.type_of(name)}) is not drafted: its Condition {condition} is false with "
+                          "the parameters' defaults; add it if you deploy with other values")
+        return False
 
     def type_of(self, name: str | None) -> str | None:
         resource = self.resources.get(name or "")
@@ -281,7 +293,13 @@ def _merge_globals(global_props: dict[str, Any], own: dict[str, Any]) -> dict[st
 
 def read_functions(data: dict[str, Any]) -> list[FunctionDraft]:
     """Every Lambda function of a template with its settings and the triggers that can be mapped."""
+    return read_template(data)[0]
+
+
+def read_template(data: dict[str, Any]) -> tuple[list[FunctionDraft], list[str]]:
+    """The functions of a template, and notes on what it says that belongs to no one function."""
     template = Template(data)
+    template.resources = {name: resource for name, resource in template.resources.items() if template.exists(name)}
     drafts: dict[str, FunctionDraft] = {}
     for name, resource in template.resources.items():
         kind = resource.get("Type")
@@ -294,9 +312,12 @@ def read_functions(data: dict[str, Any]) -> list[FunctionDraft]:
             drafts[name] = _function(template, name, kind, template.properties(name), from_globals=set())
     authorizers = _authorizers(template, drafts)
     _related_resources(template, drafts, authorizers)
+    from lambda_cost.templates.invokers import invoked_from_elsewhere  # it reads this module's types
+
+    invoked_from_elsewhere(template, drafts)
     for draft in drafts.values():
         _apply_event_invoke_config(draft)
-    return list(drafts.values())
+    return list(drafts.values()), template.notes
 
 
 # Where the items that exhaust their retries go, by destination type: only SQS and SNS are priced.

@@ -146,3 +146,17 @@ def test_quantity_times_unit_price_is_the_cost() -> None:
     for priced in estimate.functions:
         for line in priced.line_items:
             assert line.quantity * line.unit_price == line.cost
+
+
+def test_snapstart_on_a_runtime_version_it_does_not_run_on_is_refused() -> None:
+    """SnapStart runs on python3.12 and newer (pricing/2024-11-18.yaml): python3.9 is refused, 3.13 priced."""
+    old = function(runtime="python3.9", snapstart=True, invocations=[{"type": "sync", "per_month": 1000}])
+    with pytest.raises(PricingError) as caught:
+        estimate_text(workload_yaml(old))
+    (problem,) = caught.value.problems
+    assert problem.message == "SnapStart does not run on python3.9: it needs python 3.12 or newer"
+    assert problem.dotted_path == "functions[0].snapstart"
+    for runtime in ("python3.13", "java21", "java11", "dotnet8", "nodejs22.x"):
+        newer = function(runtime=runtime, snapstart=runtime != "nodejs22.x",
+                         invocations=[{"type": "sync", "per_month": 1000}])
+        assert estimate_text(workload_yaml(newer)).functions

@@ -18,7 +18,7 @@ from lambda_cost.model.workload import Function, Workload
 from lambda_cost.stages.load import Source, parse
 from lambda_cost.templates.cfn_yaml import load_template
 from lambda_cost.templates.draft import draft_text
-from lambda_cost.templates.sam import read_functions, schedule_volume
+from lambda_cost.templates.sam import read_functions, read_template, schedule_volume
 
 TEMPLATES = FIXTURES / "templates"
 runner = CliRunner()
@@ -288,7 +288,9 @@ def test_async_retry_config_without_a_trigger_means_asynchronous_invocation() ->
     assert sources_of["EventDestinationSQSSNS"] == [("async", 1, "sns")]  # OnFailure Type SNS
     assert sources_of["EventBusOnFailure"] == [("async", 0, None)]  # an event bus is not priced as a dead letter
     assert "OnFailure EventBridge" in text
-    assert sources_of["DestinationLambda"] == [("sync", None, None)]  # nothing in the template says otherwise
+    # The OnSuccess destination of EventDestinationLambda: Lambda invokes it asynchronously (default 2 retries).
+    assert sources_of["DestinationLambda"] == [("async", 2, None)]
+    assert "OnSuccess destination of EventDestinationLambda" in text
     kafka = draft("sam-kafka-dlq.yaml")
     dlq = workload_of(kafka)
     assert [(s.type, s.max_retries, s.dead_letter) for s in by_name(dlq, "MySnsDlqLambdaFunction").invocations] == [
@@ -533,3 +535,22 @@ def test_an_authorizer_that_also_serves_a_route_keeps_the_route() -> None:
     assert "authorizer Authorizer (AWS::ApiGateway::Authorizer)" in text
     assert "permission RoutePermission for apigateway.amazonaws.com" in text
     assert "AuthorizerPermission" not in text
+
+
+def test_functions_started_by_other_resources_and_conditions() -> None:
+    path = TEMPLATES / "cfn-started-elsewhere.yaml"
+    drafts, notes = read_template(load_template(Source(str(path), path.read_text())))
+    names = [d.name for d in drafts]
+    assert "ProdOnly" not in names and "DevTools" in names  # Stage defaults to dev: IsProd is false
+    assert any("ProdOnly" in note and "Condition IsProd is false" in note for note in notes)
+    assert any("NeverMapping" in note for note in notes)
+    workload = workload_of(draft("cfn-started-elsewhere.yaml"))
+    kinds = {f.name: [s.type for s in f.invocations] for f in workload.functions}
+    edge = by_name(workload, "EdgeAuth")
+    assert edge.edge is not None and edge.edge.trigger == "viewer-request" and kinds["EdgeAuth"] == ["sync"]
+    assert kinds["PreTrafficCheck"] == ["async"]  # a CodeDeploy hook, once per deployment
+    assert kinds["Enricher"] == ["sync"] and kinds["Sink"] == ["async"]  # FIRE_AND_FORGET
+    assert kinds["Transformer"] == ["sync"] and kinds["Step"] == ["sync"]
+    assert kinds["SignUp"] == ["sync"]  # the trigger, not also its permission
+    text = draft("cfn-started-elsewhere.yaml")
+    assert "one per deployment of Api" in text and "Cognito user pool Users, trigger PreSignUp" in text
