@@ -1,0 +1,113 @@
+"""What the Terraform and Serverless readers share: SAM's mapping semantics, said in the source's own names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from lambda_cost.templates.sam import (
+    FunctionDraft,
+    Known,
+    SourceDraft,
+    Template,
+    _mapping_settings,
+    _noted,
+    _schedule,
+    as_number,
+)
+
+# Event source mappings whose pollers can be provisioned (the workload's provisioned_mode), and the minimum
+# number of pollers when the configuration does not say (Lambda API reference, ProvisionedPollerConfig).
+PROVISIONED_MINIMUM = {"sqs": 2, "msk": 1, "kafka": 1}
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value known only at deploy time, or an expression init does not evaluate; `pattern` keeps its literal
+    parts with * for the rest (enough to see an ARN's service)."""
+
+    why: str
+    pattern: str | None = None
+
+
+def relabel(text: str, names: dict[str, str]) -> str:
+    """SAM's notes name CloudFormation properties (BatchSize); say them as the source spells them (batch_size)."""
+    if not names or not text:
+        return text
+    pattern = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    return re.sub(rf"(?<![A-Za-z_]){pattern}(?![A-Za-z_])", lambda m: names[m.group(0)], text)
+
+
+def relabel_known(known: Known, names: dict[str, str]) -> None:
+    known.note = relabel(known.note, names)
+
+
+def relabel_draft(draft: FunctionDraft, names: dict[str, str]) -> None:
+    """Every note of a function and of its sources, in the source's names."""
+    for known in draft.settings.values():
+        relabel_known(known, names)
+    draft.notes = [relabel(note, names) for note in draft.notes]
+    draft.skipped = [relabel(note, names) for note in draft.skipped]
+    for source in draft.sources:
+        for known in source.settings.values():
+            relabel_known(known, names)
+        if source.per_month is not None:
+            relabel_known(source.per_month, names)
+        source.notes = [relabel(note, names) for note in source.notes]
+        source.volume = relabel(source.volume, names)
+
+
+def mapping_source(template: Template, kind: str, origin: str, props: dict[str, Any], queue: str | None) -> SourceDraft:
+    """An event source mapping given as CloudFormation properties: SAM's batch, retry, filter and queue rules,
+    and its provisioned pollers (ProvisionedPollerConfig) and tumbling window, which SAM does not read yet."""
+    source = SourceDraft(kind, origin)
+    _mapping_settings(template, source, {key: value for key, value in props.items() if value is not None}, queue)
+    _provisioned_pollers(template, source, props.get("ProvisionedPollerConfig"))
+    window = as_number(template.resolve(props.get("TumblingWindowInSeconds")).value)
+    if window:
+        source.notes.append(f"TumblingWindowInSeconds {window}: each shard also invokes the function at the end of "
+                            "every window, with the state; count those invocations in the volume")
+    return source
+
+
+def _provisioned_pollers(template: Template, source: SourceDraft, config: Any) -> None:
+    """Provisioned mode bills its minimum pollers all month (event poller units); scaling above is not modelled."""
+    if not isinstance(config, dict):
+        return
+    if source.type not in PROVISIONED_MINIMUM:
+        source.notes.append(f"ProvisionedPollerConfig on a {source.type} mapping is not priced by lambda-cost")
+        return
+    note = "ProvisionedPollerConfig MinimumPollers"
+    minimum = _noted(template.resolve(config.get("MinimumPollers")), note)
+    if config.get("MinimumPollers") is None:
+        minimum = Known(PROVISIONED_MINIMUM[source.type], f"{note} default for {source.type}")
+    maximum = as_number(template.resolve(config.get("MaximumPollers")).value)
+    if maximum is not None:
+        minimum.note += f"; MaximumPollers {maximum}: pollers added above the minimum are not modelled"
+    if config.get("PollerGroupName") is not None:
+        minimum.note += "; PollerGroupName: a group shares its pollers, write the group as one mapping"
+    value = minimum.value if minimum.value is None else {"event_pollers": as_number(minimum.value),
+                                                          "hours_per_month": 730}
+    source.settings["provisioned_mode"] = Known(value, minimum.note + "; always on: 730 hours a month")
+
+
+def scheduled(template: Template, origin: str, expression: Any) -> SourceDraft:
+    """An asynchronous source run by a schedule: rate() gives its volume, cron() is left to count."""
+    source = SourceDraft("async", origin)
+    if expression is not None:
+        _schedule(template, source, expression)
+    return source
+
+
+def edge_region(draft: FunctionDraft) -> None:
+    """Lambda@Edge functions are created in us-east-1, whatever region the rest of the stack deploys to."""
+    region = draft.settings.get("region")
+    if "edge" in draft.settings and region is not None and region.value != "us-east-1":
+        said = f"{region.note} says {region.value}" if region.value is not None else region.note
+        draft.settings["region"] = Known("us-east-1", f"Lambda@Edge functions are created in us-east-1 ({said})")
+
+
+def filtered(source: SourceDraft, what: str) -> None:
+    """Only the events that match a filter reach the function: the volume counts those."""
+    source.volume = f" that match {what}; the others never reach the function and are not billed, e.g. 3M"
