@@ -8,8 +8,9 @@ from typing import Any
 
 import yaml
 
-from lambda_cost.templates.cfn_yaml import TemplateLoader
 from lambda_cost.errors import InputError
+from lambda_cost.templates.cfn_yaml import TemplateLoader
+from lambda_cost.templates.common import Unknown, edge_region, filtered, mapping_source, relabel_draft, scheduled
 from lambda_cost.templates.sam import (
     ARN_SERVICES,
     FunctionDraft,
@@ -24,7 +25,6 @@ from lambda_cost.templates.sam import (
     _skipped,
     as_number,
 )
-from lambda_cost.templates.common import Unknown, edge_region, filtered, mapping_source, relabel_draft, scheduled
 
 # The framework's defaults where AWS's differ (serverless.yml reference: memorySize 1024, timeout 6; its stream
 # events compile to a BatchSize of 10).

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from lambda_cost.templates.common import Unknown, edge_region, filtered, mapping_source, relabel_draft, scheduled
 from lambda_cost.templates.sam import (
     ARN_SERVICES,
     ESM_SOURCES,
@@ -23,7 +24,6 @@ from lambda_cost.templates.sam import (
     _provisioned,
     _skipped,
 )
-from lambda_cost.templates.common import Unknown, edge_region, filtered, mapping_source, relabel_draft, scheduled
 from lambda_cost.templates.terraform_load import HclReader, Resource, config_address, plan_resources
 
 # Terraform's names for the CloudFormation properties that SAM's notes name.

@@ -11,8 +11,8 @@ from typing import Any
 
 from lambda_cost.errors import LoadError, Problem
 from lambda_cost.stages.load import read_source
-from lambda_cost.templates.sam import Known
 from lambda_cost.templates.common import Unknown
+from lambda_cost.templates.sam import Known
 
 _INDEX = re.compile(r"\[[^\]]*\]")
 _RESOURCE_REF = re.compile(r"^(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)(\[[^\]]*\])?")
