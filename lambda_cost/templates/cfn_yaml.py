@@ -51,11 +51,22 @@ TemplateLoader.yaml_implicit_resolvers = {
 
 def load_template(source: Source) -> dict[str, Any]:
     """A template as plain data with long-form intrinsics; JSON or YAML, located errors otherwise."""
+    data = parse_document(source, TemplateLoader)
+    if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
+        raise LoadError(
+            f"{source.name}: not a CloudFormation or SAM template",
+            hint="a template is a mapping with a Resources section",
+        )
+    return data
+
+
+def parse_document(source: Source, loader: type[TemplateLoader]) -> Any:
+    """JSON, or YAML read with a loader that derives from TemplateLoader; located errors otherwise."""
     text = source.text
     try:
         # TemplateLoader is a SafeLoader: it builds no Python objects.
         is_json = text.lstrip().startswith("{")
-        data = json.loads(text) if is_json else yaml.load(text, Loader=TemplateLoader)
+        return json.loads(text) if is_json else yaml.load(text, Loader=loader)
     except json.JSONDecodeError as error:
         problem = Problem(error.msg, file=source.name, line=error.lineno, column=error.colno)
         raise LoadError(f"{source.name}: invalid JSON", problems=[problem]) from None
@@ -66,9 +77,5 @@ def load_template(source: Source) -> dict[str, Any]:
         raise LoadError(f"{source.name}: invalid YAML", problems=[problem]) from None
     except yaml.YAMLError as error:
         raise LoadError(f"{source.name}: invalid YAML: {error}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
-        raise LoadError(
-            f"{source.name}: not a CloudFormation or SAM template",
-            hint="a template is a mapping with a Resources section",
-        )
-    return data
+    except RecursionError:
+        raise LoadError(f"{source.name}: nested too deeply to read", hint="a template is a few levels deep") from None

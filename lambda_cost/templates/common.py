@@ -35,8 +35,13 @@ def relabel(text: str, names: dict[str, str]) -> str:
     """SAM's notes name CloudFormation properties (BatchSize); say them as the source spells them (batch_size)."""
     if not names or not text:
         return text
-    pattern = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
-    return re.sub(rf"(?<![A-Za-z_]){pattern}(?![A-Za-z_])", lambda m: names[m.group(0)], text)
+    def word(name: str) -> str:  # a whole word: not inside a longer name
+        before = r"(?<![A-Za-z_])" if name[:1].isalnum() else ""
+        after = r"(?![A-Za-z_])" if name[-1:].isalnum() else ""
+        return f"{before}{re.escape(name)}{after}"
+
+    pattern = "|".join(word(name) for name in sorted(names, key=len, reverse=True))
+    return re.sub(pattern, lambda m: names[m.group(0)], text)
 
 
 def relabel_known(known: Known, names: dict[str, str]) -> None:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from lambda_cost.errors import LoadError, Problem
+from lambda_cost.errors import LoadError
 from lambda_cost.stages.load import Source, read_source
 from lambda_cost.templates.sam import FunctionDraft
 
@@ -89,23 +86,10 @@ def _refuse_binary_plan(path: str) -> None:
 
 def load_document(source: Source) -> Any:
     """JSON, or YAML read safely with CloudFormation's tags (any other tag an opaque value); located errors."""
+    from lambda_cost.templates.cfn_yaml import parse_document
     from lambda_cost.templates.serverless import ServerlessLoader
 
-    text = source.text
-    try:
-        if text.lstrip().startswith(("{", "[")):
-            return json.loads(text)
-        return yaml.load(text, Loader=ServerlessLoader)  # a SafeLoader: it builds no Python objects
-    except json.JSONDecodeError as error:
-        problem = Problem(error.msg, file=source.name, line=error.lineno, column=error.colno)
-        raise LoadError(f"{source.name}: invalid JSON", problems=[problem]) from None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        problem = Problem(error.problem or "invalid YAML", file=source.name, line=line, column=column)
-        raise LoadError(f"{source.name}: invalid YAML", problems=[problem]) from None
-    except (yaml.YAMLError, RecursionError):
-        raise LoadError(f"{source.name}: invalid YAML") from None
+    return parse_document(source, ServerlessLoader)
 
 
 def _by_content(data: Any, source: Source) -> Drafted:

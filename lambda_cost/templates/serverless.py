@@ -39,7 +39,7 @@ NAMES = {
     "OnFailure": "onFailure", "TumblingWindowInSeconds": "tumblingWindowInSeconds", "Enabled": "enabled",
     "ProvisionedConcurrentExecutions": "provisionedConcurrency", "AuthorizerResultTtlInSeconds": "resultTtlInSeconds",
     "ProvisionedPollerConfig": "provisionedPollerConfig", "MinimumPollers": "minimumPollers",
-    "MaximumPollers": "maximumPollers", "PollerGroupName": "pollerGroupName",
+    "MaximumPollers": "maximumPollers", "PollerGroupName": "pollerGroupName", "!Ref ${": "${",
 }
 MAPPINGS = {"sqs": "sqs", "msk": "msk", "kafka": "kafka", "activemq": "mq", "rabbitmq": "mq"}
 SYNC_EVENTS = ("http", "httpApi", "websocket", "alb", "alexaSkill", "alexaSmartHome", "cognitoUserPool",
@@ -214,10 +214,11 @@ class _Service:
         if isinstance(functions, str):
             self.notes.append(f"functions: {functions} is not read offline; give the functions inline")
             functions = {}
-        for name, config in (functions or {}).items():
+        functions = functions if isinstance(functions, dict) else {}
+        for name, config in functions.items():
             if isinstance(config, dict):
                 self.drafts[str(name)] = self._function(str(name), config)
-        for name, config in (functions or {}).items():
+        for name, config in functions.items():
             if isinstance(config, dict):
                 self._events(self.drafts[str(name)], config.get("events"))
         for draft in self.drafts.values():
@@ -299,14 +300,18 @@ class _Service:
             failure = destinations["onFailure"]
             target = failure if not isinstance(failure, dict) else failure.get("arn")
             kind = failure.get("type") if isinstance(failure, dict) else None
-            if isinstance(target, str) and target in self.data.get("functions", {}):
+            if isinstance(target, str) and target in self.drafts:
                 kind = "lambda"
             invoke["DestinationConfig"] = {"OnFailure": {"Destination": self._arn(target), "Type": kind}}
         if invoke:
             _invoke_config(self.template, draft, invoke, "function")
 
     def _arn(self, raw: Any) -> Any:
-        value = self.vars.resolve(raw)
+        return self._cfn(self.vars.resolve(raw))
+
+    @staticmethod
+    def _cfn(value: Any) -> Any:
+        """A resolved value as SAM's rules take it: an unknown one as a Ref that says which variable."""
         if isinstance(value, Unknown):
             return value.pattern if value.pattern is not None else {"Ref": value.why}
         return value
@@ -349,8 +354,9 @@ class _Service:
         queue = self.template.target(arn) if isinstance(arn, dict) else None
         queue = queue if queue in self.template.resources else None
         types = settings.get("functionResponseType")
-        destination = (settings.get("destinations") or {}).get("onFailure")
-        props = {
+        destinations = settings.get("destinations")
+        destination = destinations.get("onFailure") if isinstance(destinations, dict) else None
+        props = {key: self._cfn(value) for key, value in {
             "BatchSize": settings.get("batchSize"),
             "FunctionResponseTypes": [types] if types else None,
             "MaximumRetryAttempts": settings.get("maximumRetryAttempts"),
@@ -363,7 +369,7 @@ class _Service:
                 "Destination": self._arn(destination.get("arn") if isinstance(destination, dict) else destination),
                 "Type": destination.get("type") if isinstance(destination, dict) else None}},
             "ProvisionedPollerConfig": _poller(settings.get("provisionedPollerConfig")),
-        }
+        }.items()}
         origin = where + (f" from {queue}" if queue else "")
         source = mapping_source(self.template, str(mapped), origin, props, queue)
         if kind == "stream" and settings.get("batchSize") is None:
@@ -408,7 +414,8 @@ class _Service:
         name = authorizer.get("name") if isinstance(authorizer, dict) else authorizer
         config = authorizer if isinstance(authorizer, dict) else {}
         if kind == "httpApi":
-            configs = (self.provider.get("httpApi") or {}).get("authorizers") or {}
+            http = self.provider.get("httpApi")
+            configs = http.get("authorizers") if isinstance(http, dict) else None
             found = self.vars.resolve(configs.get(name)) if isinstance(configs, dict) else None
             config = found if isinstance(found, dict) else {}
             name = config.get("functionName")

@@ -92,6 +92,15 @@ class Scope:
         return list(dict.fromkeys(a for a in found if a.endswith("]") or a not in indexed))
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    """A JSON object, or nothing: a malformed plan yields fewer resources, never a crash."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def config_address(address: str) -> str:
     return _INDEX.sub("", address)
 
@@ -101,17 +110,17 @@ def config_address(address: str) -> str:
 
 def plan_resources(data: dict[str, Any], name: str) -> list[Resource]:
     """Every managed resource of a plan or state, with references from the plan's configuration."""
-    variables = {key: value.get("value") for key, value in (data.get("variables") or {}).items()
+    variables = {key: value.get("value") for key, value in _mapping(data.get("variables")).items()
                  if isinstance(value, dict)}
     configuration: dict[str, Any] = data["configuration"] if isinstance(data.get("configuration"), dict) else {}
     root = Scope("")
     expressions: dict[str, dict[str, list[str]]] = {}
     provider_keys: dict[str, str] = {}
-    _plan_scope(configuration.get("root_module") or {}, root, expressions, provider_keys, 0)
-    regions = _plan_regions(configuration.get("provider_config") or {}, variables)
-    values = data.get("planned_values") or data.get("values") or {}
+    _plan_scope(_mapping(configuration.get("root_module")), root, expressions, provider_keys, 0)
+    regions = _plan_regions(_mapping(configuration.get("provider_config")), variables)
+    values = _mapping(data.get("planned_values")) or _mapping(data.get("values"))
     resources: list[Resource] = []
-    _plan_module(values.get("root_module") or {}, expressions, provider_keys, regions, name, resources, 0)
+    _plan_module(_mapping(values.get("root_module")), expressions, provider_keys, regions, name, resources, 0)
     scopes = _scopes(root)
     for resource in resources:
         scope = scopes.get(_module_prefix(resource.config), root)
@@ -135,23 +144,23 @@ def _plan_scope(module: dict[str, Any], scope: Scope, expressions: dict[str, dic
                 provider_keys: dict[str, str], depth: int) -> None:
     if depth > MAX_DEPTH:
         return
-    for resource in module.get("resources") or []:
+    for resource in _list(module.get("resources")):
         if isinstance(resource, dict) and resource.get("mode", "managed") == "managed":
             address = f"{scope.prefix}{resource.get('type')}.{resource.get('name')}"
-            expressions[address] = _flatten(resource.get("expressions") or {})
+            expressions[address] = _flatten(_mapping(resource.get("expressions")))
             provider_keys[address] = str(resource.get("provider_config_key") or "aws")
-    for output, body in (module.get("outputs") or {}).items():
+    for output, body in _mapping(module.get("outputs")).items():
         if isinstance(body, dict):
-            scope.outputs[output] = list((body.get("expression") or {}).get("references") or [])
-    for call, body in (module.get("module_calls") or {}).items():
+            scope.outputs[output] = [str(ref) for ref in _list(_mapping(body.get("expression")).get("references"))]
+    for call, body in _mapping(module.get("module_calls")).items():
         if not isinstance(body, dict):
             continue
         child = Scope(f"{scope.prefix}module.{call}.", scope)
-        for arg, expression in (body.get("expressions") or {}).items():
+        for arg, expression in _mapping(body.get("expressions")).items():
             if isinstance(expression, dict):
-                child.args[arg] = list(expression.get("references") or [])
+                child.args[arg] = [str(ref) for ref in _list(expression.get("references"))]
         scope.calls[call] = child
-        _plan_scope(body.get("module") or {}, child, expressions, provider_keys, depth + 1)
+        _plan_scope(_mapping(body.get("module")), child, expressions, provider_keys, depth + 1)
 
 
 def _flatten(expressions: dict[str, Any], prefix: str = "") -> dict[str, list[str]]:
@@ -164,7 +173,7 @@ def _flatten(expressions: dict[str, Any], prefix: str = "") -> dict[str, list[st
                 if isinstance(block, dict):
                     found.update(_flatten(block, f"{path}.{index}."))
         elif isinstance(expression, dict) and "references" in expression:
-            found[path] = [str(ref) for ref in expression["references"]]
+            found[path] = [str(ref) for ref in _list(expression["references"])]
         elif isinstance(expression, dict) and "constant_value" not in expression:
             found.update(_flatten(expression, f"{path}.0."))
     return found
@@ -175,13 +184,13 @@ def _plan_regions(providers: dict[str, Any], variables: dict[str, Any]) -> dict[
     for key, provider in providers.items():
         if not isinstance(provider, dict) or provider.get("name") != "aws":
             continue
-        expression = (provider.get("expressions") or {}).get("region") or {}
+        expression = _mapping(_mapping(provider.get("expressions")).get("region"))
         where = f"provider {key.split(':')[-1]} region"
         if "constant_value" in expression:
             regions[key] = Known(expression["constant_value"], where)
-        for ref in expression.get("references") or []:
-            variable = ref.removeprefix("var.")
-            if ref.startswith("var.") and variables.get(variable) is not None:
+        for ref in _list(expression.get("references")):
+            variable = str(ref).removeprefix("var.")
+            if str(ref).startswith("var.") and variables.get(variable) is not None:
                 regions[key] = Known(variables[variable], f"{where}: variable {variable}")
     return regions
 
@@ -190,7 +199,7 @@ def _plan_module(module: dict[str, Any], expressions: dict[str, dict[str, list[s
                  regions: dict[str, Known], name: str, resources: list[Resource], depth: int) -> None:
     if depth > MAX_DEPTH:
         return
-    for resource in module.get("resources") or []:
+    for resource in _list(module.get("resources")):
         if not isinstance(resource, dict) or resource.get("mode", "managed") != "managed":
             continue
         address = str(resource.get("address"))
@@ -200,7 +209,7 @@ def _plan_module(module: dict[str, Any], expressions: dict[str, dict[str, list[s
                          resource.get("index"))
         found.region = _region(found, provider_keys.get(config, "aws"), regions)
         resources.append(found)
-    for child in module.get("child_modules") or []:
+    for child in _list(module.get("child_modules")):
         if isinstance(child, dict):
             _plan_module(child, expressions, provider_keys, regions, name, resources, depth + 1)
 

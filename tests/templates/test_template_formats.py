@@ -81,3 +81,11 @@ def test_the_summary_names_the_kind_of_source(tmp_path: Path) -> None:
     result = runner.invoke(app, ["init", "--from", str(path), "-o", str(target)])
     assert result.exit_code == 0
     assert "1 function from" in result.stderr and "(Terraform plan or state (terraform show -json))" in result.stderr
+
+
+@pytest.mark.parametrize(("name", "text"), [("deep.yaml", "[" * 50_000), ("deep.json", "{" + '"a":{' * 50_000)])
+def test_documents_nested_beyond_reason_are_refused_not_crashed_on(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    code, stderr = init(path)
+    assert code == 2 and stderr.startswith("error: "), stderr
