@@ -13,7 +13,7 @@ import yaml
 
 from lambda_cost.model.estimate import Estimate
 from lambda_cost.stages import estimate_source
-from lambda_cost.stages.load import Source
+from lambda_cost.stages.load import Source, parse
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent  # the repository: examples/, pricing/, README.md
@@ -78,6 +78,27 @@ def placeholders(text: str) -> list[str]:
     messages = {p.message for p in caught.value.problems}
     assert messages == {"placeholder not filled"}, messages
     return [p.dotted_path for p in caught.value.problems]
+
+
+def draft_workload(source: str | Path) -> tuple[Any, str]:
+    """`init --from SOURCE`'s draft, filled as fill() does and validated: (the Workload, the draft's text)."""
+    from lambda_cost.model.workload import Workload
+    from lambda_cost.templates.draft import draft_text
+    from lambda_cost.templates.formats import read_any
+
+    result = read_any(str(source))
+    text = draft_text(result.drafts, "t", result.notes)
+    return Workload.model_validate(parse(Source("w.yaml", fill(text)))), text
+
+
+def by_name(workload: Any, name: str) -> Any:
+    """A workload's function by name."""
+    return next(f for f in workload.functions if f.name == name)
+
+
+def kinds(function: Any) -> list[tuple[Any, ...]]:
+    """(type, batch_size, per_month) of each of a function's sources."""
+    return [(s.type, getattr(s, "batch_size", None), s.per_month) for s in function.invocations]
 
 
 def pytest_addoption(parser: Any) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import FIXTURES
-from test_terraform_reader import by_name, kinds, workload
+from conftest import FIXTURES, by_name, draft_workload, kinds
 
 from lambda_cost.templates.common import Unknown
 from lambda_cost.templates.serverless import Variables
@@ -15,7 +14,7 @@ SERVERLESS = FIXTURES / "templates" / "serverless"
 
 
 def test_provider_defaults_and_the_frameworks_own() -> None:
-    loaded, text = workload(SERVERLESS / "orders-v3.yml")
+    loaded, text = draft_workload(SERVERLESS / "orders-v3.yml")
     api = by_name(loaded, "api")
     # memorySize ${self:custom.memory.${self:provider.stage}} with stage ${opt:stage, 'dev'}: 512
     assert (api.memory_mb, api.architecture, api.timeout_s, api.runtime, api.region) == (
@@ -29,7 +28,7 @@ def test_provider_defaults_and_the_frameworks_own() -> None:
 
 
 def test_mapping_events_queue_resources_and_disabled_events() -> None:
-    loaded, text = workload(SERVERLESS / "orders-v3.yml")
+    loaded, text = draft_workload(SERVERLESS / "orders-v3.yml")
     worker = by_name(loaded, "worker")
     sqs, stream = worker.invocations
     assert (sqs.batch_size, sqs.report_batch_item_failures, sqs.max_receive_count, sqs.dead_letter) == (
@@ -41,7 +40,7 @@ def test_mapping_events_queue_resources_and_disabled_events() -> None:
 
 
 def test_schedules_async_settings_and_edge() -> None:
-    loaded, text = workload(SERVERLESS / "orders-v3.yml")
+    loaded, text = draft_workload(SERVERLESS / "orders-v3.yml")
     nightly = by_name(loaded, "nightly")
     assert kinds(nightly) == [("async", None, Decimal(2920)), ("async", None, Decimal(100)),
                               ("async", None, Decimal(730) / 24), ("async", None, Decimal(100)),

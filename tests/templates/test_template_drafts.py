@@ -15,7 +15,8 @@ from lambda_cost.templates.formats import read_any
 
 SOURCES = sorted(
     str(path.relative_to(ROOT)) for folder in ("terraform", "serverless")
-    for path in (FIXTURES / "templates" / folder).iterdir() if path.suffix in (".json", ".yml", ".yaml") or path.is_dir()
+    for path in (FIXTURES / "templates" / folder).iterdir()
+    if path.suffix in (".json", ".yml", ".yaml") or path.is_dir()
 )
 
 

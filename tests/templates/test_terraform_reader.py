@@ -5,34 +5,14 @@ from __future__ import annotations
 import textwrap
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-from conftest import FIXTURES, fill
-
-from lambda_cost.model.workload import Function, Workload
-from lambda_cost.stages.load import Source, parse
-from lambda_cost.templates.draft import draft_text
-from lambda_cost.templates.formats import read_any
+from conftest import FIXTURES, by_name, draft_workload, kinds
 
 TERRAFORM = FIXTURES / "templates" / "terraform"
 
 
-def workload(source: str | Path) -> tuple[Workload, str]:
-    result = read_any(str(source))
-    text = draft_text(result.drafts, "t", result.notes)
-    return Workload.model_validate(parse(Source("w.yaml", fill(text)))), text
-
-
-def by_name(loaded: Workload, name: str) -> Function:
-    return next(f for f in loaded.functions if f.name == name)
-
-
-def kinds(function: Function) -> list[tuple[Any, ...]]:
-    return [(s.type, getattr(s, "batch_size", None), s.per_month) for s in function.invocations]
-
-
 def test_a_directory_joins_resources_by_reference_through_variables_locals_and_modules() -> None:
-    loaded, text = workload(TERRAFORM / "orders")
+    loaded, text = draft_workload(TERRAFORM / "orders")
     worker = by_name(loaded, "orders-worker")
     # memory from a local, batch size from a variable's default, region from the provider's variable
     assert (worker.memory_mb, worker.architecture, worker.ephemeral_storage_mb, worker.timeout_s, worker.region) == (
@@ -53,7 +33,7 @@ def test_a_directory_joins_resources_by_reference_through_variables_locals_and_m
 
 
 def test_permissions_repeat_what_rules_subscriptions_and_integrations_say() -> None:
-    loaded, text = workload(TERRAFORM / "orders")
+    loaded, text = draft_workload(TERRAFORM / "orders")
     reports = by_name(loaded, "nightly-reports")
     assert kinds(reports) == [("async", None, Decimal(730)), ("async", None, Decimal(100))]  # rule; cron schedule
     assert [(s.max_retries, s.dead_letter) for s in reports.invocations] == [(1, "sns"), (1, "sns")]
@@ -71,7 +51,7 @@ def test_permissions_repeat_what_rules_subscriptions_and_integrations_say() -> N
 
 
 def test_a_plan_reads_values_and_joins_through_module_outputs_and_variables() -> None:
-    loaded, text = workload(TERRAFORM / "plan-shop.json")
+    loaded, text = draft_workload(TERRAFORM / "plan-shop.json")
     api = by_name(loaded, "shop-api")
     assert (api.memory_mb, api.timeout_s, api.reserved_concurrency, api.region) == (1769, 29, 50, "eu-central-1")
     assert [s.type for s in api.invocations] == ["sync"]  # two integrations and a permission of one REST API
@@ -87,7 +67,7 @@ def test_a_plan_reads_values_and_joins_through_module_outputs_and_variables() ->
 
 
 def test_a_state_joins_by_arn_and_reads_the_region_from_it() -> None:
-    loaded, text = workload(TERRAFORM / "state-clicks.json")
+    loaded, text = draft_workload(TERRAFORM / "state-clicks.json")
     (clicks,) = loaded.functions
     (kinesis,) = clicks.invocations
     assert (clicks.region, kinesis.type, kinesis.batch_size, kinesis.max_retry_attempts, kinesis.dead_letter) == (
@@ -114,7 +94,7 @@ def test_a_single_tf_file_and_conditional_counts(tmp_path: Path) -> None:
           invoke_mode   = "RESPONSE_STREAM"
         }
         """))
-    loaded, text = workload(path)
+    loaded, text = draft_workload(path)
     (function,) = loaded.functions
     assert (function.memory_mb, function.architecture, [s.type for s in function.invocations]) == (
         256, "arm64", ["sync"])
