@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -35,13 +36,17 @@ def relabel(text: str, names: dict[str, str]) -> str:
     """SAM's notes name CloudFormation properties (BatchSize); say them as the source spells them (batch_size)."""
     if not names or not text:
         return text
+    return _names_pattern(tuple(names)).sub(lambda m: names[m.group(0)], text)
+
+
+@functools.lru_cache(maxsize=8)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     def word(name: str) -> str:  # a whole word: not inside a longer name
         before = r"(?<![A-Za-z_])" if name[:1].isalnum() else ""
         after = r"(?![A-Za-z_])" if name[-1:].isalnum() else ""
         return f"{before}{re.escape(name)}{after}"
 
-    pattern = "|".join(word(name) for name in sorted(names, key=len, reverse=True))
-    return re.sub(pattern, lambda m: names[m.group(0)], text)
+    return re.compile("|".join(word(name) for name in sorted(names, key=len, reverse=True)))
 
 
 def relabel_known(known: Known, names: dict[str, str]) -> None:

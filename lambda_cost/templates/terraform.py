@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,10 @@ class _Drafter:
                 value = resource.values.get(attribute)
                 if isinstance(value, str) and value and (attribute != "name" or resource.type != "aws_lambda_alias"):
                     self.identifiers.setdefault(value, resource.address)
+        # aws_sqs_queue_redrive_policy resources, by the queue they set (their policy wins over the queue's own)
+        self.redrives = {target.address: other.get("redrive_policy")
+                         for other in self._of("aws_sqs_queue_redrive_policy")
+                         for target in self.targets(other, "queue_url")}
         self.template = Template({"Resources": {
             resource.address: {"Type": CFN_TYPES[resource.type], "Properties": self._cfn_properties(resource)}
             for resource in resources if resource.type in CFN_TYPES}})
@@ -175,11 +180,7 @@ class _Drafter:
         """What SAM reads of a queue: FifoQueue and RedrivePolicy (also from aws_sqs_queue_redrive_policy)."""
         if resource.type != "aws_sqs_queue":
             return {}
-        policy = resource.get("redrive_policy")
-        for other in self.resources:
-            if other.type == "aws_sqs_queue_redrive_policy" and any(
-                    target.address == resource.address for target in self.targets(other, "queue_url")):
-                policy = other.get("redrive_policy")
+        policy = self.redrives.get(resource.address, resource.get("redrive_policy"))
         return {"FifoQueue": resource.get("fifo_queue"), "RedrivePolicy": _redrive(policy)}
 
     def _claim(self, function: str, invoker: str) -> bool:
@@ -498,8 +499,8 @@ def _strip_modules(address: str) -> str:
 
 def _unique(drafts: list[FunctionDraft]) -> None:
     """Workload names are unique: two functions with one function_name keep their addresses instead."""
-    names = [draft.name for draft in drafts]
+    names = Counter(draft.name for draft in drafts)
     for draft in drafts:
-        if names.count(draft.name) > 1 and draft.resource_type.endswith(", function_name"):
+        if names[draft.name] > 1 and draft.resource_type.endswith(", function_name"):
             draft.name = draft.resource_type.split(" in ")[0]
             draft.resource_type = draft.resource_type.split(", ")[0].split(" in ")[1] + ":"
