@@ -13,14 +13,8 @@ from lambda_cost.templates.sam import (
     SourceDraft,
     Template,
     _mapping_settings,
-    _noted,
     _schedule,
-    as_number,
 )
-
-# Event source mappings whose pollers can be provisioned (the workload's provisioned_mode), and the minimum
-# number of pollers when the configuration does not say (Lambda API reference, ProvisionedPollerConfig).
-PROVISIONED_MINIMUM = {"sqs": 2, "msk": 1, "kafka": 1}
 
 
 @dataclass(frozen=True)
@@ -69,37 +63,11 @@ def relabel_draft(draft: FunctionDraft, names: dict[str, str]) -> None:
 
 
 def mapping_source(template: Template, kind: str, origin: str, props: dict[str, Any], queue: str | None) -> SourceDraft:
-    """An event source mapping given as CloudFormation properties: SAM's batch, retry, filter and queue rules,
-    and its provisioned pollers (ProvisionedPollerConfig) and tumbling window, which SAM does not read yet."""
+    """An event source mapping given as CloudFormation properties, read by SAM's rules (batch size, retries,
+    filters, provisioned pollers, tumbling windows, the queue's redrive policy)."""
     source = SourceDraft(kind, origin)
     _mapping_settings(template, source, {key: value for key, value in props.items() if value is not None}, queue)
-    _provisioned_pollers(template, source, props.get("ProvisionedPollerConfig"))
-    window = as_number(template.resolve(props.get("TumblingWindowInSeconds")).value)
-    if window:
-        source.notes.append(f"TumblingWindowInSeconds {window}: each shard also invokes the function at the end of "
-                            "every window, with the state; count those invocations in the volume")
     return source
-
-
-def _provisioned_pollers(template: Template, source: SourceDraft, config: Any) -> None:
-    """Provisioned mode bills its minimum pollers all month (event poller units); scaling above is not modelled."""
-    if not isinstance(config, dict):
-        return
-    if source.type not in PROVISIONED_MINIMUM:
-        source.notes.append(f"ProvisionedPollerConfig on a {source.type} mapping is not priced by lambda-cost")
-        return
-    note = "ProvisionedPollerConfig MinimumPollers"
-    minimum = _noted(template.resolve(config.get("MinimumPollers")), note)
-    if config.get("MinimumPollers") is None:
-        minimum = Known(PROVISIONED_MINIMUM[source.type], f"{note} default for {source.type}")
-    maximum = as_number(template.resolve(config.get("MaximumPollers")).value)
-    if maximum is not None:
-        minimum.note += f"; MaximumPollers {maximum}: pollers added above the minimum are not modelled"
-    if config.get("PollerGroupName") is not None:
-        minimum.note += "; PollerGroupName: a group shares its pollers, write the group as one mapping"
-    value = minimum.value if minimum.value is None else {"event_pollers": as_number(minimum.value),
-                                                          "hours_per_month": 730}
-    source.settings["provisioned_mode"] = Known(value, minimum.note + "; always on: 730 hours a month")
 
 
 def scheduled(template: Template, origin: str, expression: Any) -> SourceDraft:

@@ -20,6 +20,7 @@ from lambda_cost.templates.sam import (
     _apply_event_invoke_config,
     _authorizer_cache,
     _dead_letter,
+    _filter_policy,
     _invoke_config,
     _provisioned,
     _skipped,
@@ -40,6 +41,7 @@ NAMES = {
     "ProvisionedConcurrentExecutions": "provisionedConcurrency", "AuthorizerResultTtlInSeconds": "resultTtlInSeconds",
     "ProvisionedPollerConfig": "provisionedPollerConfig", "MinimumPollers": "minimumPollers",
     "MaximumPollers": "maximumPollers", "PollerGroupName": "pollerGroupName", "!Ref ${": "${",
+    "FilterPolicy": "filterPolicy",
 }
 MAPPINGS = {"sqs": "sqs", "msk": "msk", "kafka": "kafka", "activemq": "mq", "rabbitmq": "mq"}
 SYNC_EVENTS = ("http", "httpApi", "websocket", "alb", "alexaSkill", "alexaSmartHome", "cognitoUserPool",
@@ -388,8 +390,8 @@ class _Service:
             draft.sources.append(scheduled(self.template, where, settings["schedule"]))
             return
         source = SourceDraft("async", f"{where}{_detail(kind, config)}")
-        if kind == "sns" and settings.get("filterPolicy") is not None:
-            filtered(source, "its filterPolicy")
+        if kind == "sns":
+            _filter_policy(self.template, source, {"FilterPolicy": settings.get("filterPolicy")})
         if kind == "sns" and settings.get("redrivePolicy") is not None:
             source.notes.append("redrivePolicy is SNS's dead-letter queue for messages it cannot deliver, not for "
                                 "the function's failures: not priced")

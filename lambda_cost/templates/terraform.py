@@ -21,6 +21,7 @@ from lambda_cost.templates.sam import (
     _apply_event_invoke_config,
     _authorizer_cache,
     _dead_letter,
+    _filter_policy,
     _invoke_config,
     _provisioned,
     _skipped,
@@ -39,6 +40,7 @@ NAMES = {
     "ProvisionedPollerConfig": "provisioned_poller_config", "MinimumPollers": "minimum_pollers",
     "MaximumPollers": "maximum_pollers", "PollerGroupName": "poller_group_name",
     "TumblingWindowInSeconds": "tumbling_window_in_seconds", "DeadLetterConfig": "dead_letter_config",
+    "FilterPolicy": "filter_policy",
     "!Ref ": "",
 }
 # Terraform resource types and the CloudFormation types SAM's rules know them by.
@@ -350,8 +352,7 @@ class _Drafter:
         function, via = self.function_of(resource, "endpoint")
         topic = self._first(resource, "topic_arn")
         source = SourceDraft("async", f"subscription {resource.address} to {topic}{via}")
-        if resource.get("filter_policy") is not None:
-            filtered(source, "its filter_policy")
+        _filter_policy(self.template, source, {"FilterPolicy": resource.get("filter_policy")})
         self._add(function, source, topic)
 
     def _rule_target(self, resource: Resource) -> None:

@@ -42,13 +42,13 @@ def test_mapping_events_queue_resources_and_disabled_events() -> None:
 def test_schedules_async_settings_and_edge() -> None:
     loaded, text = draft_workload(SERVERLESS / "orders-v3.yml")
     nightly = by_name(loaded, "nightly")
-    assert kinds(nightly) == [("async", None, Decimal(2920)), ("async", None, Decimal(100)),
+    assert kinds(nightly) == [("async", None, Decimal(2920)), ("async", None, Decimal("30.42")),
                               ("async", None, Decimal(730) / 24), ("async", None, Decimal(100)),
-                              ("async", None, Decimal(100))]  # rate(15 minutes), cron, rate(1 day), sns, s3
+                              ("async", None, Decimal(100))]  # rate(15 minutes), daily cron, rate(1 day), sns, s3
     assert {(s.max_retries, s.dead_letter) for s in nightly.invocations} == {(1, "sns")}  # onError: SNS
     assert nightly.snapstart is True
     assert "timeout: ${env:REPORT_TIMEOUT} cannot be resolved offline" in text
-    assert "that match its filterPolicy" in text
+    assert "that pass the subscription's filterPolicy" in text
     edge = by_name(loaded, "edge")
     assert edge.edge is not None and edge.edge.trigger == "viewer-request"
     assert edge.region == "us-east-1"

@@ -35,7 +35,7 @@ def test_a_directory_joins_resources_by_reference_through_variables_locals_and_m
 def test_permissions_repeat_what_rules_subscriptions_and_integrations_say() -> None:
     loaded, text = draft_workload(TERRAFORM / "orders")
     reports = by_name(loaded, "nightly-reports")
-    assert kinds(reports) == [("async", None, Decimal(730)), ("async", None, Decimal(100))]  # rule; cron schedule
+    assert kinds(reports) == [("async", None, Decimal(730)), ("async", None, Decimal("30.42"))]  # rule; daily cron
     assert [(s.max_retries, s.dead_letter) for s in reports.invocations] == [(1, "sns"), (1, "sns")]
     assert reports.snapstart is True and reports.provisioned_concurrency is not None
     assert reports.provisioned_concurrency.units == 2
