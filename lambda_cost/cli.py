@@ -253,14 +253,15 @@ def schema(output: OutputOption = None, force: ForceOption = False, debug: Debug
 def init(
     template: Annotated[
         Optional[str],
-        typer.Option("--from", help="Draft the workload from this AWS SAM or CloudFormation template (YAML or JSON)."),
+        typer.Option("--from", help="Draft the workload from a SAM/CloudFormation template, `terraform show "
+                     "-json` output, a directory of .tf files, or a serverless.yml."),
     ] = None,
     output: Annotated[str, typer.Option("--output", "-o", help="The file to write; - prints it.")] = "workload.yaml",
     force: Annotated[bool, typer.Option(help="Overwrite the output file if it exists.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not say what was written.")] = False,
     debug: DebugOption = False,
 ) -> None:
-    """Write a commented starter workload, or draft one from a SAM or CloudFormation template.
+    """Write a commented starter workload, or draft one from a SAM, Terraform or Serverless Framework source.
 
     Values a template cannot know (volumes, durations, error rates) are FILL-ME placeholders that validate
     and estimate refuse until they are filled in.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +13,7 @@ import yaml
 
 from lambda_cost.model.estimate import Estimate
 from lambda_cost.stages import estimate_source
-from lambda_cost.stages.load import Source
+from lambda_cost.stages.load import Source, parse
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent  # the repository: examples/, pricing/, README.md
@@ -57,6 +58,47 @@ def write(tmp_path: Any) -> Any:
         return str(path)
 
     return _write
+
+
+def fill(text: str) -> str:
+    """Fill every placeholder of a draft as a user would: a memory, an error rate, and 100 for the rest.
+
+    The error rate is per record: at 1% a Kafka batch of 1,000 retried until expiry would fail 1 − 0.99^1000 of
+    its attempts (23,164 attempts a batch), more than a retry limit allows, which is refused."""
+    values = {"memory_mb": "1024", "error_rate": "0.001", "region": "us-east-1"}
+    return re.sub(r"(\w+): FILL-ME", lambda m: f"{m.group(1)}: {values.get(m.group(1), '100')}", text)
+
+
+def placeholders(text: str) -> list[str]:
+    """The fields a draft leaves to fill, as estimate names them (and nothing else wrong with it)."""
+    from lambda_cost.errors import WorkloadError
+
+    with pytest.raises(WorkloadError) as caught:
+        estimate_text(text)
+    messages = {p.message for p in caught.value.problems}
+    assert messages == {"placeholder not filled"}, messages
+    return [p.dotted_path for p in caught.value.problems]
+
+
+def draft_workload(source: str | Path) -> tuple[Any, str]:
+    """`init --from SOURCE`'s draft, filled as fill() does and validated: (the Workload, the draft's text)."""
+    from lambda_cost.model.workload import Workload
+    from lambda_cost.templates.draft import draft_text
+    from lambda_cost.templates.formats import read_any
+
+    result = read_any(str(source))
+    text = draft_text(result.drafts, "t", result.notes)
+    return Workload.model_validate(parse(Source("w.yaml", fill(text)))), text
+
+
+def by_name(workload: Any, name: str) -> Any:
+    """A workload's function by name."""
+    return next(f for f in workload.functions if f.name == name)
+
+
+def kinds(function: Any) -> list[tuple[Any, ...]]:
+    """(type, batch_size, per_month) of each of a function's sources."""
+    return [(s.type, getattr(s, "batch_size", None), s.per_month) for s in function.invocations]
 
 
 def pytest_addoption(parser: Any) -> None:

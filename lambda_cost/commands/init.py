@@ -1,4 +1,4 @@
-"""`lambda-cost init`: a commented starter workload, blank or drafted from a SAM or CloudFormation template."""
+"""`lambda-cost init`: a commented starter workload, blank or drafted from a SAM, Terraform or Serverless source."""
 
 from __future__ import annotations
 
@@ -17,18 +17,20 @@ def run(template: str | None, output: str, *, force: bool = False, quiet: bool =
     if template is None:
         text, summary = BLANK, "a starter workload"
     else:
-        from lambda_cost.stages.load import read_source
-        from lambda_cost.templates.cfn_yaml import load_template
-        from lambda_cost.templates.sam import read_functions
+        from lambda_cost.templates.formats import SAM, read_any
 
-        drafts = read_functions(load_template(read_source(template)))
-        if not drafts:
+        drafted = read_any(template)
+        drafts = drafted.drafts
+        if not drafts and drafted.kind == SAM:
             raise InputError(
                 f"{template}: no AWS::Lambda::Function or AWS::Serverless::Function in the template",
-                hint="init --from reads the functions of a SAM or CloudFormation template",
+                hint="; ".join(drafted.notes) or "init --from reads the functions of a SAM or CloudFormation template",
             )
-        text = draft_text(drafts, template)
-        summary = f"{len(drafts)} function{'s' if len(drafts) != 1 else ''} from {template}"
+        if not drafts:
+            raise InputError(f"{template}: no Lambda function in this {drafted.kind}",
+                             hint="; ".join(drafted.notes) or "init --from drafts the functions it describes")
+        text = draft_text(drafts, template, drafted.notes)
+        summary = f"{len(drafts)} function{'s' if len(drafts) != 1 else ''} from {template} ({drafted.kind})"
     if output == "-":
         sys.stdout.write(text)
         return EXIT_OK

@@ -1,1 +1,2 @@
-"""Reading SAM and CloudFormation templates into drafts of a workload, for `init --from`."""
+"""Reading SAM/CloudFormation templates, Terraform plans and configurations, and Serverless Framework services
+into drafts of a workload, for `init --from`."""

@@ -38,6 +38,19 @@ def _construct(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[st
     return {name: value}
 
 
+def _opaque(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    """A tag outside CloudFormation (!Rain::Embed, another tool's): an opaque value init cannot evaluate, so that
+    the rest of the template is still read."""
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {f"Fn::{suffix}": value}
+
+
+TemplateLoader.add_multi_constructor("!", _opaque)
 for _tag in SHORT_TAGS:
     TemplateLoader.add_constructor(
         f"!{_tag}", lambda loader, node, tag=_tag: _construct(loader, tag, node)  # type: ignore[misc]
@@ -51,11 +64,22 @@ TemplateLoader.yaml_implicit_resolvers = {
 
 def load_template(source: Source) -> dict[str, Any]:
     """A template as plain data with long-form intrinsics; JSON or YAML, located errors otherwise."""
+    data = parse_document(source, TemplateLoader)
+    if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
+        raise LoadError(
+            f"{source.name}: not a CloudFormation or SAM template",
+            hint="a template is a mapping with a Resources section",
+        )
+    return data
+
+
+def parse_document(source: Source, loader: type[TemplateLoader]) -> Any:
+    """JSON, or YAML read with a loader that derives from TemplateLoader; located errors otherwise."""
     text = source.text
     try:
         # TemplateLoader is a SafeLoader: it builds no Python objects.
         is_json = text.lstrip().startswith("{")
-        data = json.loads(text) if is_json else yaml.load(text, Loader=TemplateLoader)
+        return json.loads(text) if is_json else yaml.load(text, Loader=loader)
     except json.JSONDecodeError as error:
         problem = Problem(error.msg, file=source.name, line=error.lineno, column=error.colno)
         raise LoadError(f"{source.name}: invalid JSON", problems=[problem]) from None
@@ -66,9 +90,5 @@ def load_template(source: Source) -> dict[str, Any]:
         raise LoadError(f"{source.name}: invalid YAML", problems=[problem]) from None
     except yaml.YAMLError as error:
         raise LoadError(f"{source.name}: invalid YAML: {error}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
-        raise LoadError(
-            f"{source.name}: not a CloudFormation or SAM template",
-            hint="a template is a mapping with a Resources section",
-        )
-    return data
+    except RecursionError:
+        raise LoadError(f"{source.name}: nested too deeply to read", hint="a template is a few levels deep") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -82,7 +83,7 @@ def _fields(model: Any) -> set[str]:
     return set(getattr(model, "model_fields", {}))
 
 
-def draft_text(drafts: list[FunctionDraft], template_name: str) -> str:
+def draft_text(drafts: list[FunctionDraft], template_name: str, notes: Sequence[str] = ()) -> str:
     """The workload for the template's functions, each value commented with where it came from."""
     from lambda_cost.model import workload
 
@@ -91,6 +92,7 @@ def draft_text(drafts: list[FunctionDraft], template_name: str) -> str:
         f"# Drafted by `lambda-cost init --from {template_name}`: every function of the template with its",
         "# configuration and triggers. Volumes, durations and error rates are not in a template: fill them in.",
         HEADER.rstrip("\n"),
+        *(f"# {note}" for note in notes),
         "version: 1",
         _line(0, "region: us-east-1", "the region you deploy to"),
         "functions:",
@@ -105,7 +107,7 @@ def _function_lines(draft: FunctionDraft, function_fields: set[str]) -> list[str
     for note in draft.notes:
         lines.append(_line(4, f"# {note}"))
     order = ("memory_mb", "architecture", "ephemeral_storage_mb", "timeout_s", "runtime", "package_type",
-             "snapstart", "provisioned_concurrency", "reserved_concurrency", "edge")
+             "snapstart", "provisioned_concurrency", "reserved_concurrency", "region", "edge")
     for key in order:
         known = draft.settings.get(key)
         if known is not None:

@@ -296,10 +296,50 @@ def read_functions(data: dict[str, Any]) -> list[FunctionDraft]:
     return read_template(data)[0]
 
 
+NESTED_STACKS = ("AWS::CloudFormation::Stack", "AWS::Serverless::Application")
+_INTRINSICS = {"Ref", "Condition", *(f"Fn::{name}" for name in (
+    "GetAtt", "Sub", "If", "Join", "Select", "FindInMap", "Equals", "Not", "And", "Or", "Split", "Base64", "Cidr",
+    "ImportValue", "GetAZs", "Transform", "Length", "ToJsonString", "ForEach"))}
+
+
+def _foreign_tags(value: Any, depth: int) -> set[str]:
+    """Tags of other tools (!Rain::Embed), which the template loader keeps as Fn::<tag>."""
+    if depth > 200:
+        return set()
+    if isinstance(value, dict):
+        found = {f"!{key.removeprefix('Fn::')}" for key in value if isinstance(key, str)
+                 and key.startswith("Fn::") and key not in _INTRINSICS}
+        for item in value.values():
+            found |= _foreign_tags(item, depth + 1)
+        return found
+    if isinstance(value, list):
+        return set().union(*(_foreign_tags(item, depth + 1) for item in value)) if value else set()
+    return set()
+
+
+def nested_stacks(data: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """Each nested stack or Serverless Application Repository app: its logical id, and its template's path when it
+    is a local file (a URL or an application id is known only to AWS)."""
+    template = Template(data)
+    found: list[tuple[str, str | None]] = []
+    for name, resource in template.resources.items():
+        if resource.get("Type") not in NESTED_STACKS or not template.exists(name):
+            continue
+        props = template.properties(name)
+        location = props.get("TemplateURL", props.get("Location"))
+        local = isinstance(location, str) and "://" not in location and not location.startswith("arn:")
+        found.append((name, location if local else None))
+    return found
+
+
 def read_template(data: dict[str, Any]) -> tuple[list[FunctionDraft], list[str]]:
     """The functions of a template, and notes on what it says that belongs to no one function."""
     template = Template(data)
     template.resources = {name: resource for name, resource in template.resources.items() if template.exists(name)}
+    foreign = sorted(_foreign_tags(data, 0))
+    if foreign:
+        template.notes.append(f"the template uses tags outside CloudFormation ({', '.join(foreign)}): their values "
+                              "are read as unknown, and what depends on them is a placeholder")
     drafts: dict[str, FunctionDraft] = {}
     for name, resource in template.resources.items():
         kind = resource.get("Type")

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, estimate_text
+from conftest import FIXTURES, estimate_text, fill, placeholders
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
-from lambda_cost.errors import LoadError, WorkloadError
+from lambda_cost.errors import LoadError
 from lambda_cost.model.workload import Function, Workload
 from lambda_cost.stages.load import Source, parse
 from lambda_cost.templates.cfn_yaml import load_template
@@ -29,23 +29,6 @@ def draft(name: str) -> str:
     return draft_text(read_functions(load_template(Source(str(path), path.read_text()))), name)
 
 
-def fill(text: str) -> str:
-    """Fill every placeholder as a user would: a memory, an error rate, and 100 for the rest.
-
-    The error rate is per record: at 1% a Kafka batch of 1,000 retried until expiry would fail 1 − 0.99^1000 of
-    its attempts (23,164 attempts a batch), more than a retry limit allows, which is refused."""
-    values = {"memory_mb": "1024", "error_rate": "0.001"}
-    return re.sub(r"(\w+): FILL-ME", lambda m: f"{m.group(1)}: {values.get(m.group(1), '100')}", text)
-
-
-def placeholders(text: str) -> list[str]:
-    with pytest.raises(WorkloadError) as caught:
-        estimate_text(text)
-    messages = {p.message for p in caught.value.problems}
-    assert messages == {"placeholder not filled"}, messages
-    return [p.dotted_path for p in caught.value.problems]
-
-
 def workload_of(text: str) -> Workload:
     data = parse(Source("w.yaml", fill(text)))
     return Workload.model_validate(data)
@@ -59,7 +42,7 @@ def sources(function: Function) -> list[tuple[Any, ...]]:
     return [(s.type, getattr(s, "batch_size", None), s.per_month) for s in function.invocations]
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in TEMPLATES.iterdir()))
+@pytest.mark.parametrize("name", sorted(p.name for p in TEMPLATES.iterdir() if p.is_file()))
 def test_every_draft_validates_once_its_placeholders_are_filled(name: str) -> None:
     text = draft(name)
     assert placeholders(text)  # refused as drafted: volumes, durations and error rates are unknown
@@ -554,3 +537,28 @@ def test_functions_started_by_other_resources_and_conditions() -> None:
     assert kinds["SignUp"] == ["sync"]  # the trigger, not also its permission
     text = draft("cfn-started-elsewhere.yaml")
     assert "one per deployment of Api" in text and "Cognito user pool Users, trigger PreSignUp" in text
+
+
+def test_nested_stacks_are_read_when_local_and_named_otherwise(tmp_path: Path) -> None:
+    parent = TEMPLATES / "nested" / "parent.yaml"
+    result = runner.invoke(app, ["init", "--from", str(parent), "-o", "-"])
+    assert result.exit_code == 0, result.stderr
+    assert "- name: Orders-Worker" in result.stdout and "- type: sqs" in result.stdout
+    assert "nested stack Auth: its functions are not drafted (its template is not a local file)" in result.stdout
+    only_remote = tmp_path / "t.yaml"
+    only_remote.write_text("Resources:\n  Auth:\n    Type: AWS::Serverless::Application\n    Properties:\n"
+                           "      Location: {ApplicationId: x, SemanticVersion: 1.0.0}\n")
+    refused = runner.invoke(app, ["init", "--from", str(only_remote), "-o", "-"])
+    assert refused.exit_code == 2
+    assert "nested stack Auth: its functions are not drafted" in refused.stderr
+
+
+def test_tags_of_other_tools_are_opaque_values_with_a_note(tmp_path: Path) -> None:
+    path = tmp_path / "rain.yaml"
+    path.write_text("Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                    "      Runtime: python3.12\n      InlineCode: !Rain::Embed handler.py\n"
+                    "      MemorySize: !Rain::Constant Memory\n")
+    result = runner.invoke(app, ["init", "--from", str(path), "-o", "-"])
+    assert result.exit_code == 0, result.stderr
+    assert "tags outside CloudFormation (!Rain::Constant, !Rain::Embed)" in result.stdout
+    assert "memory_mb: FILL-ME" in result.stdout  # what depends on them is a placeholder
