@@ -236,6 +236,49 @@ class RegionRates(_Strict):
         return value
 
 
+def rate_values(rates: RegionRates) -> dict[str, Decimal]:
+    """Every rate of a region by its key, as `pricing show` names it under the region (duration.arm64.tier_2.price)."""
+    values: dict[str, Decimal] = {}
+
+    def walk(value: object, key: str) -> None:
+        if isinstance(value, Decimal):
+            values[key] = value
+        elif isinstance(value, dict):
+            for name, item in value.items():
+                walk(item, f"{key}.{name}" if key else str(name))
+        elif isinstance(value, (list, tuple)):
+            for number, item in enumerate(value, start=1):
+                walk(item, f"{key}.tier_{number}")
+
+    walk(rates.model_dump(mode="python", exclude_none=True), "")
+    return values
+
+
+class Derivation(_Strict):
+    """Rates of some regions that are computed from another rate rather than read from a source.
+
+    Each rate of `rates` in each region of `regions` is the reference rate x `times`, rounded half-up to the decimal
+    places it is written with; the reference is the same region's `of_rate`, or the same rate of `of_region`.
+    """
+
+    rates: tuple[str, ...] = Field(min_length=1, description="rate keys under a region, as `pricing show` names them")
+    regions: tuple[str, ...] = Field(min_length=1)
+    of_rate: str | None = Field(default=None, description="the same region's rate they are computed from")
+    of_region: str | None = Field(default=None, description="the region whose same rate they copy")
+    times: Decimal = Field(default=Decimal(1), gt=0, allow_inf_nan=False)
+    why: str = Field(min_length=1, description="the rule, and why it is assumed")
+
+    @model_validator(mode="after")
+    def _one_reference(self) -> Derivation:
+        if (self.of_rate is None) == (self.of_region is None):
+            raise ValueError("give either of_rate (a rate of the same region) or of_region (the same rate there)")
+        return self
+
+    def reference(self, region: str, rate: str) -> tuple[str, str]:
+        """The region and rate that `rate` of `region` is computed from."""
+        return self.of_region or region, self.of_rate or rate
+
+
 class PricingTable(_Strict):
     """A complete pricing table version, after its `extends` chain is resolved."""
 
@@ -248,6 +291,31 @@ class PricingTable(_Strict):
     billing: Billing
     free_tier: FreeTier
     regions: dict[str, RegionRates] = Field(min_length=1)
+    derived: tuple[Derivation, ...] = Field(
+        default=(), description="which rates of which regions are computed, not sourced, and by what rule"
+    )
+    unpriced_regions: dict[str, str] = Field(
+        default_factory=dict, description="regions where AWS offers Lambda that this table cannot price, and why"
+    )
+
+    def required_rates(self) -> dict[str, str]:
+        """The rate keys that every region needs for the dimensions this version bills, with the dimension."""
+        billing = self.billing
+        needed = {"requests_per_million": "requests"}
+        needed |= {f"duration.{a}.tier_1.price": f"{a} duration" for a in billing.architectures}
+        if billing.ephemeral_storage_mb.max > billing.ephemeral_storage_included_mb:
+            needed["ephemeral_storage"] = "ephemeral storage"
+        if billing.provisioned_concurrency_rounding_s is not None:
+            for architecture in billing.architectures:
+                needed[f"provisioned_concurrency.{architecture}"] = f"{architecture} provisioned concurrency"
+                needed[f"provisioned_duration.{architecture}"] = f"{architecture} provisioned concurrency"
+        if billing.snapstart_charged_runtimes:
+            needed |= {"snapstart.cache_gb_second": "SnapStart", "snapstart.restore_gb": "SnapStart"}
+        if billing.streaming_free_bytes_per_response is not None:
+            needed["response_streaming_per_gb"] = "response streaming"
+        for kind in billing.esm_pollers_per_epu or {}:
+            needed[f"esm_provisioned_epu_hour.{kind}"] = f"{kind} event source mappings in provisioned mode"
+        return needed
 
     @model_validator(mode="after")
     def _regions_cover_architectures(self) -> PricingTable:
@@ -261,4 +329,24 @@ class PricingTable(_Strict):
             storage_billed = self.billing.ephemeral_storage_mb.max > self.billing.ephemeral_storage_included_mb
             if storage_billed and rates.ephemeral_storage is None:
                 raise ValueError(f"region {name} has no ephemeral_storage rate")
+        return self
+
+    @model_validator(mode="after")
+    def _derivations_name_rates(self) -> PricingTable:
+        # Every derived rate and its reference must exist: a typo would otherwise mark nothing, silently.
+        values = {name: rate_values(rates) for name, rates in self.regions.items()}
+        for derivation in self.derived:
+            for region in derivation.regions:
+                if region not in values:
+                    raise ValueError(f"derived: names region {region}, which the table does not price")
+                for rate in derivation.rates:
+                    if rate not in values[region]:
+                        raise ValueError(f"derived: region {region} has no rate {rate}")
+                    source_region, source_rate = derivation.reference(region, rate)
+                    if source_rate not in values.get(source_region, {}):
+                        raise ValueError(f"derived: {rate} of {region} is computed from {source_rate} of "
+                                         f"{source_region}, which the table lacks")
+        priced = sorted(set(self.unpriced_regions) & set(self.regions))
+        if priced:
+            raise ValueError(f"unpriced_regions names {', '.join(priced)}, which the table prices")
         return self

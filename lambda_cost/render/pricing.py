@@ -100,7 +100,26 @@ def show_table(view: TableView, options: RenderOptions) -> str:
                         table.summary, listing, "Sources:"]
     lines += [f"  {source.title}: {source.url}" for source in table.sources]
     lines += ["Notes:"] + [f"  - {note}" for note in table.notes]
+    lines += _derived_lines(view)
     return _rich_text(options.width, *lines)
+
+
+def _derived_lines(view: TableView) -> list[str]:
+    """Which rates are computed rather than sourced, by rule, and which regions the version cannot price."""
+    table = view.resolved.table
+    lines = []
+    for derivation in table.derived:
+        regions = [name for name in derivation.regions if view.region in (None, name)]
+        if regions:
+            reference = derivation.of_rate or f"{derivation.of_region}'s"
+            times = "" if derivation.times == 1 else f" x {plain(derivation.times)}"
+            lines.append(f"  - {', '.join(derivation.rates)} = {reference}{times} in {', '.join(regions)}: "
+                         f"{derivation.why}")
+    lines = ["Derived rates (computed, not sourced):", *lines] if lines else []
+    if view.region is None and table.unpriced_regions:
+        lines += ["Regions AWS offers Lambda in that this version cannot price:"]
+        lines += [f"  - {name}: {why}" for name, why in table.unpriced_regions.items()]
+    return lines
 
 
 def diff_json(report: TableChanges, options: RenderOptions) -> str:

@@ -8,7 +8,7 @@ from functools import partial
 from lambda_cost.errors import PricingError, Problem
 from lambda_cost.model.pricing import PricingTable
 from lambda_cost.model.usage import FunctionUsage
-from lambda_cost.tables.catalog import ResolvedTable, TableCatalog
+from lambda_cost.tables.catalog import ResolvedTable, TableCatalog, region_hint
 
 Predicate = Callable[[PricingTable], bool]
 Arrived = Callable[[Predicate], str]
@@ -166,7 +166,7 @@ def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catal
             problems.append(Problem(
                 f"pricing version {table.version} has no rates for region {usage.region!r}",
                 path=(*path, field) if field else ("region",),
-                hint=f"regions in {table.version}: {', '.join(sorted(table.regions))}",
+                hint=region_hint(usage.region, table, catalog),
             ))
         if function.architecture not in billing.architectures:
             architecture = function.architecture

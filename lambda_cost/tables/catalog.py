@@ -216,12 +216,20 @@ class TableCatalog:
             for key in _ACCUMULATED_KEYS:
                 inherited = _listed(parent, key, self.files[parent_version])
                 merged[key] = inherited + [item for item in _listed(own, key, path) if item not in inherited]
+            if "derived" in parent or "derived" in own:
+                merged["derived"] = _still_derived(_listed(parent, "derived", self.files[parent_version]), own) + (
+                    _listed(own, "derived", path)
+                )
             for key in _OWN_KEYS:
                 merged.pop(key, None)
                 if key in own and key not in ("extends", "scale"):
                     merged[key] = own[key]
         if "scale" in own:
             _apply_scale(merged, own["scale"], path)
+        unpriced, regions = merged.get("unpriced_regions"), merged.get("regions")
+        if isinstance(unpriced, dict) and isinstance(regions, dict):
+            # A version that prices a region an older one could not is no longer without it.
+            merged["unpriced_regions"] = {name: why for name, why in unpriced.items() if name not in regions}
         return merged
 
     def first_version_with(self, predicate: Callable[[PricingTable], bool]) -> ResolvedTable | None:
@@ -236,6 +244,19 @@ class TableCatalog:
         return None
 
 
+def region_hint(region: str, table: PricingTable, catalog: TableCatalog) -> str:
+    """What would price a region that `table` lacks: a version from when it opened, or why none can."""
+    first = catalog.first_version_with(lambda later: region in later.regions)
+    if first is not None and first.table.effective > table.effective:
+        return (f"{region} is priced from pricing version {first.version} (effective {first.table.effective}), "
+                "when it opened; choose that date or later")
+    with contextlib.suppress(TableError):
+        why = catalog.select(LATEST).table.unpriced_regions.get(region)
+        if why is not None:
+            return f"{region} is not priced: {why}"
+    return f"regions in {table.version}: {', '.join(sorted(table.regions))}"
+
+
 def shared_rates(regions: Mapping[str, RegionRates]) -> set[str]:
     """The rates that more than one region has, which `pricing check` asks of every region.
 
@@ -243,6 +264,54 @@ def shared_rates(regions: Mapping[str, RegionRates]) -> set[str]:
     """
     counts = Counter(name for rates in regions.values() for name, value in rates if value is not None)
     return {name for name, count in counts.items() if count > 1}
+
+
+def _still_derived(inherited: list[Any], own: dict[str, Any]) -> list[Any]:
+    """The inherited `derived` entries without the rates that this version's file states itself.
+
+    A rate a version writes comes from that version's sources (an imported offer, a correction): its provenance is
+    the file that writes it, so an older entry saying it is computed no longer holds for it.
+    """
+    written, replaced = _written(own.get("regions"))
+    kept: list[Any] = []
+    for entry in inherited:
+        rates, regions = (entry.get("rates"), entry.get("regions")) if isinstance(entry, dict) else (None, None)
+        if not isinstance(rates, list) or not isinstance(regions, list):
+            kept.append(entry)  # not shaped like an entry: validation names the problem
+            continue
+        groups: dict[tuple[Any, ...], list[Any]] = {}
+        for region in regions:
+            left = tuple(rate for rate in rates if not _is_written(region, rate, written, replaced))
+            if left:
+                groups.setdefault(left, []).append(region)
+        kept += [{**entry, "rates": list(left), "regions": names} for left, names in groups.items()]
+    return kept
+
+
+def _written(regions: Any) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """The (region, rate key) pairs a file states, and the lists (duration tiers) it replaces whole."""
+    written: set[tuple[str, str]] = set()
+    replaced: set[tuple[str, str]] = set()
+
+    def walk(region: str, value: Any, key: str) -> None:
+        if isinstance(value, dict):
+            for name, item in value.items():
+                walk(region, item, f"{key}.{name}" if key else str(name))
+        elif isinstance(value, list):
+            replaced.add((region, key))  # a list is not merged: every tier of it comes from this file
+        else:
+            written.add((region, key))
+
+    for region, rates in (regions.items() if isinstance(regions, dict) else ()):
+        walk(str(region), rates, "")
+    return written, replaced
+
+
+def _is_written(region: Any, rate: Any, written: set[tuple[str, str]], replaced: set[tuple[str, str]]) -> bool:
+    key = str(rate)
+    return (str(region), key) in written or any(
+        (str(region), key[:end]) in replaced for end in range(len(key)) if key[end] == "."
+    )
 
 
 def _apply_scale(merged: dict[str, Any], scale: Any, path: Path) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from lambda_cost.errors import InputError, LoadError, PricingError, Problem, TableError
-from lambda_cost.numbers import ZERO, exact
+from lambda_cost.model.pricing import rate_values
+from lambda_cost.numbers import ARITHMETIC, ZERO, exact, plain
 from lambda_cost.tables.catalog import ResolvedTable, TableCatalog, shared_rates
 
 
@@ -40,7 +41,9 @@ def flatten(resolved: ResolvedTable, region: str | None = None, *, region_requir
 
     Without `region_required`, a region the version lacks has no keys (a diff shows it added or removed).
     """
-    data = resolved.table.model_dump(mode="python", exclude={"version", "effective", "summary", "sources", "notes"})
+    # Provenance (sources, notes, which rates are derived, which regions cannot be priced) is not a rate or a rule.
+    data = resolved.table.model_dump(mode="python", exclude={"version", "effective", "summary", "sources", "notes",
+                                                             "derived", "unpriced_regions"})
     if region is not None:
         if region not in resolved.table.regions and region_required:
             raise PricingError(f"pricing version {resolved.version} has no region {region!r}",
@@ -123,8 +126,68 @@ def check(catalog: TableCatalog) -> list[Problem]:
             # A table that extends a broken one fails with its parent's problem: report that once.
             problems += [problem for problem in found if problem not in problems]
             continue
-        problems += _incomplete_regions(resolved)
+        problems += _missing_rates(resolved) + _incomplete_regions(resolved)
+        if not _scaled(catalog, version):
+            problems += _derivations_differ(resolved)
     return problems
+
+
+def _missing_rates(resolved: ResolvedTable) -> list[Problem]:
+    """Every rate that a dimension the version bills needs, in every region: one problem per region and rate."""
+    table = resolved.table
+    needed = table.required_rates()
+    problems = []
+    for region, rates in table.regions.items():
+        have = rate_values(rates)
+        for rate, dimension in needed.items():
+            if rate not in have:
+                problems.append(Problem(
+                    f"pricing table {table.version}: region {region} has no rate {rate}, which {dimension} needs",
+                    path=("regions", region, *rate.split(".")[:1]),
+                    file=str(resolved.path),
+                    hint=f"give {region} the rate, or leave it out of the table and list it under unpriced_regions",
+                ))
+    return problems
+
+
+def _derivations_differ(resolved: ResolvedTable) -> list[Problem]:
+    """A derived rate that its rule does not give: a typo in the rate, or a rule that does not describe it."""
+    table = resolved.table
+    values = {name: rate_values(rates) for name, rates in table.regions.items()}
+    problems = []
+    for derivation in table.derived:
+        for region in derivation.regions:
+            for rate in derivation.rates:
+                value = values[region][rate]
+                source_region, source_rate = derivation.reference(region, rate)
+                # At the places the rate is written with, as the tables round derived figures.
+                expected = (values[source_region][source_rate] * derivation.times).quantize(
+                    value, rounding=ROUND_HALF_UP, context=ARITHMETIC
+                )
+                if value != expected:
+                    problems.append(Problem(
+                        f"pricing table {table.version}: {rate} of region {region} is {plain(value)}, but its "
+                        f"derivation makes it {plain(expected)} ({source_rate} of {source_region} x "
+                        f"{plain(derivation.times)}: {derivation.why})",
+                        path=("derived",),
+                        file=str(resolved.path),
+                        hint="correct the rate, or the entry under derived: if the rate is sourced, take it out",
+                    ))
+    return problems
+
+
+def _scaled(catalog: TableCatalog, version: str) -> bool:
+    """Whether a version or one it extends scales its rates (a negotiated discount): derived rates no longer hold
+    to the digit after scaling, so they are checked only in unscaled versions."""
+    seen: set[str] = set()
+    current: str | None = version
+    while current is not None and current in catalog.files and current not in seen:
+        seen.add(current)
+        raw = catalog.raw(current)
+        if "scale" in raw:
+            return True
+        current = None if raw.get("extends") is None else str(raw["extends"])
+    return False
 
 
 def _incomplete_regions(resolved: ResolvedTable) -> list[Problem]:
@@ -133,7 +196,8 @@ def _incomplete_regions(resolved: ResolvedTable) -> list[Problem]:
     A rate given for one region only is that service's home region (Lambda@Edge functions are created in
     us-east-1, and their rates are listed there), not a gap.
     """
-    every = shared_rates(resolved.table.regions)
+    # The rates that a billed dimension needs are reported one by one by _missing_rates.
+    every = shared_rates(resolved.table.regions) - {key.split(".")[0] for key in resolved.table.required_rates()}
     problems = []
     for region, rates in resolved.table.regions.items():
         missing = sorted(every - {name for name, value in rates if value is not None})

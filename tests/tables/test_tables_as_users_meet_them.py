@@ -60,8 +60,8 @@ def test_pricing_diff_table_keeps_whole_keys_and_every_column_in_a_pipe() -> Non
 
 
 def test_pricing_diff_of_a_region_only_one_version_has() -> None:
-    # me-central-1 first appears in 2022-08-01: its rates are added, not an error.
-    added = invoke("pricing", "diff", "2014-11-13", "2022-08-01", "--region", "me-central-1", "-f", "json")
+    # me-central-1 first appears in 2022-08-30, when it opened: its rates are added, not an error.
+    added = invoke("pricing", "diff", "2014-11-13", "2022-08-30", "--region", "me-central-1", "-f", "json")
     assert added.exit_code == 0, added.stderr
     changes = {c["key"]: c for c in json.loads(added.stdout)["changes"]}
     assert changes["regions.me-central-1.requests_per_million"] == {
@@ -70,7 +70,7 @@ def test_pricing_diff_of_a_region_only_one_version_has() -> None:
     }
     assert changes["regions.me-central-1.duration.x86_64.tier_1.price"]["to"] == "0.0000206667"
     assert all(key.startswith(("billing.", "free_tier.", "regions.me-central-1.", "currency")) for key in changes)
-    removed = invoke("pricing", "diff", "2022-08-01", "2014-11-13", "--region", "me-central-1", "-f", "json")
+    removed = invoke("pricing", "diff", "2022-08-30", "2014-11-13", "--region", "me-central-1", "-f", "json")
     assert removed.exit_code == 0, removed.stderr
     back = {c["key"]: c for c in json.loads(removed.stdout)["changes"]}
     assert (back["regions.me-central-1.requests_per_million"]["from"],
@@ -123,10 +123,10 @@ def test_the_same_directory_named_twice_is_read_once(tmp_path: Path) -> None:
                    env={"LAMBDA_COST_PRICING_DIR": str(directory / ".." / "mine")})
     assert twice.exit_code == 0, twice.stderr
     versions = [row["version"] for row in json.loads(twice.stdout)]
-    assert versions.count("acme-2025") == 1 and len(versions) == 16
+    assert versions.count("acme-2025") == 1 and len(versions) == 20
     shipped = invoke("pricing", "check", "--pricing-dir", str(bundled_pricing_dir()))
     assert shipped.exit_code == 0, shipped.stderr
-    assert shipped.stdout.startswith("15 pricing tables are valid")
+    assert shipped.stdout.startswith("19 pricing tables are valid")
 
 
 def test_a_pricing_dir_that_is_a_file_is_named_as_such(tmp_path: Path) -> None:
@@ -417,16 +417,16 @@ def test_an_overlay_over_an_overlay_in_another_directory_priced_by_hand(tmp_path
     path = write("w.yaml", workload_yaml(
         function("f", memory_mb=2048, duration_ms=200, architecture="arm64", ephemeral_storage_mb=1024,
                  invocations=[{"type": "sync", "per_month": 10_000_000}]),
-        region="eu-central-2",
+        region="eu-south-1",
     ))
     result = invoke("estimate", path, "-f", "json", "--pricing-dir", str(first),
                     env={"LAMBDA_COST_PRICING_DIR": str(second)})
     document = json.loads(result.stdout)
-    # eu-central-2 in 2022-08-01: requests $0.22/1M, arm64 tier 1 $0.0000146667, storage $0.0000000441.
-    # Requests (10M - 1M free) x $0.11/1M = $0.99. Duration 10M x 0.2 s x 2 GB = 4M GB-s, minus 0.4M free,
-    # x $0.0000146667 x 0.92 = 3.6M x $0.000013493364 = $48.5761104. Storage 2M s x 0.5 GB = 1M GB-s
-    # x $0.0000000441 x 0.9 = $0.03969. Total $49.6058004.
-    assert (document["pricing"]["version"], document["total"]) == ("acme-2026", "49.6058004")
+    # eu-south-1 in 2022-08-01: requests $0.23/1M, arm64 tier 1 $0.0000156138, storage $0.0000000357.
+    # Requests (10M - 1M free) x $0.115/1M = $1.035. Duration 10M x 0.2 s x 2 GB = 4M GB-s, minus 0.4M free,
+    # x $0.0000156138 x 0.92 = 3.6M x $0.000014364696 = $51.7129056. Storage 2M s x 0.5 GB = 1M GB-s
+    # x $0.0000000357 x 0.9 = $0.03213. Total $52.7800356.
+    assert (document["pricing"]["version"], document["total"]) == ("acme-2026", "52.7800356")
 
 
 def test_import_extends_the_newest_older_version_by_date(tmp_path: Path) -> None:
