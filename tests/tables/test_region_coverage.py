@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from lambda_cost.cli import app
 from lambda_cost.errors import PricingError, TableError
-from lambda_cost.tables import TableCatalog
+from lambda_cost.tables.catalog import TableCatalog
 
 runner = CliRunner()
 
