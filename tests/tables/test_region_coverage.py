@@ -37,6 +37,16 @@ def invoke(*args: str) -> Any:
     return runner.invoke(app, list(args), env={"LAMBDA_COST_PRICING_DIR": ""})
 
 
+def overlay(version: str, body: str) -> str:
+    """A private table of 2031 extending the newest shipped version, with `body` (YAML) added."""
+    return f'version: {version}\neffective: 2031-01-01\nextends: "2025-11-14"\nsummary: a test table\n{body}'
+
+
+def check_with(tmp_path: Path, version: str, body: str) -> Any:
+    """`pricing check` of the shipped tables and one overlay."""
+    return invoke("pricing", "check", "--pricing-dir", str(tables_with(tmp_path, **{version: overlay(version, body)})))
+
+
 def tables_with(tmp_path: Path, **files: str) -> Path:
     """A directory of private tables (version id -> YAML text), read beside the shipped ones."""
     directory = tmp_path / "mine"
@@ -69,12 +79,10 @@ def test_pricing_check_finds_every_rate_every_region_needs_in_the_shipped_tables
 
 def test_pricing_check_names_the_table_the_region_and_each_missing_rate(tmp_path: Path) -> None:
     # A region added with only on-demand rates, in a version that bills provisioned concurrency, SnapStart...
-    gap = (
-        'version: gap-2031\neffective: 2031-01-01\nextends: "2025-11-14"\nsummary: a region without its rates\n'
+    result = check_with(tmp_path, "gap-2031", (
         "regions:\n  xx-test-1:\n    requests_per_million: '0.20'\n    ephemeral_storage: '0.0000000309'\n"
         "    duration:\n      x86_64: [{price: '0.0000166667'}]\n      arm64: [{price: '0.0000133334'}]\n"
-    )
-    result = invoke("pricing", "check", "--pricing-dir", str(tables_with(tmp_path, **{"gap-2031": gap})))
+    ))
     assert result.exit_code == 2
     assert (f"{tmp_path / 'mine' / 'gap-2031.yaml'}: regions.xx-test-1.provisioned_concurrency: pricing table "
             "gap-2031: region xx-test-1 has no rate provisioned_concurrency.arm64, which arm64 provisioned "
@@ -175,12 +183,10 @@ def test_every_rate_outside_us_east_1_that_is_not_sourced_is_named_derived() -> 
 
 
 def test_a_derived_rate_that_does_not_hold_names_the_rate_region_and_expected_figure(tmp_path: Path) -> None:
-    wrong = (
-        'version: wrong-2031\neffective: 2031-01-01\nextends: "2025-11-14"\nsummary: a rule that does not hold\n'
+    result = check_with(tmp_path, "wrong-2031", (
         "derived:\n  - rates: [provisioned_concurrency.arm64]\n    of_rate: provisioned_concurrency.x86_64\n"
         "    times: '0.7'\n    why: a wrong rule\n    regions: [us-east-2]\n"
-    )
-    result = invoke("pricing", "check", "--pricing-dir", str(tables_with(tmp_path, **{"wrong-2031": wrong})))
+    ))
     assert result.exit_code == 2
     assert ("wrong-2031.yaml: derived: pricing table wrong-2031: provisioned_concurrency.arm64 of region "
             "us-east-2 is 0.0000033334, but its derivation makes it 0.0000029167 (provisioned_concurrency.x86_64 "
@@ -189,11 +195,8 @@ def test_a_derived_rate_that_does_not_hold_names_the_rate_region_and_expected_fi
 
 
 def test_a_derived_entry_must_name_rates_the_region_has(tmp_path: Path) -> None:
-    typo = (
-        'version: typo-2031\neffective: 2031-01-01\nextends: "2025-11-14"\nsummary: a typo\n'
-        "derived:\n  - rates: [provisioned_concurency.arm64]\n    of_region: us-east-1\n    why: typo\n"
-        "    regions: [eu-west-1]\n"
-    )
+    typo = overlay("typo-2031", "derived:\n  - rates: [provisioned_concurency.arm64]\n    of_region: us-east-1\n"
+                                "    why: typo\n    regions: [eu-west-1]\n")
     catalog = TableCatalog(private=[tables_with(tmp_path, **{"typo-2031": typo})])
     with pytest.raises(TableError) as raised:
         catalog.resolve("typo-2031")
@@ -204,12 +207,11 @@ def test_a_derived_entry_must_name_rates_the_region_has(tmp_path: Path) -> None:
 
 def test_a_rate_a_later_version_states_is_no_longer_derived(tmp_path: Path) -> None:
     # An imported offer (or a correction) that gives us-west-1's own tier rates: they come from that file's source.
-    sourced = (
-        'version: offer-2031\neffective: 2031-01-01\nextends: "2025-11-14"\nsummary: sourced tiers\n'
+    sourced = overlay("offer-2031", (
         "regions:\n  us-west-1:\n    duration:\n      x86_64:\n"
         "        - {up_to: 6000000000, price: '0.0000166667'}\n        - {up_to: 15000000000, price: '0.0000149000'}\n"
         "        - {price: '0.0000133000'}\n"
-    )
+    ))
     directory = tables_with(tmp_path, **{"offer-2031": sourced})
     table = TableCatalog(private=[directory]).resolve("offer-2031").table
     derived = {(region, rate) for entry in table.derived for region in entry.regions for rate in entry.rates}
@@ -222,9 +224,7 @@ def test_a_rate_a_later_version_states_is_no_longer_derived(tmp_path: Path) -> N
 
 def test_a_scaled_overlay_keeps_its_derivations_unchecked_to_the_digit(tmp_path: Path) -> None:
     # 8% off every duration rate: tier 2 x 0.92 is no longer tier 1 x 0.92 x 0.9 rounded to 10 places.
-    overlay = ('version: acme-2031\neffective: 2031-01-01\nextends: "2025-11-14"\nsummary: 8% off\n'
-               "sources: [{title: addendum, url: 'https://example.com'}]\nscale: {duration: 0.92}\n")
-    result = invoke("pricing", "check", "--pricing-dir", str(tables_with(tmp_path, **{"acme-2031": overlay})))
+    result = check_with(tmp_path, "acme-2031", "scale: {duration: 0.92}\n")
     assert result.exit_code == 0, result.stderr
 
 
