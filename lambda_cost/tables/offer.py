@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from lambda_cost.atomic import write_atomically
 from lambda_cost.errors import InputError, PricingError, TableError
-from lambda_cost.model.pricing import Architecture, PricingTable
+from lambda_cost.model.pricing import Architecture, PricingTable, rate_values
 from lambda_cost.stages.load import read_source
 from lambda_cost.tables.catalog import TableCatalog, shared_rates
 
@@ -548,9 +548,11 @@ def _document(
     )
     new_regions = sorted(set(regions) - set(base.regions))
     assumed = _assumed_rates(base)
+    derived = []
     if new_regions and assumed:
         notes.append(f"Regions new in this offer ({', '.join(new_regions)}) take {', '.join(assumed)} from "
                      f"{base_version}, where every region has the same rate; offer files do not carry them.")
+        derived.append(_assumed_derivation(base, base_version, assumed, new_regions))
     lacking = sorted(set(base.regions) - set(regions))
     if lacking:
         notes.append(f"Regions of {base_version} that the offer lacks, inherited unchanged: {', '.join(lacking)}.")
@@ -566,10 +568,22 @@ def _document(
         "sources": [{"title": f"AWS Price List offer file for AWSLambda, version {offer_version}", "url": url}],
         "notes": notes,
     }
+    if derived:
+        document["derived"] = derived
     if free_tier is not None:
         document["free_tier"] = free_tier
     document["regions"] = regions
     return document
+
+
+def _assumed_derivation(
+    base: PricingTable, base_version: str, assumed: dict[str, Any], regions: list[str]
+) -> dict[str, Any]:
+    """The `derived:` entry of the rates new regions take from the base: copies of one region's, which all share."""
+    home = "us-east-1" if "us-east-1" in base.regions else sorted(base.regions)[0]
+    rates = [key for key in rate_values(base.regions[home]) if key.split(".")[0] in assumed]
+    return {"rates": rates, "regions": regions, "of_region": home,
+            "why": f"offer files do not carry these rates; every region of {base_version} has {home}'s"}
 
 
 def _header(name: str, offer_version: str, publication: str, base_version: str) -> str:

@@ -361,9 +361,13 @@ def test_a_new_region_is_imported_only_when_complete(tmp_path: Path, pricing_dir
     complete = import_offer(edited_offer(tmp_path, rename), TableCatalog(pricing_dir))
     assert complete.regions == ("il-central-1", "us-east-1")
     write_imported(complete, pricing_dir)
-    assert TableCatalog(pricing_dir).resolve("2025-08-01").table.regions["il-central-1"].ephemeral_storage == (
-        Decimal("0.0000000340")
-    )
+    table = TableCatalog(pricing_dir).resolve("2025-08-01").table
+    assert table.regions["il-central-1"].ephemeral_storage == Decimal("0.0000000340")
+    # The rates offers never carry are copies of us-east-1's, and the table says so for the new region alone.
+    [copied] = [entry for entry in table.derived if "il-central-1" in entry.regions]
+    assert (copied.regions, copied.of_region) == (("il-central-1",), "us-east-1")
+    assert copied.rates == ("related.sqs_requests_per_million", "related.sns_requests_per_million",
+                            "related.cloudwatch_logs_ingestion_per_gb")
     lacking, _ = import_edited(
         tmp_path, rename, drop("il-central-1", "EU-Lambda-Storage-GB-Second", "EU-Lambda-Storage-GB-Second-ARM")
     )
