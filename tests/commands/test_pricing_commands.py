@@ -37,7 +37,8 @@ def _date(text: str) -> Any:
 def test_as_of_picks_the_version_in_force() -> None:
     catalog = TableCatalog()
     assert catalog.select(as_of=_date("2014-12-01")).version == "2014-11-13"
-    assert catalog.select(as_of=_date("2019-12-02")).version == "2017-07-17"  # Lambda@Edge's launch
+    assert catalog.select(as_of=_date("2017-12-17")).version == "2017-07-17"  # Lambda@Edge's launch
+    assert catalog.select(as_of=_date("2019-12-02")).version == "2018-12-11"  # eu-north-1 opens
     assert catalog.select(as_of=_date("2020-11-30")).version == "2019-12-03"  # provisioned concurrency
     assert catalog.select(as_of=_date("2020-12-01")).version == "2020-12-01"
     assert catalog.select(as_of=_date("2030-01-01")).version == catalog.versions[-1]
@@ -56,7 +57,7 @@ def test_command_line_as_of(write: Any) -> None:
     path = write("w.yaml", workload_yaml(CLASSIC))
     result = runner.invoke(app, ["estimate", path, "--as-of", "2019-06-01", "-f", "json"])
     document = json.loads(result.stdout)
-    assert (document["total"], document["pricing"]["version"]) == ("18.737", "2017-07-17")
+    assert (document["total"], document["pricing"]["version"]) == ("18.737", "2018-12-11")
     bad = runner.invoke(app, ["estimate", path, "--as-of", "June 2019"])
     assert bad.exit_code == 2 and "--as-of takes a date as YYYY-MM-DD" in bad.stderr
 

@@ -28,9 +28,12 @@ LAMBDA_REGIONS = {
     "me-south-1", "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
     "us-gov-east-1", "us-gov-west-1", "cn-north-1", "cn-northwest-1", "eusc-de-east-1",
 }
-# Regions that opened after tiered pricing, each priced from the version dated when it opened.
-OPENED = {"me-central-1": "2022-08-30", "eu-central-2": "2022-11-09", "ap-southeast-4": "2023-01-24",
-          "ap-southeast-5": "2024-08-22"}
+# Regions that opened after Lambda's launch, each priced from the version dated the day it opened (Osaka: the day it
+# opened to all as a full Region).
+OPENED = {"ap-northeast-2": "2016-01-06", "ap-south-1": "2016-06-27", "us-east-2": "2016-10-17",
+          "ca-central-1": "2016-12-08", "eu-west-2": "2016-12-13", "eu-west-3": "2017-12-18",
+          "eu-north-1": "2018-12-11", "ap-northeast-3": "2021-03-01", "me-central-1": "2022-08-30",
+          "eu-central-2": "2022-11-09", "ap-southeast-4": "2023-01-24", "ap-southeast-5": "2024-08-22"}
 
 
 def invoke(*args: str) -> Any:
@@ -70,7 +73,7 @@ def test_every_region_that_offers_lambda_is_priced_or_named_with_its_reason() ->
 def test_pricing_check_finds_every_rate_every_region_needs_in_the_shipped_tables() -> None:
     result = invoke("pricing", "check")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("19 pricing tables are valid")
+    assert result.stdout.startswith("27 pricing tables are valid")
     latest = TableCatalog().select("latest").table
     needed = set(latest.required_rates())
     assert {"provisioned_concurrency.arm64", "snapstart.restore_gb", "esm_provisioned_epu_hour.sqs",

@@ -123,10 +123,10 @@ def test_the_same_directory_named_twice_is_read_once(tmp_path: Path) -> None:
                    env={"LAMBDA_COST_PRICING_DIR": str(directory / ".." / "mine")})
     assert twice.exit_code == 0, twice.stderr
     versions = [row["version"] for row in json.loads(twice.stdout)]
-    assert versions.count("acme-2025") == 1 and len(versions) == 20
+    assert versions.count("acme-2025") == 1 and len(versions) == 28
     shipped = invoke("pricing", "check", "--pricing-dir", str(bundled_pricing_dir()))
     assert shipped.exit_code == 0, shipped.stderr
-    assert shipped.stdout.startswith("19 pricing tables are valid")
+    assert shipped.stdout.startswith("27 pricing tables are valid")
 
 
 def test_a_pricing_dir_that_is_a_file_is_named_as_such(tmp_path: Path) -> None:
