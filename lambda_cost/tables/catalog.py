@@ -250,6 +250,9 @@ def region_hint(region: str, table: PricingTable, catalog: TableCatalog) -> str:
     if first is not None and first.table.effective > table.effective:
         return (f"{region} is priced from pricing version {first.version} (effective {first.table.effective}), "
                 "when it opened; choose that date or later")
+    if first is not None:  # a private table that extends a version older than the region
+        return (f"{region} is priced from pricing version {first.version} on, which {table.version} does not "
+                "extend; extend that version or a later one")
     with contextlib.suppress(TableError):
         why = catalog.select(LATEST).table.unpriced_regions.get(region)
         if why is not None:

@@ -121,6 +121,17 @@ def test_as_of_before_a_region_opened_refuses_it_naming_when_it_is_priced(write:
     assert invoke("estimate", path, "--as-of", "2024-08-22").exit_code == 0
 
 
+def test_an_overlay_of_a_version_older_than_the_region_says_which_version_to_extend(tmp_path: Path,
+                                                                                   write: Any) -> None:
+    directory = tables_with(tmp_path, **{"acme-2031": overlay("acme-2031", "").replace('"2025-11-14"',
+                                                                                       '"2022-08-01"')})
+    path = write("w.yaml", workload_yaml(function(), region="eu-central-2"))
+    result = invoke("estimate", path, "--pricing-dir", str(directory))
+    assert result.exit_code == 2
+    assert ("eu-central-2 is priced from pricing version 2022-11-09 on, which acme-2031 does not extend; extend that "
+            "version or a later one") in result.stderr
+
+
 def test_a_region_no_table_can_price_is_refused_with_the_reason() -> None:
     text = workload_yaml(function(region="il-central-1"))
     with pytest.raises(PricingError) as raised:
