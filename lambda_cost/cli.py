@@ -312,6 +312,61 @@ def compare(
 
 
 
+class CalibrateFormat(str, Enum):
+    yaml = "yaml"
+    json = "json"
+    table = "table"
+
+
+@app.command()
+def calibrate(
+    sources: Annotated[
+        Optional[list[str]],
+        typer.Argument(help="REPORT log files or folders (.gz too), a Logs Insights result, metrics; - for stdin."),
+    ] = None,
+    window: Annotated[
+        Optional[str], typer.Option(help="The period the usage covers: 14d, 36h (default: the timestamps' span).")
+    ] = None,
+    function: Annotated[
+        Optional[str], typer.Option(help="The function of lines that name no /aws/lambda/NAME log group.")
+    ] = None,
+    into: Annotated[
+        Optional[str], typer.Option(help="Write the measured values into this workload, keeping its comments.")
+    ] = None,
+    output: OutputOption = None,
+    force: Annotated[bool, typer.Option(help="Let -o overwrite a file; with --into alone, replace that file.")] = False,
+    output_format: Annotated[
+        Optional[CalibrateFormat],
+        typer.Option("--format", "-f", help="yaml: the workload; json: the measurements; table: for people "
+                     "(default: yaml, or table with --into)."),
+    ] = None,
+    print_query: Annotated[
+        bool, typer.Option("--print-query", help="Print the Logs Insights query whose result calibrate reads.")
+    ] = False,
+    aws: Annotated[
+        bool, typer.Option("--aws", help="Read metrics and run the Logs Insights query in AWS (needs the aws extra).")
+    ] = False,
+    region: Annotated[Optional[str], typer.Option(help="With --aws: the AWS region.")] = None,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Write a workload from real usage: REPORT logs, Logs Insights results or CloudWatch metrics.
+
+    Example:
+
+    \b
+      lambda-cost calibrate logs/ --window 14d --function api -o workload.yaml
+    """
+    from lambda_cost.commands.calibrate import run as run_calibrate
+
+    _run(lambda: run_calibrate(
+        sources or [], window=window, function=function, into=into, output=output, force=force,
+        output_format=output_format.value if output_format else None, print_query=print_query, aws=aws,
+        region=region, quiet=quiet,
+    ), debug)
+
+
+
 pricing_app = typer.Typer(
     name="pricing",
     help="Inspect, compare, check and import the price tables.",

@@ -36,6 +36,7 @@ class FunctionSpec:
     streaming_bytes: Decimal | None = None
     log_bytes: Decimal | None = None
     reserved_concurrency: int | None = None
+    durations_billed: bool = False  # the durations are means of Billed Duration: not rounded up again
     stated: frozenset[str] = _NOTHING_STATED  # the keys a version states itself; the others are the function's
 
     def path(self, index: int, field: str) -> tuple[str | int, ...]:

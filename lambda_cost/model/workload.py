@@ -267,6 +267,11 @@ class Function(_Configuration):
     error_duration_ms: Milliseconds | None = Field(
         default=None, description="mean duration of a failed attempt (default: duration_ms)"
     )
+    durations_billed: bool = Field(
+        default=False,
+        description="true: duration_ms and error_duration_ms are means of logged Billed Duration (each attempt "
+        "already rounded up, INIT included where it was billed), priced as written, not rounded up again",
+    )
     versions: dict[str, Version] | None = None
     aliases: dict[str, dict[str, Percent | ProvisionedConcurrency]] | None = Field(
         default=None, description="alias -> {version: weight}, and optionally provisioned_concurrency"

@@ -23,9 +23,11 @@ def usage_text(priced: PricedFunction) -> str:
     extras = priced.extras
     served = extras.pc_duration_gb_seconds if extras else None
     init = extras.init_gb_seconds if extras else None
+    rounding = ("means of Billed Duration, not rounded again" if usage.function.durations_billed
+                else f"durations rounded up to {priced.granularity_ms} ms")
     text = (
-        f"{' + '.join(parts)} = {readable(priced.billed_seconds)} s (durations rounded up to "
-        f"{priced.granularity_ms} ms); × {memory} = {readable(priced.busy_gb_seconds)} GB-s"
+        f"{' + '.join(parts)} = {readable(priced.billed_seconds)} s ({rounding}); × {memory} = "
+        f"{readable(priced.busy_gb_seconds)} GB-s"
     )
     if served:
         text += f" − {readable(served)} GB-s served by provisioned concurrency"

@@ -137,8 +137,11 @@ def _meter(usage: FunctionUsage, table: PricingTable) -> _Metered:
     billing = table.billing
     edge = function.edge_trigger is not None
     granularity = (billing.edge_duration_granularity_ms or 1) if edge else billing.duration_granularity_ms
-    ok_ms = billed_ms(function.duration_ms, granularity)
-    error_ms = billed_ms(function.failed_duration_ms, granularity)
+    if function.durations_billed:  # means of Billed Duration: each attempt was rounded when it was billed
+        ok_ms, error_ms = function.duration_ms, function.failed_duration_ms
+    else:
+        ok_ms = billed_ms(function.duration_ms, granularity)
+        error_ms = billed_ms(function.failed_duration_ms, granularity)
     failed = usage.failed_invocations
     invocations = usage.invocations
     succeeded = invocations - failed

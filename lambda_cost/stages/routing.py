@@ -48,6 +48,7 @@ def spec_of(function: Function, version: str | None = None) -> FunctionSpec:
         function.response_streaming.bytes_per_response if function.response_streaming else None,
         function.log_bytes_per_invocation,
         function.reserved_concurrency,
+        function.durations_billed,
         frozenset(override.model_fields_set) if version else _NOTHING_STATED,
     )
 
