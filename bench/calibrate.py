@@ -53,9 +53,13 @@ def emit(lines: int, out: TextIO, seed: int = SEED) -> None:
     """Write `lines` REPORT lines; the text depends only on `lines` and `seed`."""
     rng = random.Random(seed)
     batch = []
+    second, text = -1, ""
     for index in range(lines):
         moment = START + index * SPACING_S
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(moment)) + f".{int(moment * 1000) % 1000:03d}Z"
+        if int(moment) != second:  # formatting the date is the slow part: once a second
+            second = int(moment)
+            text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+        stamp = f"{text}.{int(moment * 1000) % 1000:03d}Z"
         hundredths = rng.randint(100, 99_999)
         duration = f"{hundredths // 100}.{hundredths % 100:02d}"
         extra = ""
