@@ -211,7 +211,6 @@ def _function_json(m: Measurement, calibration: Calibration) -> dict[str, Any]:
         "success_duration_ms": _number(m.success_duration_ms),
         "failed_duration_ms": _number(m.failed_duration_ms),
         "duration_source": m.duration_source,
-        "mean_duration_ms": _number(m.mean_duration_ms),
         "memory_mb": m.memory_mb,
         "memory_sizes": {str(mb): plain(n) for mb, n in m.memory_sizes.items()},
         "gb_seconds": plain(m.gb_seconds),

@@ -23,7 +23,6 @@ filter @type = "REPORT"
 | stats count(*) as invocations,
         sum(@billedDuration) as billed_ms,
         sum(@billedDuration * @memorySize) as billed_ms_bytes,
-        avg(@duration) as mean_duration_ms,
         sum(strcontains(@message, "Init Duration")) as cold_starts,
         avg(@initDuration) as mean_init_ms,
         sum(strcontains(@message, "Restore Duration")) as restores,
@@ -39,7 +38,7 @@ filter @type = "REPORT"
   by @log
 """
 REQUIRED = ("@log", "invocations", "billed_ms", "memory_size_bytes")
-COLUMNS = ("@log", "invocations", "billed_ms", "billed_ms_bytes", "mean_duration_ms", "cold_starts", "mean_init_ms",
+COLUMNS = ("@log", "invocations", "billed_ms", "billed_ms_bytes", "cold_starts", "mean_init_ms",
            "restores", "errors", "timeouts", "memory_size_bytes", "min_memory_size_bytes", "p50_memory_bytes",
            "p99_memory_bytes", "max_memory_bytes", "first", "last")
 
@@ -136,10 +135,6 @@ def _add_row(row: dict[str, Any], name: str, tallies: Tallies, summary: SourceSu
     tally.invocations += count
     tally.billed_ms += billed
     tally.count_memory(memory_mb, count, billed)
-    mean_duration = _number(row, "mean_duration_ms")
-    if mean_duration is not None:
-        tally.durations_seen += count
-        tally.duration_cs += int(mean_duration * count * 100)
     for column, attribute in (("cold_starts", "cold_starts"), ("restores", "restores")):
         value = _number(row, column)
         if value is not None:

@@ -82,7 +82,6 @@ class Measurement:
     success_duration_ms: Decimal | None  # split by status, when failures are counted line by line
     failed_duration_ms: Decimal | None
     duration_source: str
-    mean_duration_ms: Decimal | None  # Duration (not billed): the handler's time
     memory_mb: int | None
     memory_sizes: dict[int, Decimal]  # MB -> invocations, when the setting changed
     errors: Decimal | None
@@ -231,7 +230,6 @@ def _measure(tally: Tally, log_window: Window | None, metric_window: Window | No
         success_duration_ms=success,
         failed_duration_ms=failed_ms,
         duration_source=duration_source,
-        mean_duration_ms=(Decimal(tally.duration_cs) / 100 / tally.durations_seen) if tally.durations_seen else None,
         memory_mb=memory_mb,
         memory_sizes=sizes,
         errors=errors,

@@ -38,8 +38,6 @@ class Tally:
     name: str
     invocations: int = 0
     billed_ms: int | Decimal = 0
-    duration_cs: int = 0  # Duration in hundredths of a millisecond (REPORT prints two decimals)
-    durations_seen: int = 0
     by_memory: dict[int, list[int | Decimal]] = field(default_factory=dict)  # MB -> [invocations, billed ms]
     max_used: Counter[int] = field(default_factory=Counter)  # Max Memory Used (MB) -> invocations
     failed: int = 0  # error or timeout status (or a "Task timed out" line) per invocation
@@ -77,9 +75,6 @@ class Tally:
         self.count_memory(record.memory_mb, 1, record.billed_ms)
         if record.max_used_mb is not None:
             self.max_used[record.max_used_mb] += 1
-        if record.duration_ms is not None:
-            self.durations_seen += 1
-            self.duration_cs += int(record.duration_ms * 100)
         self.add_extras(record)
         if record.timestamp is not None:
             self.seen_at(record.timestamp)
