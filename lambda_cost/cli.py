@@ -207,6 +207,80 @@ def diff(
     )
 
 
+class ReconcileBy(str, Enum):
+    component = "component"
+    function = "function"
+    region = "region"
+
+
+class QueryEngine(str, Enum):
+    athena = "athena"
+
+
+@app.command()
+def reconcile(
+    estimate: Annotated[
+        Optional[str],
+        typer.Argument(metavar="WORKLOAD_OR_ESTIMATE", help="A workload file, or a saved JSON estimate."),
+    ] = None,
+    bill: Annotated[
+        Optional[list[str]],
+        typer.Option("--bill", help="The bill: CUR, CUR 2.0 or FOCUS files (CSV, CSV.gz, Parquet), a directory or "
+                                    "a glob of them, Cost Explorer JSON, or the Athena query's CSV (repeatable)."),
+    ] = None,
+    month: Annotated[
+        Optional[str], typer.Option(help="The billing month, YYYY-MM (default: the bill's only month).")
+    ] = None,
+    by: Annotated[ReconcileBy, typer.Option(help="One row per region and component, function, or region.")] = (
+        ReconcileBy.component),
+    max_gap: Annotated[
+        Optional[list[str]],
+        typer.Option("--max-gap", help="Fail (exit 1) past this gap: 10%, $50, or COMPONENT=10% (repeatable)."),
+    ] = None,
+    output_format: FormatOption = OutputFormat.table,
+    print_query: Annotated[
+        Optional[QueryEngine],
+        typer.Option("--print-query", help="Print the SQL that sums a CUR 2.0 table in Amazon Athena, and exit."),
+    ] = None,
+    pricing: Annotated[Optional[str], typer.Option(help="Pricing version for a workload.")] = None,
+    as_of: Annotated[
+        Optional[str], typer.Option(help="Price a workload with the table in force on this date (YYYY-MM-DD).")
+    ] = None,
+    pricing_dir: PricingDirOption = None,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    color: ColorOption = Color.auto,
+    debug: DebugOption = False,
+) -> None:
+    """Hold an estimate against the month's bill, per region and component, and gate on the gap.
+
+    Example:
+
+    \b
+      lambda-cost reconcile workload.yaml --bill cur/2026-10/ --max-gap 10%
+    """
+    from lambda_cost.commands.reconcile import run as run_reconcile
+
+    _run(
+        lambda: run_reconcile(
+            estimate,
+            bill or [],
+            month=month,
+            by=by.value,
+            max_gap=max_gap or [],
+            output_format=output_format.value,
+            output=output,
+            force=force,
+            print_query=None if print_query is None else print_query.value,
+            pricing=pricing,
+            as_of=as_of,
+            pricing_dirs=pricing_dir or (),
+            color=color.value,
+        ),
+        debug,
+    )
+
+
 @app.command()
 def validate(
     workloads: Annotated[list[str], typer.Argument(help="Workload YAML files; - reads standard input.")],

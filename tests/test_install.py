@@ -28,8 +28,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_contains_every_price_table(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    shipped = {Path(name).name for name in names if name.startswith("lambda_cost/pricing/")}
+    shipped = {Path(name).name for name in names if name.startswith("lambda_cost/pricing/") and name.count("/") == 2}
     assert shipped == {path.name for path in (ROOT / "pricing").glob("*.yaml")}
+    assert "lambda_cost/pricing/bills/usage-types.yaml" in names  # reconcile's map of usage types
     assert any(name.endswith("entry_points.txt") for name in names)
 
 

@@ -39,28 +39,32 @@ def _by_component(costs: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
     return {component: exact_sum(values) for component, values in grouped.items()}
 
 
-class _SavedItem(BaseModel):
+class SavedItem(BaseModel):
     model_config = ConfigDict(extra="ignore")
     component: str
     cost: Decimal
+    quantity: Decimal = Decimal(0)  # what reconcile compares with the bill's usage
 
 
-class _SavedFunction(BaseModel):
+class SavedFunction(BaseModel):
     model_config = ConfigDict(extra="ignore")
     name: str
+    function: str | None = None  # the function of a version's row (api for api:v4)
+    region: str = ""
+    architecture: str = ""
     total: Decimal
-    line_items: list[_SavedItem]
+    line_items: list[SavedItem]
     related_total: Decimal = Decimal(0)  # absent from estimates saved before related charges
-    related_items: list[_SavedItem] = []
+    related_items: list[SavedItem] = []
 
 
-class _SavedPricing(BaseModel):
+class SavedPricing(BaseModel):
     model_config = ConfigDict(extra="ignore")
     version: str
 
 
-class _SavedEstimate(BaseModel):
-    """The part of a `--format json` estimate that a diff reads."""
+class SavedEstimate(BaseModel):
+    """The part of a `--format json` estimate that diff and reconcile read."""
 
     model_config = ConfigDict(extra="ignore")
     schema_version: int
@@ -68,14 +72,14 @@ class _SavedEstimate(BaseModel):
     period: str = "month"
     total: Decimal
     related_total: Decimal = Decimal(0)
-    pricing: _SavedPricing
-    functions: list[_SavedFunction]
+    pricing: SavedPricing
+    functions: list[SavedFunction]
 
 
 def load_snapshot(path: str, *, pricing: str | None, catalog: TableCatalog) -> Snapshot:
     """A workload file is priced; a saved JSON estimate (it has schema_version) is read as it is."""
     source = read_source(path)
-    saved = _saved_estimate(source)
+    saved = saved_estimate(source)
     if saved is not None:
         if pricing is not None:
             raise InputError(
@@ -88,7 +92,8 @@ def load_snapshot(path: str, *, pricing: str | None, catalog: TableCatalog) -> S
     return snapshot_of(estimate_source(source, pricing=pricing, catalog=catalog))
 
 
-def _saved_estimate(source: Source) -> _SavedEstimate | None:
+def saved_estimate(source: Source, command: str = "diff") -> SavedEstimate | None:
+    """A saved `estimate --format json` (it has schema_version), checked; None for anything else (a workload)."""
     if not source.text.lstrip().startswith("{"):
         return None
     try:
@@ -110,7 +115,7 @@ def _saved_estimate(source: Source) -> _SavedEstimate | None:
         raise InputError(f"{source.name} is a lambda-cost JSON report but not an estimate (a `{what}` report)",
                          hint="give a saved `lambda-cost estimate --format json`, or a workload")
     try:
-        saved = _SavedEstimate.model_validate(data)
+        saved = SavedEstimate.model_validate(data)
     except (ValidationError, InvalidOperation) as error:
         problems = []
         if isinstance(error, ValidationError):
@@ -118,11 +123,11 @@ def _saved_estimate(source: Source) -> _SavedEstimate | None:
         raise InputError(f"{source.name}: not a lambda-cost JSON estimate", problems=problems) from None
     if (saved.currency, saved.period) != ("USD", "month"):  # figures in other units cannot be subtracted from ours
         raise InputError(f"{source.name}: a saved estimate in {saved.currency} a {saved.period}; "
-                         "diff compares USD a month")
+                         f"{command} compares USD a month")
     return saved
 
 
-def _snapshot_of_saved(saved: _SavedEstimate, name: str) -> Snapshot:
+def _snapshot_of_saved(saved: SavedEstimate, name: str) -> Snapshot:
     components: dict[str, dict[str, Decimal]] = {}
     for function in saved.functions:
         components[function.name] = _by_component(

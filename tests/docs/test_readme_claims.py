@@ -129,7 +129,8 @@ def test_the_error_example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         assert got.startswith(expected.removesuffix("…)"))
 
 
-SYNOPSIS_COMMANDS = ["estimate", "diff", "validate", "schema", "init", "compare", "calibrate"]
+SYNOPSIS_COMMANDS = ["estimate", "diff", "validate", "schema", "init", "compare", "calibrate",
+                     "reconcile"]
 
 
 @pytest.mark.parametrize("command", SYNOPSIS_COMMANDS)
