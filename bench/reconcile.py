@@ -8,6 +8,7 @@ functions. Then, in fresh subprocesses, best of --repeat runs:
 
 * the floor: `python -c "import duckdb; ..."` summing the file's Lambda line items by usage type, line item type,
   region and resource with DuckDB, reading the same columns and nothing else;
+* reconcile's own reading of the bill alone (the DuckDB query, with its decimals, and the groups in Python);
 * `lambda-cost reconcile WORKLOAD --bill FILE --format json` (the console script next to sys.executable).
 
 The target is reconcile within 1.5 times the floor. The figures are printed and written as JSON.
@@ -41,6 +42,12 @@ FLOOR_SQL = """SELECT line_item_usage_type, line_item_line_item_type, product_re
 FROM read_parquet(FILE) WHERE line_item_product_code = 'AWSLambda' GROUP BY ALL"""
 FLOOR_CODE = ("import sys, duckdb\n"
               f"duckdb.sql({FLOOR_SQL!r}.replace('FILE', repr(sys.argv[1]))).fetchall()")
+# reconcile's own aggregation of the same file, alone: what it reads beyond the floor (decimals, the free tier).
+QUERY_CODE = """import sys
+from lambda_cost.bills.engine import read_table_bill
+from lambda_cost.bills.files import sniff
+read_table_bill([sniff(sys.argv[1])])
+"""
 
 # Line items of one function-hour: (usage type without prefix, arm64 suffix applies, line item type, unit).
 KINDS = (
@@ -135,14 +142,16 @@ def main(argv: list[str] | None = None) -> int:
         script = Path(sys.executable).parent / "lambda-cost"
         commands = {
             "floor": [sys.executable, "-c", FLOOR_CODE, str(bill)],
+            "bill query": [sys.executable, "-c", QUERY_CODE, str(bill)],
             "reconcile": [str(script), "reconcile", str(workload), "--bill", str(bill), "--format", "json"],
         }
         results = measure(commands, args.repeat, None)
-        floor, reconcile = results["floor"], results["reconcile"]
+        floor, query, reconcile = results["floor"], results["bill query"], results["reconcile"]
         ratio = reconcile.best_s / floor.best_s
         summary = {
             "lines": args.lines, "file_mb": round(bill.stat().st_size / 2**20, 1), "functions": FUNCTIONS,
-            "floor": floor.summary(), "reconcile": reconcile.summary(), "ratio": round(ratio, 2),
+            "floor": floor.summary(), "bill_query": query.summary(), "reconcile": reconcile.summary(),
+            "query_ratio": round(query.best_s / floor.best_s, 2), "ratio": round(ratio, 2),
             "target": RATIO_TARGET, "pass": ratio <= RATIO_TARGET,
         }
     finally:
@@ -151,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.lines:,} line items, {summary['file_mb']} MB of Parquet")
     print(f"  DuckDB's bare aggregation (floor): best {floor.best_s:.2f} s, median {floor.median_s:.2f} s, "
           f"peak {floor.max_rss_mb:.0f} MB")
+    print(f"  reconcile's bill query alone:      best {query.best_s:.2f} s, median {query.median_s:.2f} s, "
+          f"peak {query.max_rss_mb:.0f} MB ({query.best_s / floor.best_s:.2f} x the floor)")
     print(f"  lambda-cost reconcile -f json:     best {reconcile.best_s:.2f} s, median {reconcile.median_s:.2f} s, "
           f"peak {reconcile.max_rss_mb:.0f} MB")
     print(f"  ratio {ratio:.2f} (target {RATIO_TARGET}): {'PASS' if summary['pass'] else 'FAIL'}")

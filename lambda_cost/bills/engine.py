@@ -11,7 +11,17 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from lambda_cost.bills.files import CSV, PARQUET, BillFile, csv_header, open_bytes
-from lambda_cost.bills.formats import ATHENA_RESULT, FOCUS, FORMATS, Format, aggregation_sql, detect, products_sql
+from lambda_cost.bills.formats import (
+    ATHENA_RESULT,
+    FAST,
+    FOCUS,
+    FORMATS,
+    TEXT,
+    Format,
+    aggregation_sql,
+    detect,
+    products_sql,
+)
 from lambda_cost.bills.model import Bill, BillGroup
 from lambda_cost.errors import InputError, Problem
 from lambda_cost.numbers import ZERO
@@ -57,9 +67,12 @@ def read_table_bill(files: Sequence[BillFile]) -> Bill:
         headers = {tuple(schemas[f.path]) for f in chosen}
         same = next(iter(headers)) if kind == CSV and len(headers) == 1 else None
         source = _source(kind, [f.path for f in chosen], same)
-        sql = aggregation_sql(fmt, types, source)
         try:
-            rows = con.execute(sql).fetchall()
+            try:
+                rows = con.execute(aggregation_sql(fmt, types, source, floats=FAST)).fetchall()
+            except (duckdb.ConversionException, duckdb.OutOfRangeException):
+                # A double too large for the fast reading (10^8.9 units in one line item): read them as text.
+                rows = con.execute(aggregation_sql(fmt, types, source, floats=TEXT)).fetchall()
         except duckdb.Error as error:
             raise _refusal(error, chosen, fmt) from None
         groups.extend(_group(row) for row in rows)

@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 # Numbers in a text column are read exactly: usage to 18 decimal places (lambda-cost's own quantum), money to 28
 # (a quantity's 18 and a unit price's 10), which leaves 20 and 10 digits before the point, beyond any bill (a sum
 # past them is refused, never wrapped). A floating-point column (CUR 2.0 Parquet stores numbers as doubles) is read
-# rounded to 10 decimal places, which gives back the decimal AWS wrote without the binary noise of a double.
+# rounded to 10 decimal places, which gives back the decimal AWS wrote without the binary noise of a double. DuckDB
+# does that fastest as a 64-bit count of 10^-10 units, summed in 128 bits (FAST); a line item of 10^8.9 units or
+# more does not fit, and the query is run again reading each double through its shortest decimal text (TEXT: slower,
+# and exact where a cast is not). Athena casts the double to a decimal (DECIMAL).
+FAST = "fast"
+TEXT = "text"
+DECIMAL = "decimal"
 TEXT_SCALE = 18
 MONEY_SCALE = 28
 FLOAT_SCALE = 10
@@ -144,8 +150,9 @@ class _Columns:
     """SQL expressions over the columns a format resolved, typed by the file's schema. Keys are the columns as they
     are (tidied in Python, on the few groups), so that the scan does no more than a bare aggregation would."""
 
-    def __init__(self, fmt: Format, columns: Mapping[str, str]) -> None:
+    def __init__(self, fmt: Format, columns: Mapping[str, str], floats: str = DECIMAL) -> None:
         self.fmt = fmt
+        self.floats = floats
         self.chosen = fmt.resolve(list(columns))
         self.types = {name: columns[column].upper() for name, column in self.chosen.items()}
 
@@ -164,16 +171,27 @@ class _Columns:
             return "CAST(NULL AS VARCHAR)"
         return self.raw(name) if self._is_text(name) else f"CAST({self.raw(name)} AS VARCHAR)"
 
+    def _is_float(self, name: str) -> bool:
+        return self.types[name].startswith(_FLOAT_TYPES)
+
     def number(self, name: str) -> str:
         scale = MONEY_SCALE if name in _MONEY else TEXT_SCALE
         if not self.has(name):
             return f"CAST(NULL AS DECIMAL(38, {scale}))"
-        kind = self.types[name]
-        if kind.startswith(_FLOAT_TYPES):
-            return f"CAST({self.raw(name)} AS DECIMAL(38, {FLOAT_SCALE}))"
+        if self._is_float(name):
+            value = f"CAST({self.raw(name)} AS VARCHAR)" if self.floats == TEXT else self.raw(name)
+            return f"CAST({value} AS DECIMAL(38, {FLOAT_SCALE}))"
         if self._is_text(name):
             return f"CAST(NULLIF(TRIM({self.raw(name)}), '') AS DECIMAL(38, {scale}))"
         return f"CAST({self.raw(name)} AS DECIMAL(38, {scale}))"
+
+    def total(self, name: str) -> str:
+        """The sum of a number field, a decimal of its scale."""
+        if self.has(name) and self._is_float(name) and self.floats == FAST:
+            units = f"CAST(round({self.raw(name)} * 1e{FLOAT_SCALE}) AS BIGINT)"
+            unit = f"CAST(1e-{FLOAT_SCALE} AS DECIMAL({FLOAT_SCALE + 1}, {FLOAT_SCALE}))"
+            return f"CAST(SUM({units}) AS DECIMAL(38, 0)) * {unit}"
+        return f"SUM({self.number(name)})"
 
     def is_zero(self, name: str) -> str:
         """Whether a number is 0; a number column is compared as it is, without reading it as a decimal."""
@@ -192,28 +210,29 @@ class _Columns:
         return f"substr(CAST({self.raw('period')} AS VARCHAR), 1, 7)"
 
 
-def aggregation_sql(fmt: Format, columns: Mapping[str, str], source: str, month: str | None = None) -> str:
+def aggregation_sql(fmt: Format, columns: Mapping[str, str], source: str, month: str | None = None,
+                    floats: str = DECIMAL) -> str:
     """SELECT Lambda's line items of `source` summed by the keys of a BillGroup, columns as RESULT_COLUMNS.
 
     `columns` maps each column of the source to its SQL type. The same text runs in DuckDB over local files and in
-    Amazon Athena over a CUR 2.0 table; `month` (YYYY-MM) keeps one billing period.
+    Amazon Athena over a CUR 2.0 table (DuckDB reads doubles FAST or as TEXT); `month` (YYYY-MM) keeps one
+    billing period. `free` marks line items at no cost: with a line item type of Usage, the free tier.
     """
-    c = _Columns(fmt, columns)
+    c = _Columns(fmt, columns, floats)
     if fmt is ATHENA_RESULT:
         return _reaggregation_sql(c, source)
-    amount, cost, effective = c.number("usage_amount"), c.number("cost"), c.number("effective_cost")
+    amount, cost, effective = c.total("usage_amount"), c.total("cost"), c.total("effective_cost")
     line_type = c.key("line_item_type")
-    free_cost = c.is_zero("cost")
+    free = c.is_zero("cost")
     where = [_product_filter(fmt, c)]
     if fmt is FOCUS:
         covered = f"(NULLIF({c.key('commitment')}, '') IS NOT NULL)" if c.has("commitment") else "FALSE"
         line_type = f"CASE WHEN {line_type} = 'Usage' AND {covered} THEN 'SavingsPlanCoveredUsage' ELSE {line_type} END"
         if c.has("list_cost"):  # usage a Savings Plan covers bills nothing; ListCost is what it would have cost
-            cost = f"CASE WHEN {covered} THEN {c.number('list_cost')} ELSE {cost} END"
-            free_cost = f"{free_cost} AND NOT {covered}"
+            cost = f"SUM(CASE WHEN {covered} THEN {c.number('list_cost')} ELSE {c.number('cost')} END)"
+        free = f"{free} AND NOT {covered}"
     if month is not None:
         where.append(f"{c.month()} = {_literal(month)}")
-    free = f"({line_type} = 'Usage' AND {free_cost} AND NOT {c.is_zero('usage_amount')})"
     keys = [
         f"{c.period()} AS month",
         f"{c.key('currency')} AS currency",
@@ -223,12 +242,7 @@ def aggregation_sql(fmt: Format, columns: Mapping[str, str], source: str, month:
         f"{c.key('resource_id')} AS resource_id",
         f"COALESCE({free}, FALSE) AS free",
     ]
-    sums = [
-        f"SUM({amount}) AS usage_amount",
-        f"SUM({cost}) AS cost",
-        f"SUM({effective}) AS effective_cost",
-        "COUNT(*) AS line_items",
-    ]
+    sums = [f"{amount} AS usage_amount", f"{cost} AS cost", f"{effective} AS effective_cost", "COUNT(*) AS line_items"]
     return _select(keys, sums, source, where)
 
 

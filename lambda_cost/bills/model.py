@@ -24,7 +24,7 @@ class BillGroup:
     line_item_type: str
     region: str | None  # the bill's region column, when it has one
     resource_id: str | None
-    free: bool  # usage at no cost: the free tier
+    free: bool  # at no cost: for usage, the free tier
     usage_amount: Decimal
     cost: Decimal  # unblended: for usage a Savings Plan covers, what it would cost on demand
     effective_cost: Decimal  # what a Savings Plan made of it (SavingsPlanCoveredUsage only)

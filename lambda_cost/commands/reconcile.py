@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TextIO
 
-from lambda_cost.bills.model import SAVINGS_PLAN_COVERED, SAVINGS_PLAN_NEGATION, USAGE_TYPES, Bill, BillGroup
+from lambda_cost.bills.model import SAVINGS_PLAN_COVERED, SAVINGS_PLAN_NEGATION, USAGE, USAGE_TYPES, Bill, BillGroup
 from lambda_cost.bills.usage_types import UsageTypes
 from lambda_cost.commands.common import catalog, emit, parse_date, render_options, without_gc
 from lambda_cost.errors import EXIT_OK, InputError, Problem
@@ -155,7 +155,9 @@ def _bill_group(tally: _Tally, group: BillGroup, bill: Bill, usage_types: UsageT
         tally.unknown[key] = (side + Side(group.usage_amount, group.cost), count + group.line_items)
         component = UNKNOWN
     tally.billed[(region, component, function)] += Side(group.usage_amount, group.cost)
-    free = group.free or found.free or (bill.by_description and usage_types.is_free_description(group.usage_type))
+    # Usage at no cost is the free tier (the query marks every line item at no cost; usage is what counts).
+    free = (group.free and kind == USAGE) or found.free or (
+        bill.by_description and usage_types.is_free_description(group.usage_type))
     free_component = usage_types.free_tier_of(component)
     if free and bill.free_tier_apart and free_component is not None:
         tally.billed[(region, free_component, function)] += Side(group.usage_amount, ZERO)

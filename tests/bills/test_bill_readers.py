@@ -126,3 +126,10 @@ def test_the_athena_query() -> None:
     assert "SUM(CAST(\"line_item_unblended_cost\" AS DECIMAL(38, 10))) AS cost" in query
     assert query.endswith("GROUP BY 1, 2, 3, 4, 5, 6, 7\nORDER BY 1, 2, 3, 4, 5, 6, 7;\n")
     assert "billing_period = 'YYYY-MM'" in athena_query()
+
+
+def test_a_parquet_amount_too_large_for_the_fast_reading(tmp_path: Path) -> None:
+    # 12.3 billion requests in one line item: beyond a 64-bit count of 10^-10 units, read as a decimal instead.
+    line = BillLine("Request", Decimal("12345678901.5"), Decimal("2469.1357803"), "us-east-1", ARN)
+    (group,) = read_bill([str(write_cur_parquet(tmp_path / "cur2.parquet", [line, line]))]).groups
+    assert (group.usage_amount, group.cost) == (Decimal("24691357803"), Decimal("4938.2715606"))
