@@ -188,7 +188,8 @@ class _Columns:
     def total(self, name: str) -> str:
         """The sum of a number field, a decimal of its scale."""
         if self.has(name) and self._is_float(name) and self.floats == FAST:
-            units = f"CAST(round({self.raw(name)} * 1e{FLOAT_SCALE}) AS BIGINT)"
+            # DuckDB casts a double to an integer rounding half to even: no round() needed, which costs a pass.
+            units = f"CAST({self.raw(name)} * 1e{FLOAT_SCALE} AS BIGINT)"
             unit = f"CAST(1e-{FLOAT_SCALE} AS DECIMAL({FLOAT_SCALE + 1}, {FLOAT_SCALE}))"
             return f"CAST(SUM({units}) AS DECIMAL(38, 0)) * {unit}"
         return f"SUM({self.number(name)})"
