@@ -133,3 +133,17 @@ def test_a_parquet_amount_too_large_for_the_fast_reading(tmp_path: Path) -> None
     line = BillLine("Request", Decimal("12345678901.5"), Decimal("2469.1357803"), "us-east-1", ARN)
     (group,) = read_bill([str(write_cur_parquet(tmp_path / "cur2.parquet", [line, line]))]).groups
     assert (group.usage_amount, group.cost) == (Decimal("24691357803"), Decimal("4938.2715606"))
+
+
+def test_focus_parquet(tmp_path: Path) -> None:
+    import duckdb
+
+    text = write_focus_csv(tmp_path / "focus.csv", hourly())
+    duckdb.sql(f"""COPY (SELECT * REPLACE (CAST(BillingPeriodStart AS TIMESTAMP) AS BillingPeriodStart,
+                   CAST(ConsumedQuantity AS DOUBLE) AS ConsumedQuantity, CAST(BilledCost AS DOUBLE) AS BilledCost,
+                   CAST(ListCost AS DOUBLE) AS ListCost) FROM read_csv('{text}', all_varchar = true))
+                   TO '{tmp_path / "focus.parquet"}' (FORMAT parquet)""")
+    bill = read_bill([str(tmp_path / "focus.parquet")])
+    assert bill.format == "FOCUS 1.0, Parquet"
+    assert [(g.usage_amount, g.cost, g.free) for g in bill.groups] == [
+        (Decimal("3001.5"), Decimal("0.0400202001"), False), (Decimal(400000), Decimal(0), True)]
