@@ -160,6 +160,8 @@ class Reconciliation:
     unknown: tuple[UnknownUsage, ...] = ()
     notes: tuple[str, ...] = ()
     gates: tuple[MaxGap, ...] = ()
+    components: tuple[tuple[str, Side, Side], ...] = ()  # each component's billed and estimated sides, summed
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # the names --max-gap takes, and the components of each
 
     @property
     def gap(self) -> Decimal:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
 
-from lambda_cost.errors import InputError
+from lambda_cost.errors import InputError, Problem
 from lambda_cost.model.budget import Budget, FunctionBudget
 from lambda_cost.model.estimate import FileSubtotal
 from lambda_cost.model.priced import PricedFunction, component_group
+from lambda_cost.model.reconcile import TOTAL, MaxGap, Reconciliation, Side, gap_percent
 from lambda_cost.model.verdict import BudgetCheck, BudgetReport, Change, DiffReport, Gate
-from lambda_cost.numbers import ZERO, dollars, exact_sum, money, percent, too_large, too_large_message
+from lambda_cost.numbers import ZERO, dollars, exact_sum, money, percent, readable, too_large, too_large_message
 
 _DRIVERS_SHOWN = 3
 
@@ -162,3 +164,60 @@ def gate_messages(report: DiffReport) -> list[str]:
         return []
     return [f"over the gate: the total rises by {money(report.total.change)}, more than "
             f"--max-increase {report.gate.describe()}"]
+
+
+def parse_max_gaps(texts: Sequence[str], components: Sequence[str]) -> list[MaxGap]:
+    """--max-gap 10% | $50 | COMPONENT=10% | COMPONENT=$5, repeatable; every bad one is a problem."""
+    names = list(components)
+    gates: list[MaxGap] = []
+    problems: list[Problem] = []
+    for text in texts:
+        target, equals, limit_text = text.partition("=")
+        target = target.strip() if equals else TOTAL
+        limit_text = limit_text if equals else text
+        if equals and target not in names:
+            problems.append(Problem(f"--max-gap {text}: no component {target!r}",
+                                    hint=f"components: {', '.join(names)}"))
+            continue
+        stripped = limit_text.strip()
+        percent = stripped.endswith("%")
+        limit = dollars(stripped.removesuffix("%"))
+        if limit is None:
+            problems.append(Problem(f"--max-gap {text}: not US dollars (50, $50) nor a percentage of the estimate "
+                                    "(10%)", hint="e.g. --max-gap 10% or --max-gap duration=$5"))
+            continue
+        if too_large(limit):
+            problems.append(Problem(f"--max-gap {too_large_message(text)}"))
+            continue
+        gates.append(MaxGap(target, limit, percent))
+    if problems:
+        raise InputError("--max-gap cannot be read", problems=problems)
+    return gates
+
+
+def gap_gates(report: Reconciliation, gates: Sequence[MaxGap]) -> Reconciliation:
+    """The reconciliation with each --max-gap judged: the gap of the total, or of a component's members."""
+    return dataclasses.replace(report, gates=tuple(_checked(gate, report) for gate in gates))
+
+
+def _checked(gate: MaxGap, report: Reconciliation) -> MaxGap:
+    if gate.target == TOTAL:
+        return MaxGap(gate.target, gate.limit, gate.percent, report.billed_total, report.estimated_total)
+    members = dict(report.groups).get(gate.target, (gate.target,))
+    sides = {name: (billed, estimated) for name, billed, estimated in report.components}
+    chosen = [sides.get(name, (Side(), Side())) for name in members]
+    return MaxGap(gate.target, gate.limit, gate.percent, exact_sum(s[0].cost for s in chosen),
+                  exact_sum(s[1].cost for s in chosen))
+
+
+def gap_messages(report: Reconciliation) -> list[str]:
+    """Lines for people (stderr): each --max-gap the gap exceeds."""
+    lines = []
+    for gate in report.gates:
+        if gate.exceeded:
+            what = "the total" if gate.target == TOTAL else f"component {gate.target}"
+            share = gap_percent(gate.billed, gate.estimated)
+            shown = "" if share is None else f" ({readable(share, 1)}%)"
+            lines.append(f"over the gate: {what} is billed {money(gate.billed)} against {money(gate.estimated)} "
+                         f"estimated, a gap of {money(gate.gap)}{shown}, beyond --max-gap {gate.describe()}")
+    return lines

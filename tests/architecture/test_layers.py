@@ -10,9 +10,9 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "lambda_cost"
 # The stages in data-flow order (lambda_cost/stages/__init__.py states it); each imports only earlier ones.
 STAGES = ["load", "edit", "placeholders", "validate", "routing", "expand", "fit", "meter", "related", "price",
-          "report", "gate", "diff", "account"]
+          "report", "gate", "diff", "reconcile", "account"]
 # Orchestration runs the stages through the runner in stages/__init__.py.
-RUNS_THE_STAGES = {"diff", "account"}
+RUNS_THE_STAGES = {"diff", "reconcile", "account"}
 
 
 def _modules() -> dict[str, Path]:
