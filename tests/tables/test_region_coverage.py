@@ -29,11 +29,11 @@ LAMBDA_REGIONS = {
     "us-gov-east-1", "us-gov-west-1", "cn-north-1", "cn-northwest-1", "eusc-de-east-1",
 }
 # Regions that opened after Lambda's launch, each priced from the version dated the day it opened (Osaka: the day it
-# opened to all as a full Region).
+# opened to all as a full Region). From 2016-06-27 on, AWS's SDK endpoint data (botocore) dates most of them.
 OPENED = {"ap-northeast-2": "2016-01-06", "ap-south-1": "2016-06-27", "us-east-2": "2016-10-17",
           "ca-central-1": "2016-12-08", "eu-west-2": "2016-12-13", "eu-west-3": "2017-12-18",
           "eu-north-1": "2018-12-11", "ap-northeast-3": "2021-03-01", "me-central-1": "2022-08-30",
-          "eu-central-2": "2022-11-09", "ap-southeast-4": "2023-01-24", "ap-southeast-5": "2024-08-22"}
+          "eu-central-2": "2022-11-09", "ap-southeast-4": "2023-01-23", "ap-southeast-5": "2024-08-22"}
 
 
 def invoke(*args: str) -> Any:
@@ -137,11 +137,41 @@ def test_a_region_no_table_can_price_is_refused_with_the_reason() -> None:
     with pytest.raises(PricingError) as raised:
         estimate_text(text)
     hint = raised.value.problems[0].hint or ""
-    assert hint.startswith("il-central-1 is not priced: AWS offers Lambda in Israel (Tel Aviv), but no source read")
+    assert hint.startswith("il-central-1 is not priced: AWS offers Lambda in Israel (Tel Aviv) (AWS's SDK lists its "
+                           "endpoint from 2023-08-01), but no source read gives its rates")
     with pytest.raises(PricingError) as china:
         estimate_text(workload_yaml(function(region="cn-north-1")))
     assert china.value.problems[0].hint == ("cn-north-1 is not priced: China (Beijing) bills in CNY, and lambda-cost "
                                              "prices in USD only")
+
+
+@pytest.mark.parametrize("region", sorted(set(OPENED) - {"ap-northeast-2"}))
+def test_the_version_that_adds_a_region_names_the_sdk_release_that_dates_it(region: str) -> None:
+    # Seoul is in AWS's SDK data from before it opened, so no release dates it.
+    table = TableCatalog().resolve(OPENED[region]).table
+    releases = [source for source in table.sources
+                if "botocore" in source.url and OPENED[region][:4] in source.title and region in source.title]
+    assert releases, f"{OPENED[region]} names no botocore release listing {region}"
+
+
+def test_the_unpriced_regions_say_when_the_sdk_lists_lambda_there_and_what_is_sourced() -> None:
+    reasons = TableCatalog().select("latest").table.unpriced_regions
+    dated = {region: reason for region, reason in reasons.items() if "SDK lists its endpoint from" in reason}
+    assert set(dated) == set(reasons) - {"cn-north-1", "cn-northwest-1", "eusc-de-east-1"}
+    assert "(AWS's SDK lists its endpoint from 2021-12-13), but only its x86 and arm64 duration" in dated[
+        "ap-southeast-3"]
+    assert "from 2018-11-13), but only its x86 duration rate is sourced" in dated["us-gov-east-1"]
+
+
+def test_the_pre_2020_duration_outside_us_east_1_is_derived_from_the_2016_price_list_where_it_prices_them() -> None:
+    table = TableCatalog().resolve("2018-12-11").table
+    reasons = {region: entry.why for entry in table.derived if entry.rates == ("duration.x86_64.tier_1.price",)
+               for region in entry.regions}
+    for region in ("us-west-1", "sa-east-1", "ap-northeast-2", "ap-south-1", "us-east-2"):
+        assert reasons[region].startswith("AWS's price list of 2016-12-07 gives"), region
+    # Regions that opened after that price list was published keep the older reason.
+    for region in ("ca-central-1", "eu-west-2", "eu-west-3", "eu-north-1"):
+        assert "confirmed for us-east-1 only" in reasons[region], region
 
 
 # --- exact estimates in the regions that opened later, from their rates --------------------------------------
@@ -165,6 +195,15 @@ def test_eu_central_2_on_the_day_it_opened() -> None:
     estimate = estimate_text(workload_yaml(fn, region="eu-central-2", as_of="2022-11-09"))
     assert estimate.pricing.version == "2022-11-09"
     assert estimate.total == Decimal("3.006676")
+
+
+def test_ap_southeast_4_on_the_day_the_sdk_first_lists_it() -> None:
+    # AWS's mobile-backend example in Melbourne: 3M requests of 120 ms at 1536 MB. 540,000 GB-s - 400,000 free
+    # = 140,000 x $0.0000166667 = $2.333338; (3M - 1M free) x $0.20/1M = $0.40. Total $2.733338.
+    fn = function(memory_mb=1536, duration_ms=120, invocations=[{"type": "sync", "per_month": 3_000_000}])
+    estimate = estimate_text(workload_yaml(fn, region="ap-southeast-4", as_of="2023-01-23"))
+    assert estimate.pricing.version == "2023-01-23"
+    assert estimate.total == Decimal("2.733338")
 
 
 def test_me_central_1_provisioned_concurrency_at_the_rates_derived_from_me_south_1() -> None:
