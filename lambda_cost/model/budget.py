@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Union
+from decimal import Decimal
+from typing import Annotated, Union
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from lambda_cost.model.units import PositiveShare
 from lambda_cost.numbers import too_large, too_large_message
 
 # Budget components group line items: a group's cost is its line items net of their free-tier credit
@@ -20,16 +21,6 @@ BUDGET_COMPONENTS = (
 )
 
 
-def _percent(value: Any) -> Any:
-    """Accept 80% as well as 0.8."""
-    if isinstance(value, str) and value.strip().endswith("%"):
-        try:
-            return Decimal(value.strip()[:-1].strip()) / 100
-        except InvalidOperation:
-            return value
-    return value
-
-
 def _within_digits(value: Decimal) -> Decimal:
     """No limit comes near MAX_DIGITS digits; 1e99999999 would overflow the gate's arithmetic."""
     if too_large(value):
@@ -39,7 +30,6 @@ def _within_digits(value: Decimal) -> Decimal:
 
 Usd = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, description="US dollars a month"),
                 AfterValidator(_within_digits)]
-Fraction = Annotated[Decimal, BeforeValidator(_percent), Field(gt=0, le=1, allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
@@ -57,7 +47,7 @@ class Budget(_Strict):
     """Monthly limits. Over a limit: exit code 1. At `warn_at` of a limit: a warning, exit code 0."""
 
     total: Usd | None = Field(default=None, description="the workload's monthly total")
-    warn_at: Fraction = Field(default=Decimal("0.8"), description="warn at this share of a limit (0.8 or 80%)")
+    warn_at: PositiveShare = Field(default=Decimal("0.8"), description="warn at this share of a limit (0.8 or 80%)")
     functions: dict[str, Union[Usd, FunctionBudget]] = Field(
         default_factory=dict, description="per function: a total in USD, or {total, components}"
     )

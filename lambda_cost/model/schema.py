@@ -91,6 +91,81 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     },
     "MqSource": {"type": "mq: an Amazon MQ event source mapping", "batch_size": "BatchSize, 1..10000"},
 }
+# A value of each key as one would write it, for error messages ("for example memory_mb: 1024"); `Model.key`
+# where one key name means different things in different mappings.
+EXAMPLES: dict[str, str] = {
+    "version": "1", "region": "eu-west-1", "free_tier": "false", "pricing": "latest", "as_of": "2024-06-01",
+    "concurrency": "{account_limit: 1000, peak_to_average: 3}", "savings_plan": "{discount: 17%}",
+    "Workload.functions": "[{name: api, memory_mb: 1024, duration_ms: 120, invocations: [{type: sync, "
+                          "per_month: 3M}]}]",
+    "budget": "{total: 250, warn_at: 80%}",
+    "name": "api", "memory_mb": "1024", "architecture": "arm64", "ephemeral_storage_mb": "1024",
+    "duration_ms": "120", "error_duration_ms": "300", "versions": "{v2: {memory_mb: 2048}}",
+    "aliases": "{live: {v1: 90%, v2: 10%}}", "edge": "{trigger: viewer-request}",
+    "response_streaming": "{bytes_per_response: 200000}", "log_bytes_per_invocation": "2000",
+    "reserved_concurrency": "100", "timeout_s": "30", "invocations": "[{type: sync, per_month: 3M}]",
+    "runtime": "python3.12", "package_type": "zip", "init_duration_ms": "400", "cold_start_rate": "1%",
+    "cold_starts_per_month": "20k", "snapstart": "true", "snapstart_active_hours": "730",
+    "provisioned_concurrency": "{units: 5, hours_per_day: 12}",
+    "per_month": "3M", "per_day": "200k", "per_hour": "10k", "per_second": "50", "rate": "50/s",
+    "error_rate": "1%", "target": "live", "type": "sqs", "client_retries": "2", "max_retries": "2",
+    "payload_kb": "64", "dead_letter": "sqs", "batch_size": "10", "fifo": "true", "max_receive_count": "5",
+    "report_batch_item_failures": "true", "provisioned_mode": "{event_pollers: 2}", "max_retry_attempts": "3",
+    "units": "5", "hours_per_month": "730", "hours_per_day": "12", "traffic_share": "50%", "event_pollers": "2",
+    "trigger": "origin-request", "bytes_per_response": "200000", "account_limit": "1000", "peak_to_average": "3",
+    "discount": "17%", "total": "250", "warn_at": "80%", "Budget.functions": "{api: 50}",
+    "components": "{duration: 100}",
+    # Items of lists and values of mappings.
+    "Budget.functions.*": "50, or {total: 50, components: {duration: 40}}", "Budget.components.*": "100",
+    "FunctionBudget.components.*": "40", "Function.aliases.*": "{v1: 90%, v2: 10%}",
+}
+# A whole mapping of each kind, for an item of a list or a mapping that is not one.
+MODEL_EXAMPLES: dict[str, str] = {
+    "Function": "- {name: api, memory_mb: 1024, duration_ms: 120, invocations: [{type: sync, per_month: 3M}]}",
+    "Version": "{memory_mb: 2048}",
+    **{source: "- {type: sync, per_month: 3M}" for source in
+       ("SyncSource", "AsyncSource", "SqsSource", "StreamSource", "MqSource")},
+    "ProvisionedConcurrency": "{units: 5, hours_per_day: 12}",
+    "FunctionBudget": "{total: 50, components: {duration: 40}}",
+}
+# What a mapping of each model is called in a message.
+MODEL_NOUNS: dict[str, str] = {
+    "Function": "a function", "Version": "a version", "SyncSource": "an invocation source",
+    "AsyncSource": "an invocation source", "SqsSource": "an invocation source", "StreamSource": "an invocation source",
+    "MqSource": "an invocation source", "ProvisionedConcurrency": "provisioned concurrency",
+    "ProvisionedMode": "provisioned mode", "Edge": "a Lambda@Edge trigger", "ResponseStreaming": "response streaming",
+    "Concurrency": "concurrency settings", "SavingsPlan": "a Savings Plan", "Budget": "a budget",
+    "FunctionBudget": "a function's budget",
+}
+# SAM / CloudFormation property names people bring from a template, and the key that says the same here
+# ("" when an estimate needs no such key), with a note on how the value differs.
+AWS_KEYS: dict[str, tuple[str, str]] = {
+    "FunctionName": ("name", ""), "MemorySize": ("memory_mb", ""), "Timeout": ("timeout_s", "in seconds"),
+    "Architectures": ("architecture", "one value here: x86_64 or arm64, not a list"),
+    "EphemeralStorage": ("ephemeral_storage_mb", "a number of MB here, not {Size: ...}"),
+    "Runtime": ("runtime", ""), "PackageType": ("package_type", "zip or image"),
+    "ReservedConcurrentExecutions": ("reserved_concurrency", ""),
+    "ProvisionedConcurrencyConfig": ("provisioned_concurrency", "{units, hours_per_month or hours_per_day} here"),
+    "SnapStart": ("snapstart", "true or false here"), "Events": ("invocations", "a list of sources here"),
+    "Type": ("type", "lower case here: sync, async, sqs..."), "BatchSize": ("batch_size", ""),
+    "MaximumRetryAttempts": ("max_retry_attempts", ""), "MaxReceiveCount": ("max_receive_count", ""),
+    "maxReceiveCount": ("max_receive_count", ""), "FifoQueue": ("fifo", ""),
+    "FunctionResponseTypes": ("report_batch_item_failures", "true here for ReportBatchItemFailures"),
+    "DeadLetterQueue": ("dead_letter", "sqs or sns here"), "DeadLetterConfig": ("dead_letter", "sqs or sns here"),
+    "ProvisionedPollerConfig": ("provisioned_mode", "{event_pollers} here"),
+    "AutoPublishAlias": ("aliases", "{alias: {version: weight}} here"),
+    "Handler": ("", ""), "CodeUri": ("", ""), "Code": ("", ""), "Role": ("", ""), "Policies": ("", ""),
+    "Environment": ("", ""), "Layers": ("", ""), "Tracing": ("", ""), "VpcConfig": ("", ""), "Tags": ("", ""),
+    "Description": ("", ""), "ImageUri": ("", "say package_type: image"),
+}
+# SAM event types, and the invocation type that prices each (a template's `Events:`, or `type: SQS` here).
+AWS_EVENT_TYPES: dict[str, str] = {
+    "SQS": "sqs", "Kinesis": "kinesis", "DynamoDB": "dynamodb", "MSK": "msk", "SelfManagedKafka": "kafka",
+    "MQ": "mq", "DocumentDB": "documentdb",
+    "S3": "async", "SNS": "async", "EventBridgeRule": "async", "CloudWatchEvent": "async", "Schedule": "async",
+    "ScheduleV2": "async", "CloudWatchLogs": "async", "IoTRule": "async", "Cognito": "sync", "AlexaSkill": "sync",
+    "Api": "sync", "HttpApi": "sync",
+}
 _RANGE_KEYWORDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
 
 

@@ -40,6 +40,7 @@ RATE_PERIODS: dict[str, tuple[str, Decimal]] = {
     "d": ("day", Decimal(86_400)), "day": ("day", Decimal(86_400)),
     "mo": ("month", SECONDS_PER_MONTH), "month": ("month", SECONDS_PER_MONTH),
 }
+SHARE_SPELLINGS = "a share from 0 to 1 (0.05), or a percentage (5%)"
 RATE_SPELLINGS = "COUNT/PERIOD with PERIOD s, min, h, day or month (also sec, second, minute, hr, hour, d, mo): " \
     "50/s, 200k/day, 3M/month"
 
@@ -140,6 +141,14 @@ def parse_seconds(value: Any) -> Any:
     return int(seconds)
 
 
+def parse_share(value: Any) -> Any:
+    """`5%` → 0.05 exactly (a share asked as 0..1 may be written as a percentage); other values pass on."""
+    if not isinstance(value, str) or not value.strip().endswith("%"):
+        return value
+    _placeholder(value)
+    return _number(value.strip()[:-1].strip(), SHARE_SPELLINGS).scaleb(-2)
+
+
 @dataclass(frozen=True)
 class RateValue:
     """`50/s`: a count per period, kept as written so that the monthly volume is computed exactly once."""
@@ -209,6 +218,7 @@ _COUNT_PATTERN = rf"^\s*{_NUMBER_PATTERN}\s*[kKMB]?\s*$"
 _SIZE_PATTERN = rf"^\s*{_NUMBER_PATTERN}\s*(MB|MiB|GB|GiB)?\s*$"
 _KB_PATTERN = rf"^\s*{_NUMBER_PATTERN}\s*(KB|KiB|MB|MiB)?\s*$"
 _DURATION_PATTERN = rf"^\s*{_NUMBER_PATTERN}\s*(ms|s|sec|min)?\s*$"
+_SHARE_PATTERN = rf"^\s*{_NUMBER_PATTERN}\s*%\s*$"
 RATE_PATTERN = rf"^\s*{_NUMBER_PATTERN}\s*[kKMB]?\s*/\s*(s|sec|second|min|minute|h|hr|hour|d|day|mo|month)\s*$"
 
 # Reusable field types: a number, or a string in human units, validated to the same exact value.
@@ -226,6 +236,19 @@ Kilobytes = Annotated[
 DurationMs = Annotated[
     Decimal, Field(gt=0, le=900_000, allow_inf_nan=False), BeforeValidator(parse_milliseconds),
     HumanSpelling(_DURATION_PATTERN, DURATION_SPELLINGS),
+]
+# Shares (0..1) that may be written as percentages: an error rate, a discount, where a budget warns.
+Probability = Annotated[
+    Decimal, Field(ge=0, le=1, allow_inf_nan=False), BeforeValidator(parse_share),
+    HumanSpelling(_SHARE_PATTERN, SHARE_SPELLINGS),
+]
+Discount = Annotated[
+    Decimal, Field(ge=0, lt=1, allow_inf_nan=False), BeforeValidator(parse_share),
+    HumanSpelling(_SHARE_PATTERN, SHARE_SPELLINGS),
+]
+PositiveShare = Annotated[
+    Decimal, Field(gt=0, le=1, allow_inf_nan=False), BeforeValidator(parse_share),
+    HumanSpelling(_SHARE_PATTERN, SHARE_SPELLINGS),
 ]
 Seconds = Annotated[int, BeforeValidator(parse_seconds), HumanSpelling(_DURATION_PATTERN, DURATION_SPELLINGS)]
 Rate = Annotated[

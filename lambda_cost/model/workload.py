@@ -14,9 +14,11 @@ from lambda_cost.model.units import (
     HOURS_PER_MONTH,
     SECONDS_PER_MONTH,
     Count,
+    Discount,
     DurationMs,
     Kilobytes,
     Megabytes,
+    Probability,
     Rate,
     Seconds,
 )
@@ -35,7 +37,6 @@ _PER_MONTH_RATIO = {
 }
 
 Volume = Count  # a number, or 3M, 200k, 1.5B (model/units.py)
-Probability = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
 Milliseconds = DurationMs  # 0 < ms <= 900,000; or 120ms, 1.2s (model/units.py)
 
 
@@ -70,7 +71,7 @@ class ProvisionedConcurrency(_Strict):
     units: Annotated[Decimal, Field(gt=0, le=10**9, allow_inf_nan=False)]
     hours_per_month: Annotated[Decimal, Field(gt=0, le=HOURS_PER_MONTH, allow_inf_nan=False)] | None = None
     hours_per_day: Annotated[Decimal, Field(gt=0, le=24, allow_inf_nan=False)] | None = None
-    traffic_share: Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)] | None = Field(
+    traffic_share: Probability | None = Field(
         default=None,
         description="share (0..1) of the configuration's attempts that arrive while it is configured; "
         "default: the share of the month it is configured (traffic spread evenly)",
@@ -79,7 +80,9 @@ class ProvisionedConcurrency(_Strict):
     @model_validator(mode="after")
     def _one_schedule(self) -> ProvisionedConcurrency:
         if (self.hours_per_month is None) == (self.hours_per_day is None):
-            raise ValueError("give exactly one of hours_per_month, hours_per_day")
+            found = "both" if self.hours_per_month is not None else "neither"
+            raise ValueError(f"give exactly one of hours_per_month, hours_per_day (found {found}), for example "
+                             "hours_per_day: 12")
         return self
 
 
@@ -116,7 +119,7 @@ class Concurrency(_Strict):
 class SavingsPlan(_Strict):
     """A Compute Savings Plan: its discount on duration, provisioned concurrency and provisioned duration."""
 
-    discount: Annotated[Decimal, Field(ge=0, lt=1, allow_inf_nan=False)]
+    discount: Discount
 
 
 class _Source(_Strict):
@@ -135,7 +138,8 @@ class _Source(_Strict):
         given = [name for name in RATE_FIELDS if getattr(self, name) is not None]
         if len(given) != 1:
             found = ", ".join(given) if given else "none"
-            raise ValueError(f"give exactly one of per_month, per_day, per_hour, per_second, rate (found {found})")
+            raise ValueError(f"give exactly one of per_month, per_day, per_hour, per_second, rate (found {found}), "
+                             "for example per_month: 3M or rate: 50/s")
         return self
 
     @property

@@ -77,39 +77,42 @@ def expand_source(
 
 def _expand(source: Source, pricing: str | None, as_of: dt.date | None, free_tier: bool | None,
             catalog: TableCatalog, edit: Edit | None) -> Expanded:
+    """Every stage up to pricing, each on what the stages before it could make of the file: a problem found in
+    one stage does not hide those of the next. The file is refused once, with all of them, in file order."""
     from lambda_cost.stages.expand import expand
     from lambda_cost.stages.fit import check_compatible
     from lambda_cost.stages.load import parse
-    from lambda_cost.stages.validate import build_workload, locate_problems
+    from lambda_cost.stages.validate import locate_problems, refusal, validate_workload
 
-    data = parse(source)
-    workload = build_workload(edit(data) if edit else data, source)
+    data = parse(source)  # YAML that cannot be read has no later stage
+    checked = validate_workload(edit(data) if edit else data, source)
+    workload = checked.workload
+    table_problems: list[Problem] = []
+    resolved = None
     if pricing is not None or as_of is not None:
-        resolved = catalog.select(pricing, as_of)
-    else:
+        resolved = catalog.select(pricing, as_of)  # the command line's choice: its problem is not the file's
+    elif not {"pricing", "as_of"} & checked.invalid_keys:
         try:
             resolved = catalog.select(workload.pricing, workload.as_of)
         except PricingError as error:
             field = "pricing" if workload.pricing is not None else "as_of"
-            error.problems = locate_problems([Problem(error.message, (field,), error.hint)], source)
-            error.message, error.hint = f"{source.name}: no pricing table fits", None
-            raise
-    use_free_tier = workload.free_tier if free_tier is None else free_tier
-    default_region = workload.region
-    budget = workload.budget
-    savings_discount = workload.savings_plan.discount if workload.savings_plan else None
-    try:
-        usages, warnings = expand(workload)
-        del workload  # the usages carry what is needed; a large workload's models can go
-        check_compatible(usages, resolved, catalog)
-    except InputError as error:
-        error.problems = locate_problems(error.problems, source)
-        raise
-    problems = [Problem(w.message, w.path, file=source.name) for w in warnings]
+            table_problems.append(Problem(error.message, (field,), error.hint))
+    expansion = expand(workload, checked.indices)
+    if resolved is not None:
+        table_problems += check_compatible(expansion.usages, resolved, catalog)
+    problems = [*checked.problems, *expansion.problems]
+    if problems or table_problems:
+        raise refusal(source, problems, table_problems)
+    assert resolved is not None  # no table problem: the table was chosen
+    warnings = [Problem(w.message, w.path, file=source.name) for w in expansion.warnings]
     # Lines and columns need a second, slower read of the YAML; a generated workload of many megabytes is
     # told its warnings by field path only, so that the happy path stays fast.
-    located = locate_problems(problems, source) if problems and len(source.text) <= LOCATE_WARNINGS_UP_TO else problems
-    return Expanded(source, usages, resolved, use_free_tier, default_region, located, budget, savings_discount)
+    if warnings and len(source.text) <= LOCATE_WARNINGS_UP_TO:
+        warnings = locate_problems(warnings, source)
+    savings_discount = workload.savings_plan.discount if workload.savings_plan else None
+    use_free_tier = workload.free_tier if free_tier is None else free_tier
+    return Expanded(source, expansion.usages, resolved, use_free_tier, workload.region, warnings, workload.budget,
+                    savings_discount)
 
 
 def estimate_source(

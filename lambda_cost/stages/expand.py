@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
-from lambda_cost.errors import Problem, WorkloadError
+from lambda_cost.errors import Problem
 from lambda_cost.model.units import SECONDS_PER_MONTH
 from lambda_cost.model.usage import FunctionUsage, SourceUsage
 from lambda_cost.model.workload import (
@@ -29,13 +31,26 @@ MQ_REDELIVERIES = 6
 _SHOWN_IN_FULL_BELOW = Decimal(10) ** 15
 
 
+@dataclass(frozen=True)
+class Expansion:
+    """The usages of every function that could be expanded, what to warn about, and what could not be expanded."""
+
+    usages: list[FunctionUsage]
+    warnings: list[Problem]
+    problems: list[Problem]
+
+
 @exact
-def expand(workload: Workload) -> tuple[list[FunctionUsage], list[Problem]]:
-    """Expected billable attempts for every function (and version) of a workload."""
+def expand(workload: Workload, indices: Sequence[int] | None = None) -> Expansion:
+    """Expected billable attempts for every function (and version) of a workload.
+
+    `indices`: where each of workload.functions is in the file, when some were left out (they did not validate).
+    """
     warnings: list[Problem] = []
     problems: list[Problem] = []
     usages: list[FunctionUsage] = []
-    for index, function in enumerate(workload.functions):
+    positions = range(len(workload.functions)) if indices is None else indices
+    for index, function in zip(positions, workload.functions, strict=True):
         routed: dict[str | None, list[SourceUsage]] = defaultdict(list)
         for source_index, source in enumerate(function.invocations):
             path = ("functions", index, "invocations", source_index)
@@ -50,10 +65,10 @@ def expand(workload: Workload) -> tuple[list[FunctionUsage], list[Problem]]:
         usages.extend(rows)
         if function.versions:
             warnings.extend(_inherited_counts(function, index, rows))
-    if problems:
-        raise WorkloadError("the workload cannot be expanded", problems=problems)
-    warnings.extend(_concurrency_warnings(usages, workload))
-    return usages, warnings
+    reserved = {index: function.reserved_concurrency for index, function in zip(positions, workload.functions,
+                                                                                   strict=True)}
+    warnings.extend(_concurrency_warnings(usages, workload, reserved))
+    return Expansion(usages, warnings, problems)
 
 
 def _configurations(
@@ -102,7 +117,8 @@ def _inherited_counts(function: Function, index: int, rows: list[FunctionUsage])
     return warnings
 
 
-def _concurrency_warnings(usages: list[FunctionUsage], workload: Workload) -> list[Problem]:
+def _concurrency_warnings(usages: list[FunctionUsage], workload: Workload, reserved: dict[int, int | None]
+                          ) -> list[Problem]:
     """Throttles the estimate cannot bill: peaks above reserved concurrency or the account's regional limit."""
     warnings = []
     per_function: dict[int, Decimal] = defaultdict(Decimal)
@@ -112,10 +128,10 @@ def _concurrency_warnings(usages: list[FunctionUsage], workload: Workload) -> li
         per_region[usage.region] += usage.peak_concurrency
     peak_note = f"peak-to-average {readable(workload.concurrency.peak_to_average)}"
     for index, peak in per_function.items():
-        reserved = workload.functions[index].reserved_concurrency
-        if reserved is not None and peak > reserved:
+        most = reserved[index]
+        if most is not None and peak > most:
             warnings.append(Problem(
-                f"peak concurrency {readable(peak, 2)} ({peak_note}) exceeds reserved_concurrency {reserved}: "
+                f"peak concurrency {readable(peak, 2)} ({peak_note}) exceeds reserved_concurrency {most}: "
                 "attempts above it are throttled, which the estimate does not bill and does not model",
                 path=("functions", index, "reserved_concurrency"),
             ))

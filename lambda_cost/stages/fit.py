@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from lambda_cost.errors import PricingError, Problem
+from lambda_cost.errors import Problem
 from lambda_cost.model.pricing import PricingTable
 from lambda_cost.model.usage import FunctionUsage
 from lambda_cost.tables.catalog import ResolvedTable, TableCatalog, region_hint
@@ -146,8 +146,8 @@ def _has_esm(table: PricingTable, kind: str) -> bool:
     return any(kind in (r.esm_provisioned_epu_hour or {}) for r in table.regions.values())
 
 
-def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catalog: TableCatalog) -> None:
-    """Refuse what the chosen table cannot price: an unknown region, or a feature it predates."""
+def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catalog: TableCatalog) -> list[Problem]:
+    """What the chosen table cannot price: an unknown region, or a feature it predates."""
     table = resolved.table
     billing = table.billing
     problems: list[Problem] = []
@@ -195,10 +195,8 @@ def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catal
                 hint=arrived(partial(_storage_allowed, mb=mb)),
             ))
         problems.extend(dimension_problems(usage, resolved.table, arrived))
-    if problems:
-        # The workload's region, or a function's field, is one problem however many rows (versions) share it.
-        raise PricingError(f"the workload cannot be priced with pricing version {table.version}",
-                           problems=list(dict.fromkeys(problems)))
+    # The workload's region, or a function's field, is one problem however many rows (versions) share it.
+    return list(dict.fromkeys(problems))
 
 
 def _architecture_allowed(table: PricingTable, architecture: str) -> bool:

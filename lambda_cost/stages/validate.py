@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import difflib
-import types
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Annotated, Any, NoReturn, Union, get_args, get_origin
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import Field, ValidationError
 
-from lambda_cost.errors import Problem, WorkloadError
+from lambda_cost.errors import PricingError, Problem, WorkloadError
 from lambda_cost.model.budget import BUDGET_COMPONENTS, Budget, FunctionBudget
-from lambda_cost.model.workload import ALIAS_PC_KEY, INVOCATION_TYPES, Function, ProvisionedConcurrency, Workload
+from lambda_cost.model.schema import AWS_EVENT_TYPES, MODEL_EXAMPLES
+from lambda_cost.model.words import MISSING, given, has, problem_from_pydantic, suggest
+from lambda_cost.model.workload import (
+    ALIAS_PC_KEY,
+    INVOCATION_TYPES,
+    Function,
+    Invocation,
+    ProvisionedConcurrency,
+    Workload,
+)
 from lambda_cost.stages.load import Source, locate, node_tree
 from lambda_cost.stages.placeholders import (
     PLACEHOLDER,
@@ -22,29 +31,36 @@ from lambda_cost.stages.placeholders import (
     unique_placeholders,
 )
 
-_INVOCATION_MODELS: dict[str, type[BaseModel]] = {}
+
+@dataclass
+class Validated:
+    """What validation made of a workload: its valid part, to check further, and every problem of the rest.
+
+    A function with a problem of its own fields is left out of `workload`; one whose fields contradict each other
+    (a duration over its timeout) stays, so that the later stages can still find theirs. A top-level key with a
+    problem is left out too, and its default stands in; `invalid_keys` names it, so that no later check relies
+    on the default (the table is not chosen when `pricing` is wrong).
+    """
+
+    workload: Workload
+    indices: tuple[int, ...]  # where each of workload.functions is in the file
+    problems: list[Problem]  # not located yet: the runner locates those of every stage at once
+    invalid_keys: frozenset[str] = frozenset()
 
 
-def _invocation_models() -> dict[str, type[BaseModel]]:
-    if not _INVOCATION_MODELS:
-        from lambda_cost.model import workload
+class _PartialWorkload(Workload):
+    """The valid part of a workload: the functions that validate, possibly none."""
 
-        for model in (workload.SyncSource, workload.AsyncSource, workload.SqsSource,
-                      workload.StreamSource, workload.MqSource):
-            for tag in model.model_fields["type"].annotation.__args__:  # type: ignore[union-attr]
-                _INVOCATION_MODELS[tag] = model
-    return _INVOCATION_MODELS
+    functions: list[Function] = Field(default_factory=list)  # a partial workload may have no valid function
 
 
-def build_workload(data: Any, source: Source) -> Workload:
-    """Validate plain data as a workload; raise WorkloadError with every problem located."""
+def validate_workload(data: Any, source: Source) -> Validated:
+    """Validate plain data as a workload; every problem of its fields and of their combinations, unlocated.
+
+    Only input that is no workload at all (an empty file, a list, a saved report) is refused at once.
+    """
     if not isinstance(data, dict):
-        found = "an empty file" if data is None else f"a {type(data).__name__}"
-        problem = Problem(
-            f"a workload is a mapping with version, region and functions; found {found}",
-            hint="see examples/web-api.yaml",
-        )
-        raise WorkloadError(f"{source.name}: not a workload", problems=locate_problems([problem], source))
+        raise WorkloadError(f"{source.name}: not a workload", problems=locate_problems([_not_a_workload(data)], source))
     if "schema_version" in data and "version" not in data and {"total", "kind", "valid", "combinations"} & data.keys():
         # The output of --format json (an estimate, a diff), not one unknown key per field of it.
         problem = Problem(f"a saved lambda-cost report (schema_version {data['schema_version']}), not a workload",
@@ -52,46 +68,84 @@ def build_workload(data: Any, source: Source) -> Workload:
                           file=source.name)
         raise WorkloadError(f"{source.name}: not a workload", problems=[problem])
     problems: list[Problem] = []
-    top = data
     raw_functions = data.get("functions")
+    names = _names(raw_functions)
+    functions: list[Function] = []
+    indices: list[int] = []
+    function_problems_found = False
     if isinstance(raw_functions, list) and raw_functions:
         # Function by function, dropping each raw mapping once its model exists: the raw data and the
         # models of a large workload are never all in memory at once. Failing entries stay, to be located.
-        functions = []
         for index, raw in enumerate(raw_functions):
             try:
                 function = Function.model_validate(raw)
             except ValidationError as error:
-                prefix = ("functions", index)
-                problems += _problems_from_pydantic(error.errors(), data, prefix)
+                errors = error.errors()
+                problems += _problems_from_pydantic(errors, data, ("functions", index))
+                problems += _salvaged_problems(raw, errors, index)
+                function_problems_found = True
                 continue
             functions.append(function)
+            indices.append(index)
             raw_functions[index] = None
-            # Checks across a function's own fields run as soon as it is valid, so that a file with several
-            # broken functions reports all of their problems at once.
+            # Checks across a function's own fields: a file with several broken functions reports them all.
             problems += function_problems(function, index)
-        top = {**data, "functions": functions}
+    top_problems: list[Problem] = []
+    workload: Workload | None = None
     try:
-        workload = Workload.model_validate(top)
+        workload = Workload.model_validate({**data, "functions": functions})
     except ValidationError as error:
-        skip_functions = bool(problems)  # their problems are known; an emptied list is not one of them
-        problems += _problems_from_pydantic(
-            [item for item in error.errors() if not (skip_functions and item["loc"][:1] == ("functions",))], data
+        # An emptied list is not a problem of the file when its functions' own problems are known.
+        top_problems = _problems_from_pydantic(
+            [item for item in error.errors() if not (function_problems_found and item["loc"][:1] == ("functions",))],
+            data,
         )
-    if problems:
-        _refuse(source, _drop_missing_that_a_typo_explains(problems))
-    problems = cross_check(workload)
-    if problems:
-        _refuse(source, problems)
-    return workload
+    invalid_keys = frozenset(str(problem.path[0]) for problem in top_problems if problem.path)
+    if workload is None:
+        workload = _partial(data, functions, invalid_keys)
+    problems += top_problems
+    problems += cross_check(names, workload.budget)
+    return Validated(workload, tuple(indices), _drop_missing_that_a_typo_explains(problems), invalid_keys)
 
 
-def _refuse(source: Source, problems: list[Problem]) -> NoReturn:
-    problems = unique_placeholders(problems)
-    raise WorkloadError(
-        f"{source.name}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the workload",
-        problems=hints_from_comments(locate_problems(problems, source), source),
+def _not_a_workload(data: Any) -> Problem:
+    found = "an empty file" if data is None else given(data)
+    return Problem(
+        f"a workload is a mapping of keys, with at least version and functions; found {found}",
+        hint="write one with `lambda-cost init`, or draft one from a template with `lambda-cost init --from "
+        "template.yaml`; `lambda-cost schema` lists every key",
     )
+
+
+def _partial(data: dict[Any, Any], functions: list[Function], invalid_keys: frozenset[str]) -> Workload:
+    """The valid functions with the valid top-level keys; the defaults stand in for the others."""
+    top = {key: value for key, value in data.items() if key not in invalid_keys and key != "functions"}
+    try:
+        return _PartialWorkload.model_validate({**top, "version": 1, "functions": functions})
+    except ValidationError:  # a problem with no key of its own (none today): keep the functions only
+        return _PartialWorkload.model_validate({"version": 1, "functions": functions})
+
+
+def _names(raw_functions: Any) -> list[tuple[int, str]]:
+    """The name of every function that has one, valid or not: a duplicate is a problem either way."""
+    if not isinstance(raw_functions, list):
+        return []
+    return [(index, raw["name"]) for index, raw in enumerate(raw_functions)
+            if isinstance(raw, dict) and isinstance(raw.get("name"), str)]
+
+
+def refusal(source: Source, problems: list[Problem], table_problems: list[Problem]) -> WorkloadError | PricingError:
+    """One error with every problem of every stage, located and in file order.
+
+    Only the table's problems (an unknown version, a region or feature it lacks): a PricingError, else a
+    WorkloadError; both exit 2.
+    """
+    found = unique_placeholders([*problems, *dict.fromkeys(table_problems)])
+    count = f"{len(found)} problem{'s' if len(found) != 1 else ''}"
+    located = hints_from_comments(locate_problems(found, source), source)
+    if problems:
+        return WorkloadError(f"{source.name}: {count} in the workload", problems=located)
+    return PricingError(f"{source.name}: {count} in the workload", problems=located)
 
 
 def _drop_missing_that_a_typo_explains(problems: list[Problem]) -> list[Problem]:
@@ -99,37 +153,73 @@ def _drop_missing_that_a_typo_explains(problems: list[Problem]) -> list[Problem]
     suggested = {
         (*p.path[:-1], p.hint.split("'")[1]) for p in problems if p.hint and p.hint.startswith("did you mean '")
     }
-    return [p for p in problems if not (p.message == "required key is missing" and p.path in suggested)]
+    return [p for p in problems if not (p.message == MISSING and p.path in suggested)]
 
 
-def function_problems(function: Function, index: int) -> list[Problem]:
-    """Checks across one function's fields: durations within the timeout, routing, configuration."""
+def function_problems(function: Function, index: int, sources: Sequence[int] | None = None) -> list[Problem]:
+    """Checks across one function's fields: durations within the timeout, routing, configuration.
+
+    `sources`: where each of its invocations is in the file, when some were left out (they did not validate).
+    """
     return [
         *_timeout_problems(function, index),
-        *_routing_problems(function, index),
+        *_routing_problems(function, index, sources),
         *_configuration_problems(function, index),
     ]
 
 
-def cross_check(workload: Workload) -> list[Problem]:
+# A function's keys without which nothing of it can be checked (its sources may all be left out).
+_REQUIRED = frozenset(name for name, field in Function.model_fields.items() if field.is_required()) - {"invocations"}
+
+
+class _PartialFunction(Function):
+    """The valid part of a function that did not validate: its sources that do, possibly none."""
+
+    invocations: list[Invocation] = Field(default_factory=list)
+
+
+def _salvaged_problems(raw: Any, errors: list[Any], index: int) -> list[Problem]:
+    """The checks across the fields of a function that did not validate, on what of it did: a duration over its
+    timeout is worth knowing while a source's batch_size is being fixed. Its invalid keys and invocation sources
+    are left out; if a required key is among them, or a check needs what was left out, nothing is checked."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("invocations"), list):
+        return []
+    bad_keys = {item["loc"][0] for item in errors if item["loc"]}
+    bad_sources = {item["loc"][1] for item in errors if len(item["loc"]) > 1 and item["loc"][0] == "invocations"
+                   and isinstance(item["loc"][1], int)}
+    if any(not item["loc"] for item in errors) or bad_keys & _REQUIRED:
+        return []
+    kept = [position for position in range(len(raw["invocations"])) if position not in bad_sources]
+    partial = {key: value for key, value in raw.items() if key not in bad_keys}
+    partial["invocations"] = [raw["invocations"][position] for position in kept]
+    try:
+        function = _PartialFunction.model_validate(partial)
+    except ValidationError:
+        return []
+    if {"versions", "aliases"} & bad_keys:  # targets would name what was left out
+        return [*_timeout_problems(function, index), *_configuration_problems(function, index)]
+    return function_problems(function, index, kept)
+
+
+def cross_check(names: list[tuple[int, str]], budget: Budget | None) -> list[Problem]:
     """Checks across functions: unique names, and budgets that name functions and components that exist."""
     problems: list[Problem] = []
     first_index: dict[str, int] = {}
-    for index, function in enumerate(workload.functions):
-        if function.name in first_index:
+    for index, name in names:
+        if name in first_index:
             problems.append(Problem(
-                f"the name {function.name!r} is already used by functions[{first_index[function.name]}]",
+                f"the name {name!r} is already used by functions[{first_index[name]}]",
                 path=("functions", index, "name"),
                 hint="function names must be unique",
             ))
         else:
-            first_index[function.name] = index
-    if workload.budget is not None:
-        problems.extend(_budget_problems(workload.budget, list(first_index)))
+            first_index[name] = index
+    if budget is not None:
+        problems.extend(_budget_problems(budget, list(first_index)))
     return problems
 
 
-def _routing_problems(function: Function, index: int) -> list[Problem]:
+def _routing_problems(function: Function, index: int, sources: Sequence[int] | None = None) -> list[Problem]:
     """Aliases name existing versions with weights adding up to 100%; targets name an alias or a version."""
     problems = []
     versions = function.versions or {}
@@ -158,7 +248,8 @@ def _routing_problems(function: Function, index: int) -> list[Problem]:
         if total != 100:
             problems.append(Problem(f"the weights of alias {alias!r} add up to {total}%, not 100%", path=path,
                                     hint="make the version weights add up to exactly 100%"))
-    for source_index, source in enumerate(function.invocations):
+    positions = range(len(function.invocations)) if sources is None else sources
+    for source_index, source in zip(positions, function.invocations, strict=True):
         target = source.target
         if target is not None and target not in aliases and target not in versions:
             choices = [*aliases, *versions]
@@ -295,7 +386,7 @@ def _data_location(loc: tuple[Any, ...], data: Any, *, keep_last: bool) -> tuple
     branched = False
     node = data
     for index, part in enumerate(loc):
-        if _has(node, part):
+        if has(node, part):
             node = node[part]
         elif keep_last and index == len(loc) - 1:
             node = None
@@ -304,13 +395,6 @@ def _data_location(loc: tuple[Any, ...], data: Any, *, keep_last: bool) -> tuple
             continue
         cleaned.append(part)
     return tuple(cleaned), branched, node
-
-
-def _has(node: Any, part: Any) -> bool:
-    """Whether a mapping has the key, or a list the index."""
-    if isinstance(node, dict):
-        return part in node
-    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
 
 
 def _wrong_branch(item: Any, loc: tuple[Any, ...], value: Any, located: list[Any]) -> bool:
@@ -324,40 +408,41 @@ def _wrong_branch(item: Any, loc: tuple[Any, ...], value: Any, located: list[Any
     )
 
 
-def _problem_from_pydantic(item: Any, data: Any, prefix: tuple[str | int, ...] = ()) -> Problem:
-    loc = _strip_union_tags((*prefix, *item["loc"]))
+def _problem_from_pydantic(item: Any, data: Any) -> Problem:
+    """One of pydantic's errors in our words (model/words.py), with what is particular to workloads."""
+    loc = _strip_union_tags(item["loc"])
     kind = item["type"]
-    if kind == "extra_forbidden":
-        key = str(loc[-1])
-        known = _known_fields(loc[:-1], data)
-        match = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-        hint = f"did you mean {match[0]!r}?" if match else f"known keys: {', '.join(sorted(known))}"
-        return Problem(f"unknown key {key!r}", path=loc, hint=hint)
+    value = item.get("input")
     if kind == "union_tag_invalid":
-        tag = str(item["input"].get("type")) if isinstance(item.get("input"), dict) else "?"
-        match = difflib.get_close_matches(tag, INVOCATION_TYPES, n=1, cutoff=0.5)
-        hint = f"did you mean {match[0]!r}? " if match else ""
-        return Problem(
-            f"unknown invocation type {tag!r}",
-            path=(*loc, "type"),
-            hint=hint + f"types: {', '.join(INVOCATION_TYPES)}",
-        )
+        return _unknown_invocation_type(item, loc)
     if kind == "union_tag_not_found":
-        return Problem(
-            "an invocation needs a type", path=loc, hint=f"add type: one of {', '.join(INVOCATION_TYPES)}"
-        )
+        return Problem("an invocation source needs a type", path=loc,
+                       hint=f"add type: one of {', '.join(INVOCATION_TYPES)}; for example type: sync")
     if kind == "too_short" and loc == ("functions",):
-        return Problem("a workload needs at least one function", path=loc, hint="add a function under functions:")
-    if kind == "missing":
-        return Problem("required key is missing", path=loc, hint=f"add {loc[-1]}:")
-    if is_placeholder(item.get("input")):
+        return Problem("a workload needs at least one function", path=loc,
+                       hint=f"add one under functions:, for example {MODEL_EXAMPLES['Function']}")
+    if is_placeholder(value):
         return Problem(PLACEHOLDER_MESSAGE, path=loc, hint=f"replace {PLACEHOLDER} with a value")
     if kind == "literal_error" and loc == ("version",):
-        return Problem(f"unsupported format version {item['input']!r}", path=loc, hint="write version: 1")
-    message = str(item["msg"])
-    if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
-    return Problem(message, path=loc, hint=_description(loc, data))
+        return Problem(f"found {given(value)}; the format version is the number 1", path=loc,
+                       hint="write version: 1, without quotes")
+    return problem_from_pydantic(item, loc, data, Workload)
+
+
+def _unknown_invocation_type(item: Any, loc: tuple[Any, ...]) -> Problem:
+    """`type: SQS` (another case), `type: Api` (a SAM event type), `type: sqss` (a typo): say which is meant."""
+    tag = item["input"].get("type") if isinstance(item.get("input"), dict) else None
+    choices = f"types: {', '.join(INVOCATION_TYPES)}"
+    path = (*loc, "type")
+    if not isinstance(tag, str):
+        return Problem(f"an invocation type is a word, not {given(tag)}", path=path, hint=choices)
+    aws = AWS_EVENT_TYPES.get(tag)
+    if aws is not None and aws != tag:
+        return Problem(f"unknown invocation type {tag!r}", path=path,
+                       hint=f"did you mean {aws!r}? {tag} is a SAM event type, priced here as {aws}; {choices}")
+    match = suggest(tag, list(INVOCATION_TYPES))
+    hint = f"did you mean {match!r}? {choices}" if match else choices
+    return Problem(f"unknown invocation type {tag!r}", path=path, hint=hint)
 
 
 def _strip_union_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -369,67 +454,6 @@ def _strip_union_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
             continue
         cleaned.append(part)
     return tuple(cleaned)
-
-
-def _alternatives(annotation: Any) -> list[Any]:
-    """The types an annotation allows, without Optional, Union and Annotated."""
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        return _alternatives(get_args(annotation)[0])
-    if origin is Union or origin is types.UnionType:
-        return [alternative for arg in get_args(annotation) for alternative in _alternatives(arg)]
-    return [annotation]
-
-
-def _inside(annotation: Any, part: Any) -> list[Any]:
-    """The annotations of what `part` selects in a value of this annotation (a field, a list item, a value)."""
-    found = []
-    for alternative in _alternatives(annotation):
-        if isinstance(alternative, type) and issubclass(alternative, BaseModel):
-            field = alternative.model_fields.get(part) if isinstance(part, str) else None
-            if field is not None:
-                found.append(field.annotation)
-        elif get_origin(alternative) is list and isinstance(part, int):
-            found.append(get_args(alternative)[0])
-        elif get_origin(alternative) is dict:
-            found.append(get_args(alternative)[1])
-    return found
-
-
-def _known_fields(loc: tuple[Any, ...], data: Any) -> list[str]:
-    """The keys allowed in the mapping at loc, where an unknown key was found."""
-    return sorted({name for model in _models_at(loc, data) for name in model.model_fields})
-
-
-def _models_at(loc: tuple[Any, ...], data: Any) -> list[type[BaseModel]]:
-    """The models the mapping at loc may be."""
-    annotations: list[Any] = [Workload]
-    node = data
-    for part in loc:
-        node = node[part] if _has(node, part) else None
-        annotations = [inner for annotation in annotations for inner in _inside(annotation, part)]
-    models = [alternative for annotation in annotations for alternative in _alternatives(annotation)
-              if isinstance(alternative, type) and issubclass(alternative, BaseModel)]
-    if len(models) > 1 and isinstance(node, dict):  # an invocation: its type picks the model
-        tag = str(node.get("type"))
-        typed = [model for model in models
-                 if "type" in model.model_fields and tag in get_args(model.model_fields["type"].annotation)]
-        models = typed or models
-    return models
-
-
-def _description(loc: tuple[Any, ...], data: Any) -> str | None:
-    """What the key at loc is, as `lambda-cost schema` describes it: the hint of a problem pydantic words alone
-    ("Input should be greater than or equal to 512" says nothing of what the key holds)."""
-    from lambda_cost.model.schema import DESCRIPTIONS
-
-    if not loc or not isinstance(loc[-1], str):
-        return None
-    for model in _models_at(loc[:-1], data):
-        field = model.model_fields.get(loc[-1])
-        if field is not None:
-            return field.description or DESCRIPTIONS.get(model.__name__, {}).get(loc[-1])
-    return None
 
 
 def locate_problems(problems: list[Problem], source: Source) -> list[Problem]:

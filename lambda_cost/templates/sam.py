@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from lambda_cost.model.schema import AWS_EVENT_TYPES as SAM_EVENTS  # what invokes a function, per event type
 from lambda_cost.model.units import HOURS_PER_MONTH
 from lambda_cost.templates.conditions import Conditions
 from lambda_cost.templates.schedule import runs_per_month
@@ -16,14 +17,6 @@ from lambda_cost.templates.schedule import runs_per_month
 SAM_FUNCTION = "AWS::Serverless::Function"
 CFN_FUNCTION = "AWS::Lambda::Function"
 
-# SAM event types and what invokes the function; None: not an invocation lambda-cost can price.
-SAM_EVENTS: dict[str, str] = {
-    "SQS": "sqs", "Kinesis": "kinesis", "DynamoDB": "dynamodb", "MSK": "msk", "SelfManagedKafka": "kafka",
-    "MQ": "mq", "DocumentDB": "documentdb",
-    "S3": "async", "SNS": "async", "EventBridgeRule": "async", "CloudWatchEvent": "async", "Schedule": "async",
-    "ScheduleV2": "async", "CloudWatchLogs": "async", "IoTRule": "async", "Cognito": "sync", "AlexaSkill": "sync",
-    "Api": "sync", "HttpApi": "sync",
-}
 # Resource types an event source mapping reads from.
 ESM_SOURCES = {
     "AWS::SQS::Queue": "sqs", "AWS::Kinesis::Stream": "kinesis", "AWS::DynamoDB::Table": "dynamodb",

@@ -55,7 +55,10 @@ def test_validate_reports_every_problem_of_every_file(write: Any) -> None:
         "  warning: " + f"{EXAMPLES[0]}:24:9: functions[1].invocations[0].max_retry_attempts: dynamodb source "
         "retries a failing batch until its records expire (max_retry_attempts -1): a failing record blocks its "
         "shard; the estimate assumes every batch eventually succeeds",
-        f"error: {second}: 1 problem in the workload",
+        f"error: {second}: 2 problems in the workload",
+        # The source that does not validate does not hide the duration over the timeout of its function.
+        f"  {second}:5:5: functions[0].duration_ms: 2000 ms is longer than timeout_s 1 (1000 ms) (raise timeout_s or "
+        "lower the duration: no attempt runs past its timeout)",
         f"  {second}:8:9: functions[0].invocations[0]: a FIFO queue takes a batch_size of at most 10, not 50",
     ]
 

@@ -53,7 +53,8 @@ def test_set_names_what_it_cannot_find(write: Any) -> None:
     assert "did you mean 'api'?" in result.stderr
     bad_value = runner.invoke(app, ["estimate", path, "--set", "functions.api.memory_mb=64"])
     assert bad_value.exit_code == 2
-    assert "functions[0].memory_mb: Input should be greater than or equal to 128" in bad_value.stderr
+    assert "functions[0].memory_mb: 64 is too small: memory_mb takes a whole number from 128 to 10240" in \
+        bad_value.stderr
     assert runner.invoke(app, ["estimate", path, "--set", "memory_mb"]).exit_code == 2
 
 

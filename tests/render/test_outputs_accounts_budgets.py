@@ -489,7 +489,7 @@ def test_an_absurd_limit_is_refused_not_an_internal_error(write: Any) -> None:
     result = runner.invoke(app, ["estimate", budget])
     assert result.exit_code == 2
     assert "b.yaml:4:3: budget.total: '1E+99999999' is too large: no value of a workload comes near 4,000 digits " \
-        "(the workload's monthly total)\n" in result.stderr
+        "(the workload's monthly total; for example total: 250)\n" in result.stderr
 
 
 def test_the_tables_budget_rows_never_cut_a_name_short(write: Any) -> None:

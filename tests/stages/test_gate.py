@@ -73,8 +73,8 @@ def test_component_groups() -> None:
     [
         ({"functions": {"aa": 5}}, "did you mean 'a'?"),
         ({"components": {"duraton": 5}}, "did you mean 'duration'?"),
-        ({"total": -1}, "greater than or equal to 0"),
-        ({"warn_at": "120%"}, "less than or equal to 1"),
+        ({"total": -1}, "-1 is too small: total takes a number of at least 0"),
+        ({"warn_at": "120%"}, "'120%' is too large: warn_at takes a number above 0, at most 1"),
     ],
 )
 def test_bad_budgets_are_located_errors(budget: dict[str, Any], message: str) -> None:

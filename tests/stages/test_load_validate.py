@@ -114,7 +114,8 @@ functions:
 
 def test_missing_required_key() -> None:
     (problem,) = problems_of(GOOD.replace("    memory_mb: 1024\n", ""))
-    assert problem == "test.yaml:3:5: functions[0].memory_mb: required key is missing (add memory_mb:)"
+    assert problem == ("test.yaml:3:5: functions[0].memory_mb: required key is missing (add memory_mb: 1024; memory in "
+                       "MB, 128..10240; or 1.5 GB (1 GB = 1024 MB, as AWS Lambda counts))")
 
 
 def test_problems_come_in_file_order() -> None:
@@ -156,7 +157,7 @@ def test_fifo_queues_take_ten_at_most() -> None:
 
 def test_wrong_format_version() -> None:
     (problem,) = problems_of(GOOD.replace("version: 1", "version: 2"))
-    assert "unsupported format version 2" in problem and "version: 1" in problem
+    assert "found the number 2; the format version is the number 1" in problem and "version: 1" in problem
 
 
 def test_error_rate_out_of_range() -> None:
