@@ -8,6 +8,9 @@ EXIT_OK = 0
 EXIT_BUDGET = 1
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
+# Problems listed for people before "... and N more": a generated file can have thousands, and the first ones, in
+# file order, say what to fix (validate --format json lists them all).
+SHOWN_PROBLEMS = 50
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,15 @@ class Problem:
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+def problem_lines(problems: list[Problem], indent: str = "  ") -> list[str]:
+    """Each problem on a line, up to SHOWN_PROBLEMS, then how many more there are."""
+    lines = [f"{indent}{problem.render()}" for problem in problems[:SHOWN_PROBLEMS]]
+    more = len(problems) - SHOWN_PROBLEMS
+    if more > 0:
+        lines.append(f"{indent}... and {more:,} more problem{'s' if more != 1 else ''}")
+    return lines
 
 
 def format_path(path: tuple[str | int, ...]) -> str:

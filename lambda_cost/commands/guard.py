@@ -9,7 +9,7 @@ import traceback
 from collections.abc import Callable
 from typing import TextIO
 
-from lambda_cost.errors import EXIT_INTERNAL, LambdaCostError, OutputError
+from lambda_cost.errors import EXIT_INTERNAL, LambdaCostError, OutputError, problem_lines
 
 # What a shell reports for a writer killed by SIGPIPE (128 + 13): the reader of standard output went away.
 EXIT_BROKEN_PIPE = 141
@@ -48,8 +48,8 @@ _NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 def _report(error: LambdaCostError, err: TextIO) -> int:
     print(f"error: {error.message}", file=err)
-    for problem in error.problems:
-        print(f"  {problem.render()}", file=err)
+    for line in problem_lines(error.problems):
+        print(line, file=err)
     if error.hint:
         print(f"  hint: {error.hint}", file=err)
     return error.exit_code

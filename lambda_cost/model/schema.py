@@ -115,6 +115,11 @@ EXAMPLES: dict[str, str] = {
     "trigger": "origin-request", "bytes_per_response": "200000", "account_limit": "1000", "peak_to_average": "3",
     "discount": "17%", "total": "250", "warn_at": "80%", "Budget.functions": "{api: 50}",
     "components": "{duration: 100}",
+    # Price tables.
+    "PricingTable.version": "acme-2025", "PricingTable.summary": "ACME's private rates",
+    "PricingTable.sources": "[{title: ACME pricing addendum, url: https://example.com/ppa}]",
+    "Tier.price": "'0.0000166667'", "Tier.up_to": "6000000000", "requests_per_million": "'0.20'",
+    "url": "https://aws.amazon.com/lambda/pricing/", "title": "AWS Lambda pricing",
     # Items of lists and values of mappings.
     "Budget.functions.*": "50, or {total: 50, components: {duration: 40}}", "Budget.components.*": "100",
     "FunctionBudget.components.*": "40", "Function.aliases.*": "{v1: 90%, v2: 10%}",
@@ -136,6 +141,10 @@ MODEL_NOUNS: dict[str, str] = {
     "ProvisionedMode": "provisioned mode", "Edge": "a Lambda@Edge trigger", "ResponseStreaming": "response streaming",
     "Concurrency": "concurrency settings", "SavingsPlan": "a Savings Plan", "Budget": "a budget",
     "FunctionBudget": "a function's budget",
+    # Price tables.
+    "Tier": "a tier", "RegionRates": "a region's rates", "Billing": "the billing rules", "FreeTier": "the free tier",
+    "Source": "a source", "Range": "a range", "SnapStartRates": "SnapStart rates", "EdgeRates": "Lambda@Edge rates",
+    "RelatedRates": "related rates", "EdgeLimit": "a Lambda@Edge limit", "AsyncPayload": "the payload rule",
 }
 # SAM / CloudFormation property names people bring from a template, and the key that says the same here
 # ("" when an estimate needs no such key), with a note on how the value differs.

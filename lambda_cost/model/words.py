@@ -126,6 +126,7 @@ def _models(annotation: Any) -> list[type[BaseModel]]:
 
 
 def has(node: Any, part: Any) -> bool:
+    """Whether a mapping has the key, or a list the index."""
     if isinstance(node, dict):
         return part in node
     return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)

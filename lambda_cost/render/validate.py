@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from lambda_cost.errors import Problem
+from lambda_cost.errors import Problem, problem_lines
 from lambda_cost.render import RenderOptions
 from lambda_cost.stages.validate import FileCheck
 
@@ -30,7 +30,7 @@ def _check_text(check: FileCheck, quiet: bool) -> str:
             lines += [f"  warning: {warning.render()}" for warning in check.warnings]
     else:
         lines.append(f"error: {check.summary}{f' ({check.hint})' if check.hint else ''}")
-        lines += [f"  {problem.render()}" for problem in check.problems]
+        lines += problem_lines(check.problems)
     return "".join(line + "\n" for line in lines)
 
 

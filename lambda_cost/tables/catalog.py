@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import difflib
 import hashlib
 import json
 import os
@@ -20,8 +21,9 @@ from pydantic import ValidationError
 
 from lambda_cost.errors import PricingError, Problem, TableError
 from lambda_cost.model.pricing import PricingTable, RegionRates
+from lambda_cost.model.words import MISSING, given, has, problem_from_pydantic
 from lambda_cost.numbers import ARITHMETIC
-from lambda_cost.stages.load import parse, read_source
+from lambda_cost.stages.load import locate, node_tree, parse, read_source
 
 LATEST = "latest"
 PRICING_DIR_VARIABLE = "LAMBDA_COST_PRICING_DIR"
@@ -67,6 +69,7 @@ class TableCatalog:
         self.private = list(private)
         self._raw: dict[str, dict[str, Any]] = {}
         self._resolved: dict[str, ResolvedTable] = {}
+        self._trees: dict[str, Any] = {}  # YAML node trees, read only to locate problems
 
     @cached_property
     def files(self) -> dict[str, Path]:
@@ -107,14 +110,17 @@ class TableCatalog:
     def effective(self, version: str) -> dt.date:
         """A version's effective date, from its file (quoted or not, as a version id may be)."""
         value = self._read(version).get("effective")
+        path = self.files[version]
         if value is None:
-            raise TableError(f"pricing table {self.files[version]} has no effective date (effective: YYYY-MM-DD)")
+            raise TableError(f"pricing table {path} has no effective date", problems=[self.problem(
+                version, MISSING, ("effective",), "add effective: YYYY-MM-DD, the day the table takes effect")])
         if isinstance(value, str):
             with contextlib.suppress(ValueError):
                 value = dt.date.fromisoformat(value)
         # A YAML timestamp is a datetime, which cannot be compared with the other tables' dates.
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-            raise TableError(f"pricing table {self.files[version]}: effective {value} is not a date (YYYY-MM-DD)")
+            raise TableError(f"pricing table {path}: effective {value} is not a date", problems=[self.problem(
+                version, f"found {given(value)}; effective is a date", ("effective",), "write it as YYYY-MM-DD")])
         return value
 
     def select(self, wanted: str | None = None, as_of: dt.date | None = None) -> ResolvedTable:
@@ -156,15 +162,17 @@ class TableCatalog:
         cached = self._resolved.get(version)
         if cached is not None:
             return cached
-        merged = self._merged(version, ())
+        merged, problems = self._merged(version, ())
         path = self.files[version]
+        table = None
         try:
             table = PricingTable.model_validate(merged)
         except ValidationError as error:
-            problems = [
-                Problem(item["msg"], path=tuple(item["loc"]), file=str(path)) for item in error.errors()
-            ]
-            raise TableError(f"pricing table {path} is invalid", problems=problems) from None
+            said = {problem.path for problem in problems}  # a bad scale factor, not also the rates it scaled
+            problems += [problem for problem in (_worded(item, merged, self, version) for item in error.errors())
+                         if not any(problem.path[:len(known)] == known for known in said if known)]
+        if problems or table is None:
+            raise TableError(f"pricing table {path} is invalid", problems=problems)
         # The digest of the validated values, not of the YAML: key order, quotes and how a number is written
         # ("0.20", 0.2) leave the table, and so its digest, the same; any changed rate changes it.
         digest = hashlib.sha256(_canonical_json(table.model_dump(mode="python")).encode()).hexdigest()
@@ -184,20 +192,52 @@ class TableCatalog:
         data = parse(read_source(str(path)))
         if not isinstance(data, dict):
             raise TableError(f"pricing table {path} is not a mapping")
-        if str(data.get("version")) != version:
-            raise TableError(
-                f"pricing table {path} says version {data.get('version')!r}",
-                hint=f"a table's version must be its file name: {version!r}",
-            )
-        # An unquoted `version: 2030-01-01` is a YAML date; the id is its text, as `pricing:` in a workload reads it.
-        data["version"] = version
         self._raw[version] = data
         return data
 
-    def _merged(self, version: str, seen: tuple[str, ...]) -> dict[str, Any]:
+    def _version_problems(self, version: str) -> list[Problem]:
+        """A table's version must be its file's name; an unquoted date is its text, as a workload's pricing is."""
+        own = self._read(version)
+        written = own.get("version")
+        text = written.isoformat() if isinstance(written, dt.date) else str(written)
+        if text == version:
+            return []
+        return [self.problem(version, f"says version {written!r}, not its file's name",
+                              ("version",), f"a table's version is its file name: version: {version!r}")]
+
+    def problem(self, version: str, message: str, path: tuple[str | int, ...] = (), hint: str | None = None
+                 ) -> Problem:
+        """A problem of one table file, at its line when the path is written in it."""
+        tree = self._trees.get(version)
+        if tree is None:
+            tree = self._trees[version] = node_tree(read_source(str(self.files[version])))
+        position = locate(tree, path)
+        line, column = position if position else (None, None)
+        return Problem(message, path, hint, str(self.files[version]), line, column)
+
+    def writer(self, version: str, path: tuple[str | int, ...]) -> str:
+        """The version along the `extends` chain whose file writes most of `path` (the version itself on a tie)."""
+        best, depth, current, seen = version, -1, version, set()
+        while current in self.files and current not in seen:
+            seen.add(current)
+            node: Any = self._read(current)
+            written = 0
+            for part in path:
+                if not has(node, part):
+                    break
+                node, written = node[part], written + 1
+            if written > depth:
+                best, depth = current, written
+            current = str(self._read(current).get("extends"))
+        return best
+
+    def _merged(self, version: str, seen: tuple[str, ...]) -> tuple[dict[str, Any], list[Problem]]:
+        """A version's data with its `extends` chain applied and its `scale`, and the problems of its files that
+        do not stop the merge (every one of them, so that `pricing check` lists them all)."""
         if version in seen:
             raise TableError(f"pricing tables extend each other in a loop: {' -> '.join((*seen, version))}")
         own = self._read(version)
+        problems = self._version_problems(version)
         path = self.files[version]
         parent_version = own.get("extends")
         if parent_version is None:
@@ -205,32 +245,51 @@ class TableCatalog:
         else:
             parent_version = str(parent_version)
             if parent_version not in self.files:
-                raise TableError(f"pricing table {path} extends unknown version {parent_version!r}")
-            if self.effective(parent_version) > self.effective(version):
-                raise TableError(
-                    f"pricing table {path} (effective {self.effective(version)}) extends {parent_version}, "
-                    f"which takes effect later ({self.effective(parent_version)})"
-                )
-            parent = self._merged(parent_version, (*seen, version))
+                known = ", ".join(self.files)
+                raise TableError(f"pricing table {path} is invalid", problems=[*problems, self.problem(
+                    version, f"extends unknown version {parent_version!r}", ("extends",), f"versions: {known}")])
+            later = self._later(version, parent_version)
+            if later:
+                problems.append(self.problem(version, later, ("extends",)))
+            parent, inherited_problems = self._merged(parent_version, (*seen, version))
+            problems += inherited_problems
             merged = _deep_merge(parent, own)
             for key in _ACCUMULATED_KEYS:
-                inherited = _listed(parent, key, self.files[parent_version])
-                merged[key] = inherited + [item for item in _listed(own, key, path) if item not in inherited]
+                items = _listed(own, key)
+                if items is None:
+                    problems.append(self.problem(version, f"found {given(own[key])}; expected a list, one '- ' item "
+                                                 "a line", (key,)))
+                inherited = _listed(parent, key) or []
+                merged[key] = inherited + [item for item in items or [] if item not in inherited]
             if "derived" in parent or "derived" in own:
-                merged["derived"] = _still_derived(_listed(parent, "derived", self.files[parent_version]), own) + (
-                    _listed(own, "derived", path)
-                )
+                derived = _listed(own, "derived")
+                if derived is None:
+                    problems.append(self.problem(version, f"found {given(own['derived'])}; expected a list, one '- ' "
+                                                 "item a line", ("derived",)))
+                merged["derived"] = _still_derived(_listed(parent, "derived") or [], own) + (derived or [])
             for key in _OWN_KEYS:
                 merged.pop(key, None)
                 if key in own and key not in ("extends", "scale"):
                     merged[key] = own[key]
+        merged["version"] = version
         if "scale" in own:
-            _apply_scale(merged, own["scale"], path)
+            problems += [self.problem(version, message, ("scale", *at), hint)
+                         for message, at, hint in _apply_scale(merged, own["scale"])]
         unpriced, regions = merged.get("unpriced_regions"), merged.get("regions")
         if isinstance(unpriced, dict) and isinstance(regions, dict):
             # A version that prices a region an older one could not is no longer without it.
             merged["unpriced_regions"] = {name: why for name, why in unpriced.items() if name not in regions}
-        return merged
+        return merged, problems
+
+    def _later(self, version: str, parent: str) -> str | None:
+        """Why a table cannot extend `parent`: it takes effect later. Unknown dates are reported on their own."""
+        try:
+            own, inherited = self.effective(version), self.effective(parent)
+        except TableError:
+            return None
+        if inherited <= own:
+            return None
+        return f"(effective {own}) extends {parent}, which takes effect later ({inherited})"
 
     def first_version_with(self, predicate: Callable[[PricingTable], bool]) -> ResolvedTable | None:
         """The oldest table for which predicate(table) holds, to name when a feature arrived."""
@@ -317,25 +376,34 @@ def _is_written(region: Any, rate: Any, written: set[tuple[str, str]], replaced:
     )
 
 
-def _apply_scale(merged: dict[str, Any], scale: Any, path: Path) -> None:
-    """Multiply the rates `scale` names in every region (e.g. duration: 0.92 for 8% off)."""
+def _apply_scale(merged: dict[str, Any], scale: Any) -> list[tuple[str, tuple[str | int, ...], str | None]]:
+    """Multiply the rates `scale` names in every region (e.g. duration: 0.92 for 8% off).
+
+    Returns what is wrong with it (message, path under scale, hint), every factor; a wrong one scales nothing.
+    """
     if not isinstance(scale, dict) or not scale:
-        raise TableError(f"pricing table {path}: scale is a mapping such as {{duration: 0.92}}")
+        return [("scale is a mapping of rate: factor", (), "for example scale: {duration: 0.92}")]
     factors = {}
+    problems: list[tuple[str, tuple[str | int, ...], str | None]] = []
     for key, value in scale.items():
         if key not in _SCALABLE:
-            raise TableError(f"pricing table {path}: cannot scale {key!r}", hint=f"scalable: {', '.join(_SCALABLE)}")
+            match = difflib.get_close_matches(str(key), _SCALABLE, n=1, cutoff=0.6)
+            hint = f"did you mean {match[0]!r}? " if match else ""
+            problems.append((f"cannot scale {key!r}", (key,), f"{hint}scalable: {', '.join(_SCALABLE)}"))
+            continue
         try:
             factor = Decimal(str(value))
         except InvalidOperation:
             factor = Decimal("NaN")
         # Checked here: a negative factor would otherwise be one schema error for every rate it scales.
         if not factor.is_finite() or factor < 0:
-            raise TableError(f"pricing table {path}: scale.{key} must be a number of 0 or more, not {value}")
+            problems.append((f"a factor is a number of 0 or more, not {value}", (key,),
+                             "for example duration: 0.92 for 8% off"))
+            continue
         factors[key] = factor
     regions = merged.get("regions", {})
     if not isinstance(regions, dict):
-        return  # validation names the problem, with the file and the field
+        return problems  # validation names the problem, with the file and the field
     # The regions may be shared with the parent's cached data: scale a copy. Whatever is not shaped like a rate
     # is left as written, so that validation reports it at its path instead of failing here.
     merged["regions"] = copy.deepcopy(regions)
@@ -358,6 +426,7 @@ def _apply_scale(merged: dict[str, Any], scale: Any, path: Path) -> None:
         for key in ("provisioned_concurrency", "provisioned_duration"):
             if key in factors and isinstance(rates.get(key), dict):
                 rates[key] = {arch: _times(price, factors[key]) for arch, price in rates[key].items()}
+    return problems
 
 
 def _times(price: Any, factor: Decimal) -> Any:
@@ -371,12 +440,19 @@ def _times(price: Any, factor: Decimal) -> Any:
         return price
 
 
-def _listed(data: dict[str, Any], key: str, path: Path) -> list[Any]:
-    """The items of `sources` or `notes`, to add to the inherited ones; an empty key (`notes:`) has none."""
+def _listed(data: dict[str, Any], key: str) -> list[Any] | None:
+    """The items of `sources` or `notes`, to add to the inherited ones; an empty key (`notes:`) has none; None:
+    not a list."""
     items = data.get(key) or []
-    if not isinstance(items, list):
-        raise TableError(f"pricing table {path}: {key} must be a list, one '- ' item a line")
-    return list(items)
+    return list(items) if isinstance(items, list) else None
+
+
+def _worded(item: Any, merged: dict[str, Any], catalog: TableCatalog, version: str) -> Problem:
+    """One of pydantic's errors of a table in our words, at its line in the file that writes it."""
+    loc = tuple(item["loc"])
+    problem = problem_from_pydantic(item, loc, merged, PricingTable)
+    written = loc[:-1] if item["type"] == "missing" else loc  # a missing key: the mapping that lacks it
+    return catalog.problem(catalog.writer(version, written), problem.message, problem.path, problem.hint)
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
-from lambda_cost.errors import InputError, LoadError, PricingError, Problem, TableError
+from lambda_cost.errors import InputError, LambdaCostError, LoadError, PricingError, Problem, TableError
 from lambda_cost.model.pricing import rate_values
 from lambda_cost.numbers import ARITHMETIC, ZERO, exact, plain
 from lambda_cost.tables.catalog import ResolvedTable, TableCatalog, shared_rates
@@ -116,20 +117,34 @@ def check(catalog: TableCatalog) -> list[Problem]:
     # File by file rather than in date order: ordering needs every file readable, and one broken file must not
     # hide the problems of the others.
     for version, path in files.items():
-        try:
-            catalog.effective(version)
-            resolved = catalog.resolve(version)
-        except (LoadError, TableError) as error:  # unreadable YAML, or a table that is wrong
-            # The problem is shown after its file's name: the message need not name the file again.
-            message = error.message.removeprefix(f"pricing table {path}: ").removeprefix(f"{path}: ")
-            found = error.problems or [Problem(message, hint=error.hint, file=str(path))]
-            # A table that extends a broken one fails with its parent's problem: report that once.
-            problems += [problem for problem in found if problem not in problems]
-            continue
-        problems += _missing_rates(resolved) + _incomplete_regions(resolved)
-        if not _scaled(catalog, version):
-            problems += _derivations_differ(resolved)
+        found: list[Problem] = []
+        resolved = None
+        for step in (catalog.effective, catalog.resolve):  # each says every problem it finds
+            try:
+                result = step(version)
+            except (LoadError, TableError) as error:  # unreadable YAML, or a table that is wrong
+                found += _problems_of(error, path)
+                if isinstance(error, LoadError):
+                    break
+                continue
+            if isinstance(result, ResolvedTable):
+                resolved = result
+        if resolved is not None:
+            found += _missing_rates(resolved) + _incomplete_regions(resolved)
+            if not _scaled(catalog, version):
+                found += _derivations_differ(resolved)
+        # The date said once (not also as a missing key); a table that extends a broken one fails with its
+        # parent's problem: report that once.
+        dated = [problem for problem in found if problem.path == ("effective",)][:1]
+        problems += [problem for problem in found if problem not in problems and (
+            problem.path != ("effective",) or problem in dated)]
     return problems
+
+
+def _problems_of(error: LambdaCostError, path: Path) -> list[Problem]:
+    """An error's problems; one without any is one, shown after its file's name (which it need not repeat)."""
+    message = error.message.removeprefix(f"pricing table {path}: ").removeprefix(f"pricing table {path} ")
+    return error.problems or [Problem(message.removeprefix(f"{path}: "), hint=error.hint, file=str(path))]
 
 
 def _missing_rates(resolved: ResolvedTable) -> list[Problem]:

@@ -94,20 +94,25 @@ def test_unordered_tiers_are_refused(tmp_path: Path) -> None:
 
 def test_a_version_must_match_its_file_name(tmp_path: Path) -> None:
     directory = copy_tables(tmp_path)
-    (directory / "2030-01-01.yaml").write_text('version: "2031-01-01"\n')
-    with pytest.raises(TableError, match="says version '2031-01-01'") as caught:
+    (directory / "2030-01-01.yaml").write_text('version: "2031-01-01"\neffective: 2030-01-01\nextends: "2022-08-01"\n')
+    with pytest.raises(TableError) as caught:
         TableCatalog(directory).select("2030-01-01")
-    assert caught.value.hint is not None and "must be its file name" in caught.value.hint
+    problem = caught.value.problems[0]  # then: summary is missing
+    assert (problem.line, problem.path, problem.message) == (1, ("version",), "says version '2031-01-01', not its "
+                                                             "file's name")
+    assert problem.hint == "a table's version is its file name: version: '2030-01-01'"
 
 
 def test_extending_a_newer_or_unknown_version_is_refused(tmp_path: Path) -> None:
     directory = copy_tables(tmp_path)
     (directory / "2015-01-01.yaml").write_text('version: "2015-01-01"\neffective: 2015-01-01\nextends: "2022-08-01"\n')
-    with pytest.raises(TableError, match="takes effect later"):
+    with pytest.raises(TableError) as caught:
         TableCatalog(directory).resolve("2015-01-01")
+    assert "takes effect later" in caught.value.problems[0].message
     (directory / "2016-01-01.yaml").write_text('version: "2016-01-01"\neffective: 2016-01-01\nextends: "2000-01-01"\n')
-    with pytest.raises(TableError, match="unknown version"):
+    with pytest.raises(TableError) as caught:
         TableCatalog(directory).resolve("2016-01-01")
+    assert "extends unknown version '2000-01-01'" in caught.value.problems[0].message
 
 
 def test_unknown_version() -> None:
