@@ -118,8 +118,8 @@ EXAMPLES: dict[str, str] = {
     # Price tables.
     "PricingTable.version": "acme-2025", "PricingTable.summary": "ACME's private rates",
     "PricingTable.sources": "[{title: ACME pricing addendum, url: https://example.com/ppa}]",
-    "Tier.price": "'0.0000166667'", "Tier.up_to": "6000000000", "requests_per_million": "'0.20'",
-    "url": "https://aws.amazon.com/lambda/pricing/", "title": "AWS Lambda pricing",
+    "Tier.price": "'0.0000166667'", "Tier.up_to": "6000000000", "RegionRates.requests_per_million": "'0.20'",
+    "Source.url": "https://aws.amazon.com/lambda/pricing/", "Source.title": "AWS Lambda pricing",
     # Items of lists and values of mappings.
     "Budget.functions.*": "50, or {total: 50, components: {duration: 40}}", "Budget.components.*": "100",
     "FunctionBudget.components.*": "40", "Function.aliases.*": "{v1: 90%, v2: 10%}",

@@ -24,6 +24,8 @@ from lambda_cost.model.schema import AWS_KEYS, DESCRIPTIONS, EXAMPLES, MODEL_EXA
 from lambda_cost.model.units import SHARE_SPELLINGS, HumanSpelling, RateValue
 
 MISSING = "required key is missing"
+_WORKLOAD_MODULES = ("lambda_cost.model.workload", "lambda_cost.model.budget")
+NOT_YAML = "not valid YAML here: check the indentation, colons, brackets and quotes"
 # The longest given text a message repeats; a value of many kilobytes is cut short.
 _SHOWN_CHARACTERS = 40
 # Pydantic's types of error for a value of the wrong kind; each is said as "expected ..., found ...".
@@ -58,8 +60,10 @@ class Key:
     def example(self) -> str | None:
         """A value of the key as one would write it in YAML."""
         for model in self.models:
+            # A bare key name is a workload's key (version: 1); another schema's keys are named with their model.
+            workload = model.__module__ in _WORKLOAD_MODULES
             text = EXAMPLES.get(f"{model.__name__}.{self.name}") or (
-                EXAMPLES.get(self.name) if self.field is not None else None)
+                EXAMPLES.get(self.name) if self.field is not None and workload else None)
             if text:
                 return text
         if self.field is not None:
@@ -409,3 +413,53 @@ def unknown_key(loc: tuple[Any, ...], known: list[str]) -> Problem:
     match = suggest(key, known) or suggest(_snake(key), known)
     hint = f"did you mean {match!r}?" if match else f"known keys: {', '.join(known)}"
     return Problem(f"unknown key {key!r}", loc, hint)
+
+
+# --- syntax: what the YAML and JSON readers say, in our words --------------------------------------------------
+
+# Phrases of libyaml's (and PyYAML's) syntax errors, and what each means for someone writing a workload.
+_YAML_SYNTAX = (
+    ("mapping values are not allowed", "a colon where none can be: a value with ': ' in it needs quotes, or a key "
+     "is indented wrongly"),
+    ("could not find expected ':'", "a key without a colon after it (key: value), or an unclosed quote above"),
+    ("did not find expected key", "the indentation does not line up with the keys above it"),
+    ("did not find expected '-'", "a list item must start with '- ' at the indentation of the items above"),
+    ("block sequence entries are not allowed", "a '- ' list item where a value is expected: check its indentation"),
+    ("tab", "a tab: YAML indents with spaces"),
+    ("end of stream", "the file ends inside a quoted string or a bracket: close it"),
+    ("',' or ']'", "a [...] list that is not closed, or lacks a comma between its items"),
+    ("',' or '}'", "a {...} mapping that is not closed, or lacks a comma between its entries"),
+    ("escape", "an unknown escape (a backslash) in a double-quoted string: use single quotes, or \\\\"),
+    ("cannot start any token", "a value that starts with a character YAML reserves (@, `, %, |, >): quote it"),
+    ("expected node content", "a value is missing here"),
+    ("alias", "an alias (*name) of an anchor (&name) that is not defined above it"),
+    ("anchor", "an anchor (&name) with a name YAML cannot read"),
+    ("tag", "a tag (!name) YAML does not know: only plain YAML is accepted"),
+)
+
+
+def yaml_syntax(problem: str | None, character: str = "") -> str:
+    """A YAML syntax error said for people (the reader's own phrase is for its authors); `character`: the one
+    where the reader stopped."""
+    if character == "\t":
+        return "a tab: YAML indents with spaces"
+    text = (problem or "").lower()
+    return next((meaning for phrase, meaning in _YAML_SYNTAX if phrase in text), NOT_YAML)
+
+
+# The JSON reader's messages, by their start.
+_JSON_SYNTAX = (
+    ("Expecting value", "a value is missing, or is not JSON (text in double quotes, no trailing comma)"),
+    ("Expecting ',' delimiter", "a comma is missing between two items"),
+    ("Expecting ':' delimiter", "a colon is missing after a key"),
+    ("Expecting property name", "a key must be text in double quotes (or a comma is one too many)"),
+    ("Unterminated string", "a string is not closed"),
+    ("Extra data", "more text after the end of the JSON document"),
+    ("Invalid control character", "a control character (a line break, a tab) inside a string: escape it"),
+    ("Invalid \\escape", "an unknown escape (a backslash) in a string"),
+)
+
+
+def json_syntax(message: str) -> str:
+    """A JSON syntax error said for people."""
+    return next((meaning for start, meaning in _JSON_SYNTAX if message.startswith(start)), "not valid JSON here")

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from lambda_cost.errors import InputError, Problem
+from lambda_cost.errors import InputError
 from lambda_cost.model.estimate import Estimate
 from lambda_cost.model.verdict import Change, DiffReport, FunctionChange, Snapshot
+from lambda_cost.model.words import json_syntax, problem_from_pydantic
 from lambda_cost.numbers import ZERO, exact, exact_sum
 from lambda_cost.stages.load import Source, read_source
 from lambda_cost.tables.catalog import TableCatalog
@@ -100,7 +102,7 @@ def saved_estimate(source: Source, command: str = "diff") -> SavedEstimate | Non
         data = json.loads(source.text, parse_float=Decimal)
     except json.JSONDecodeError as error:
         if '"schema_version"' in source.text:  # a saved report cut short, not a workload: say so, not "bad YAML"
-            raise InputError(f"{source.name}: a damaged saved estimate, not valid JSON ({error.msg}: line "
+            raise InputError(f"{source.name}: a damaged saved estimate, not valid JSON ({json_syntax(error.msg)}: line "
                              f"{error.lineno}, column {error.colno})",
                              hint="save it again: lambda-cost estimate WORKLOAD --format json -o FILE") from None
         return None  # not JSON after all: YAML in flow style, which the workload loader reads
@@ -119,7 +121,8 @@ def saved_estimate(source: Source, command: str = "diff") -> SavedEstimate | Non
     except (ValidationError, InvalidOperation) as error:
         problems = []
         if isinstance(error, ValidationError):
-            problems = [Problem(item["msg"], path=tuple(item["loc"]), file=source.name) for item in error.errors()]
+            problems = [replace(problem_from_pydantic(item, tuple(item["loc"]), data, _SavedEstimate), file=source.name)
+                        for item in error.errors()]
         raise InputError(f"{source.name}: not a lambda-cost JSON estimate", problems=problems) from None
     if (saved.currency, saved.period) != ("USD", "month"):  # figures in other units cannot be subtracted from ours
         raise InputError(f"{source.name}: a saved estimate in {saved.currency} a {saved.period}; "

@@ -23,7 +23,7 @@ _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
 _IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
 _MERGE_KEY = object()  # the plain key `<<`, which merges mappings
-YAML_SYNTAX_HINT = "not valid YAML here: check the indentation, colons, brackets and quotes"
+YAML_SYNTAX_HINT = "where the YAML reader stopped: the mistake is here or just above"
 _BOOLEANS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False}
 
 
@@ -243,20 +243,25 @@ def parse(source: Source) -> Any:
         problem = Problem(str(error), file=source.name, line=line, column=column)
         raise LoadError(f"{source.name}: invalid YAML", problems=[problem]) from None
     except yaml.MarkedYAMLError as error:
-        what = error.problem or "invalid YAML"
-        line, column = _position(error.problem_mark or error.context_mark)
+        from lambda_cost.model.words import yaml_syntax
+
+        mark = error.problem_mark or error.context_mark
+        index = getattr(mark, "index", None)
+        what = yaml_syntax(error.problem, source.text[index:index + 1] if isinstance(index, int) else "")
+        line, column = _position(mark)
         problem = Problem(what, file=source.name, line=line, column=column, hint=YAML_SYNTAX_HINT)
         raise LoadError(f"{source.name}: invalid YAML", problems=[problem]) from None
     except yaml.reader.ReaderError as error:
         # Its own text ends in `in "<unicode string>", position 3`: say the line and column instead.
         before = source.text[:error.position]
         code = error.character if isinstance(error.character, int) else ord(error.character)
-        problem = Problem(f"{error.reason}: #x{code:02x}", file=source.name,
+        problem = Problem(f"a control character (#x{code:02x}) that YAML does not allow", file=source.name,
                           line=before.count("\n") + 1, column=error.position - before.rfind("\n"),
                           hint="remove it, or write it as an escape in a double-quoted string")
         raise LoadError(f"{source.name}: invalid YAML", problems=[problem]) from None
-    except yaml.YAMLError as error:
-        raise LoadError(f"{source.name}: invalid YAML: {error}") from None
+    except yaml.YAMLError:
+        raise LoadError(f"{source.name}: invalid YAML", hint="check its indentation, colons, brackets and quotes") \
+            from None
     if "&" in source.text:  # only documents with anchors can hold aliases
         _refuse_alias_bomb(data, source.name)
     return data

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from lambda_cost.atomic import write_atomically
 from lambda_cost.errors import InputError, PricingError, TableError
 from lambda_cost.model.pricing import Architecture, PricingTable, rate_values
+from lambda_cost.model.words import json_syntax
 from lambda_cost.stages.load import read_source
 from lambda_cost.tables.catalog import TableCatalog, shared_rates
 
@@ -232,16 +233,18 @@ def _read_offer(offer_path: Path) -> dict[str, Any]:
         offer = json.loads(source.text, parse_float=Decimal)
     except json.JSONDecodeError as error:
         raise InputError(
-            f"{offer_path}: not JSON ({error.msg} at line {error.lineno}, column {error.colno})",
-            hint="give the offer file index.json of the AWS Price List bulk API",
+            f"{offer_path}: not valid JSON: {json_syntax(error.msg)} (line {error.lineno}, column {error.colno})",
+            hint="give the offer file index.json of the AWS Price List bulk API, whole",
         ) from None
     if not isinstance(offer, dict):
         raise PricingError(f"{offer_path}: not an AWS Price List offer file (the top level is not an object)")
     code = offer.get("offerCode")
     if code != OFFER_CODE:
+        what = ("has no offerCode: not an AWS Price List offer file" if code is None
+                else f"is the offer of {code!r}, not of AWS Lambda")
         raise PricingError(
-            f"{offer_path}: offer {code!r} is not the AWS Lambda offer",
-            hint=f"only offer files with offerCode {OFFER_CODE!r} can be imported",
+            f"{offer_path} {what}",
+            hint=f"give the AWS Lambda offer (offerCode {OFFER_CODE!r}): {OFFER_URL}",
         )
     if not isinstance(offer.get("products"), dict) or not isinstance(offer.get("terms"), dict):
         raise PricingError(f"{offer_path}: an offer file needs 'products' and 'terms' objects")
@@ -252,8 +255,9 @@ def _publication_day(publication: str, offer_path: Path) -> dt.date:
     try:
         return dt.datetime.fromisoformat(publication.replace("Z", "+00:00")).date()
     except ValueError:
+        what = f"publicationDate {publication!r} is not a date" if publication else "it has no publicationDate"
         raise PricingError(
-            f"{offer_path}: publicationDate {publication!r} is not a date",
+            f"{offer_path}: {what}, which would be the new table's effective date",
             hint="give --effective YYYY-MM-DD",
         ) from None
 

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from lambda_cost.errors import LoadError, Problem
+from lambda_cost.model.words import json_syntax, yaml_syntax
 from lambda_cost.stages.load import Source
 
 # !Ref X → {"Ref": X}, !Condition X → {"Condition": X}; every other short tag is Fn::<Name>.
@@ -81,14 +82,14 @@ def parse_document(source: Source, loader: type[TemplateLoader]) -> Any:
         is_json = text.lstrip().startswith("{")
         return json.loads(text) if is_json else yaml.load(text, Loader=loader)
     except json.JSONDecodeError as error:
-        problem = Problem(error.msg, file=source.name, line=error.lineno, column=error.colno)
+        problem = Problem(json_syntax(error.msg), file=source.name, line=error.lineno, column=error.colno)
         raise LoadError(f"{source.name}: invalid JSON", problems=[problem]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        problem = Problem(error.problem or "invalid YAML", file=source.name, line=line, column=column)
+        problem = Problem(yaml_syntax(error.problem), file=source.name, line=line, column=column)
         raise LoadError(f"{source.name}: invalid YAML", problems=[problem]) from None
-    except yaml.YAMLError as error:
-        raise LoadError(f"{source.name}: invalid YAML: {error}") from None
+    except yaml.YAMLError:
+        raise LoadError(f"{source.name}: invalid YAML") from None
     except RecursionError:
         raise LoadError(f"{source.name}: nested too deeply to read", hint="a template is a few levels deep") from None
