@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 from collections.abc import Callable
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
+from typer.core import TyperCommand
 
 from lambda_cost import __version__
 
@@ -50,8 +52,66 @@ class Color(str, Enum):
     never = "never"
 
 
+def _choices(enum: type[Enum], what: str) -> dict[str, Any]:
+    """An option that takes one of an enum's values: checked in our words (with a did-you-mean; another case is
+    the same value), completed by the shell, and shown in the help as a|b|c."""
+    values = [str(member.value) for member in enum]
+
+    def check(value: Optional[str]) -> Optional[str]:
+        if value is None or value in values:
+            return value
+        if value.strip().lower() in values:
+            return value.strip().lower()
+        match = difflib.get_close_matches(value, values, n=1, cutoff=0.5)
+        listed = ", ".join(values[:-1]) + f" or {values[-1]}"
+        raise typer.BadParameter(f"{value!r} is not {what}; choose {listed}" + (
+            f" (did you mean {match[0]!r}?)" if match else ""))
+
+    def complete(incomplete: str) -> list[str]:
+        return [value for value in values if value.startswith(incomplete)]
+
+    return {"callback": check, "autocompletion": complete, "metavar": "|".join(values)}
+
+
+class _Command(TyperCommand):
+    """A command whose help names its arguments as people write them (WORKLOAD..., [VERSION]), not by their
+    Python names and types ({workloads}..., <list[str]>)."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                pieces.append(_argument_name(param, usage=True))
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        arguments = [(_argument_name(param, usage=False), _argument_help(param))
+                     for param in self.get_params(ctx) if param.param_type_name == "argument"]
+        options = [record for param in self.get_params(ctx) if param.param_type_name == "option"
+                   for record in [param.get_help_record(ctx)] if record is not None]
+        if arguments:
+            with formatter.section("Arguments"):
+                formatter.write_dl(arguments)
+        if options:
+            with formatter.section("Options"):
+                formatter.write_dl(options)
+
+
+def _argument_name(param: Any, *, usage: bool) -> str:
+    name = str(param.metavar or param.name).upper()
+    if param.nargs != 1:
+        name += "..."
+    return f"[{name}]" if usage and not param.required else name
+
+
+def _argument_help(param: Any) -> str:
+    extra = "required" if param.required else f"default: {param.default}" if param.default is not None else ""
+    return f"{param.help or ''}  [{extra}]" if extra else str(param.help or "")
+
+
 # Options several commands share, declared once.
-FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="Output format.",
+                                           **_choices(OutputFormat, "a format"))]
 
 
 def _dash_is_stdout(value: Optional[str]) -> Optional[str]:
@@ -62,21 +122,25 @@ def _dash_is_stdout(value: Optional[str]) -> Optional[str]:
 OutputOption = Annotated[
     Optional[str],
     typer.Option("--output", "-o", help="Write the report to this file (atomically); - is standard output.",
-                 callback=_dash_is_stdout),
+                 callback=_dash_is_stdout, metavar="FILE"),
 ]
 ForceOption = Annotated[bool, typer.Option(help="Let --output overwrite an existing file.")]
-ColorOption = Annotated[Color, typer.Option(help="Colour the table: auto honours NO_COLOR and terminals.")]
-ListFormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
+ColorOption = Annotated[str, typer.Option(help="Colour the table: auto honours NO_COLOR and terminals.",
+                                           **_choices(Color, "a colour choice"))]
+ListFormatOption = Annotated[str, typer.Option("--format", "-f", help="Output format.",
+                                               **_choices(ListFormat, "a format"))]
 DebugOption = Annotated[bool, typer.Option(help="Show a traceback on internal errors.")]
 SetOption = Annotated[
     Optional[list[str]],
-    typer.Option("--set", help="Override a value for this run, e.g. functions.api.memory_mb=2048 (repeatable)."),
+    typer.Option("--set", help="Override a value for this run, e.g. functions.api.memory_mb=2048 (repeatable).",
+                 metavar="PATH=VALUE"),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No messages on stderr but errors.")]
 PricingDirOption = Annotated[
     Optional[list[str]],
     typer.Option(
-        "--pricing-dir", help="A directory of your own price tables (repeatable; also $LAMBDA_COST_PRICING_DIR)."
+        "--pricing-dir", help="A directory of your own price tables (repeatable; also $LAMBDA_COST_PRICING_DIR).",
+        metavar="DIR",
     ),
 ]
 
@@ -103,18 +167,20 @@ def main(
     """Estimate what AWS Lambda functions cost a month, offline, from a YAML workload."""
 
 
-@app.command()
+@app.command(cls=_Command)
 def estimate(
     workloads: Annotated[
         list[str],
-        typer.Argument(help="Workload YAML files (several: priced as one account), or - to read standard input."),
+        typer.Argument(help="Workload YAML files (several: priced as one account), or - to read standard input.",
+                       metavar="WORKLOAD"),
     ],
-    output_format: FormatOption = OutputFormat.table,
+    output_format: FormatOption = "table",
     pricing: Annotated[
-        Optional[str], typer.Option(help="Pricing table version (default: the workload's, else the newest).")
+        Optional[str], typer.Option(help="Pricing table version (default: the workload's, else the newest).",
+                                    metavar="VERSION")
     ] = None,
     as_of: Annotated[
-        Optional[str], typer.Option(help="Price with the table in force on this date (YYYY-MM-DD).")
+        Optional[str], typer.Option(help="Price with the table in force on this date (YYYY-MM-DD).", metavar="DATE")
     ] = None,
     pricing_dir: PricingDirOption = None,
     free_tier: Annotated[
@@ -123,12 +189,13 @@ def estimate(
     ] = None,
     budget: Annotated[
         Optional[str],
-        typer.Option(help="Monthly budget in USD for the total; replaces the workload's. Over it: exit code 1."),
+        typer.Option(help="Monthly budget in USD for the total; replaces the workload's. Over it: exit code 1.",
+                     metavar="USD"),
     ] = None,
     explain: Annotated[bool, typer.Option(help="Show the arithmetic behind every number.")] = False,
     output: OutputOption = None,
     force: ForceOption = False,
-    color: ColorOption = Color.auto,
+    color: ColorOption = "auto",
     debug: DebugOption = False,
     set_values: SetOption = None,
     chart: Annotated[bool, typer.Option(help="Add bar charts of cost by function and by component (table).")] = False,
@@ -146,14 +213,14 @@ def estimate(
     _run(
         lambda: run_estimate(
             workloads,
-            output_format=output_format.value,
+            output_format=output_format,
             pricing=pricing,
             as_of=as_of,
             pricing_dirs=pricing_dir or (),
             free_tier=free_tier,
             budget=budget,
             explain=explain,
-            color=color.value,
+            color=color,
             output=output,
             force=force,
             assignments=set_values,
@@ -164,21 +231,24 @@ def estimate(
     )
 
 
-@app.command()
+@app.command(cls=_Command)
 def diff(
-    base: Annotated[str, typer.Argument(help="Before: a workload file or a saved JSON estimate.")],
-    head: Annotated[str, typer.Argument(help="After: a workload file or a saved JSON estimate.")],
-    output_format: FormatOption = OutputFormat.table,
-    pricing: Annotated[Optional[str], typer.Option(help="Pricing version for HEAD (a workload).")] = None,
-    base_pricing: Annotated[Optional[str], typer.Option(help="Pricing version for BASE (a workload).")] = None,
+    base: Annotated[str, typer.Argument(help="Before: a workload file or a saved JSON estimate.", metavar="BASE")],
+    head: Annotated[str, typer.Argument(help="After: a workload file or a saved JSON estimate.", metavar="HEAD")],
+    output_format: FormatOption = "table",
+    pricing: Annotated[Optional[str], typer.Option(help="Pricing version for HEAD (a workload).",
+                                                                  metavar="VERSION")] = None,
+    base_pricing: Annotated[Optional[str], typer.Option(help="Pricing version for BASE (a workload).",
+                                                                       metavar="VERSION")] = None,
     pricing_dir: PricingDirOption = None,
     max_increase: Annotated[
         Optional[str],
-        typer.Option(help="Fail (exit 1) when the total rises by more than this: USD (50) or percent (10%)."),
+        typer.Option(help="Fail (exit 1) when the total rises by more than this: USD (50) or percent (10%).",
+                     metavar="USD|PERCENT"),
     ] = None,
     output: OutputOption = None,
     force: ForceOption = False,
-    color: ColorOption = Color.auto,
+    color: ColorOption = "auto",
     debug: DebugOption = False,
 ) -> None:
     """Show what a change does to the monthly cost, per function and component.
@@ -194,12 +264,12 @@ def diff(
         lambda: run_diff(
             base,
             head,
-            output_format=output_format.value,
+            output_format=output_format,
             pricing=pricing,
             base_pricing=base_pricing,
             pricing_dirs=pricing_dir or (),
             max_increase=max_increase,
-            color=color.value,
+            color=color,
             output=output,
             force=force,
         ),
@@ -217,7 +287,7 @@ class QueryEngine(str, Enum):
     athena = "athena"
 
 
-@app.command()
+@app.command(cls=_Command)
 def reconcile(
     estimate: Annotated[
         Optional[str],
@@ -226,30 +296,35 @@ def reconcile(
     bill: Annotated[
         Optional[list[str]],
         typer.Option("--bill", help="The bill: CUR, CUR 2.0 or FOCUS files (CSV, CSV.gz, Parquet), a directory or "
-                                    "a glob of them, Cost Explorer JSON, or the Athena query's CSV (repeatable)."),
+                                    "a glob of them, Cost Explorer JSON, or the Athena query's CSV (repeatable).",
+                     metavar="BILL"),
     ] = None,
     month: Annotated[
-        Optional[str], typer.Option(help="The billing month, YYYY-MM (default: the bill's only month).")
+        Optional[str], typer.Option(help="The billing month, YYYY-MM (default: the bill's only month).",
+                                    metavar="MONTH")
     ] = None,
-    by: Annotated[ReconcileBy, typer.Option(help="One row per region and component, function, or region.")] = (
-        ReconcileBy.component),
+    by: Annotated[str, typer.Option(help="One row per region and component, function, or region.",
+                                    **_choices(ReconcileBy, "a grouping"))] = "component",
     max_gap: Annotated[
         Optional[list[str]],
-        typer.Option("--max-gap", help="Fail (exit 1) past this gap: 10%, $50, or COMPONENT=10% (repeatable)."),
+        typer.Option("--max-gap", help="Fail (exit 1) past this gap: 10%, $50, or COMPONENT=10% (repeatable).",
+                     metavar="GAP"),
     ] = None,
-    output_format: FormatOption = OutputFormat.table,
+    output_format: FormatOption = "table",
     print_query: Annotated[
-        Optional[QueryEngine],
-        typer.Option("--print-query", help="Print the SQL that sums a CUR 2.0 table in Amazon Athena, and exit."),
+        Optional[str],
+        typer.Option("--print-query", help="Print the SQL that sums a CUR 2.0 table in Amazon Athena, and exit.",
+                     **_choices(QueryEngine, "a query engine")),
     ] = None,
-    pricing: Annotated[Optional[str], typer.Option(help="Pricing version for a workload.")] = None,
+    pricing: Annotated[Optional[str], typer.Option(help="Pricing version for a workload.", metavar="VERSION")] = None,
     as_of: Annotated[
-        Optional[str], typer.Option(help="Price a workload with the table in force on this date (YYYY-MM-DD).")
+        Optional[str], typer.Option(help="Price a workload with the table in force on this date (YYYY-MM-DD).",
+                                    metavar="DATE")
     ] = None,
     pricing_dir: PricingDirOption = None,
     output: OutputOption = None,
     force: ForceOption = False,
-    color: ColorOption = Color.auto,
+    color: ColorOption = "auto",
     debug: DebugOption = False,
 ) -> None:
     """Hold an estimate against the month's bill, per region and component, and gate on the gap.
@@ -266,29 +341,32 @@ def reconcile(
             estimate,
             bill or [],
             month=month,
-            by=by.value,
+            by=by,
             max_gap=max_gap or [],
-            output_format=output_format.value,
+            output_format=output_format,
             output=output,
             force=force,
-            print_query=None if print_query is None else print_query.value,
+            print_query=print_query,
             pricing=pricing,
             as_of=as_of,
             pricing_dirs=pricing_dir or (),
-            color=color.value,
+            color=color,
         ),
         debug,
     )
 
 
-@app.command()
+@app.command(cls=_Command)
 def validate(
-    workloads: Annotated[list[str], typer.Argument(help="Workload YAML files; - reads standard input.")],
+    workloads: Annotated[list[str], typer.Argument(help="Workload YAML files; - reads standard input.",
+                                                   metavar="WORKLOAD")],
     output_format: Annotated[
-        CheckFormat, typer.Option("--format", "-f", help="text for people (on stderr), json for machines.")
-    ] = CheckFormat.text,
+        str, typer.Option("--format", "-f", help="text for people (on stderr), json for machines.",
+                          **_choices(CheckFormat, "a format"))
+    ] = "text",
     pricing: Annotated[
-        Optional[str], typer.Option(help="Check against this pricing table version (default: each file's).")
+        Optional[str], typer.Option(help="Check against this pricing table version (default: each file's).",
+                                    metavar="VERSION")
     ] = None,
     pricing_dir: PricingDirOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing about valid files; errors still.")] = False,
@@ -304,11 +382,11 @@ def validate(
     from lambda_cost.commands.common import catalog
     from lambda_cost.commands.validate import run as run_validate
 
-    _run(lambda: run_validate(workloads, output_format=output_format.value, pricing=pricing,
+    _run(lambda: run_validate(workloads, output_format=output_format, pricing=pricing,
                               catalog=catalog(pricing_dir or ()), quiet=quiet), debug)
 
 
-@app.command()
+@app.command(cls=_Command)
 def schema(output: OutputOption = None, force: ForceOption = False, debug: DebugOption = False) -> None:
     """Print the JSON Schema of the workload format, for editors' completion and checking.
 
@@ -323,14 +401,15 @@ def schema(output: OutputOption = None, force: ForceOption = False, debug: Debug
     _run(lambda: write_schema(output, force=force), debug)
 
 
-@app.command()
+@app.command(cls=_Command)
 def init(
     template: Annotated[
         Optional[str],
         typer.Option("--from", help="Draft the workload from a SAM/CloudFormation template, `terraform show "
-                     "-json` output, a directory of .tf files, or a serverless.yml."),
+                     "-json` output, a directory of .tf files, or a serverless.yml.", metavar="TEMPLATE"),
     ] = None,
-    output: Annotated[str, typer.Option("--output", "-o", help="The file to write; - prints it.")] = "workload.yaml",
+    output: Annotated[str, typer.Option("--output", "-o", help="The file to write; - prints it.",
+                                                metavar="FILE")] = "workload.yaml",
     force: Annotated[bool, typer.Option(help="Overwrite the output file if it exists.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not say what was written.")] = False,
     debug: DebugOption = False,
@@ -350,16 +429,18 @@ def init(
     _run(lambda: run_init(template, output, force=force, quiet=quiet), debug)
 
 
-@app.command()
+@app.command(cls=_Command)
 def compare(
-    workload: Annotated[str, typer.Argument(help="The workload YAML file, or - to read standard input.")],
+    workload: Annotated[str, typer.Argument(help="The workload YAML file, or - to read standard input.",
+                                            metavar="WORKLOAD")],
     vary: Annotated[
         list[str],
-        typer.Option(help="PATH=V1,V2,...: values to try; a bare function key (memory_mb) means every function."),
+        typer.Option(help="Values to try; a bare function key (memory_mb) means every function (repeatable).",
+                     metavar="PATH=V1,V2,..."),
     ],
     set_values: SetOption = None,
-    output_format: ListFormatOption = ListFormat.table,
-    pricing: Annotated[Optional[str], typer.Option(help="Pricing table version.")] = None,
+    output_format: ListFormatOption = "table",
+    pricing: Annotated[Optional[str], typer.Option(help="Pricing table version.", metavar="VERSION")] = None,
     pricing_dir: PricingDirOption = None,
     free_tier: Annotated[
         Optional[bool], typer.Option("--free-tier/--no-free-tier", help="Deduct the monthly free tier.")
@@ -380,7 +461,7 @@ def compare(
     from lambda_cost.commands.common import catalog, output_width
     from lambda_cost.commands.compare import run as run_compare
 
-    _run(lambda: run_compare(workload, vary, assignments=set_values, output_format=output_format.value,
+    _run(lambda: run_compare(workload, vary, assignments=set_values, output_format=output_format,
                              pricing=pricing, free_tier=free_tier, catalog=catalog(pricing_dir or ()),
                              chart=chart, width=output_width(sys.stdout)), debug)
 
@@ -450,12 +531,12 @@ pricing_app = typer.Typer(
 app.add_typer(pricing_app)
 
 
-RegionOption = Annotated[Optional[str], typer.Option(help="Only this region, e.g. eu-west-1.")]
+RegionOption = Annotated[Optional[str], typer.Option(help="Only this region, e.g. eu-west-1.", metavar="REGION")]
 
 
-@pricing_app.command("list")
+@pricing_app.command("list", cls=_Command)
 def pricing_list(
-    output_format: ListFormatOption = ListFormat.table,
+    output_format: ListFormatOption = "table",
     pricing_dir: PricingDirOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -468,14 +549,14 @@ def pricing_list(
     """
     from lambda_cost.commands.pricing import run_list as run
 
-    _run(lambda: run(output_format=output_format.value, pricing_dirs=pricing_dir or ()), debug)
+    _run(lambda: run(output_format=output_format, pricing_dirs=pricing_dir or ()), debug)
 
 
-@pricing_app.command("show")
+@pricing_app.command("show", cls=_Command)
 def pricing_show(
-    version: Annotated[str, typer.Argument(help="A pricing version, or latest.")] = "latest",
+    version: Annotated[str, typer.Argument(help="A pricing version, or latest.", metavar="VERSION")] = "latest",
     region: RegionOption = None,
-    output_format: ListFormatOption = ListFormat.table,
+    output_format: ListFormatOption = "table",
     pricing_dir: PricingDirOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -488,16 +569,16 @@ def pricing_show(
     """
     from lambda_cost.commands.pricing import run_show as run
 
-    _run(lambda: run(version, region=region, output_format=output_format.value,
+    _run(lambda: run(version, region=region, output_format=output_format,
                      pricing_dirs=pricing_dir or ()), debug)
 
 
-@pricing_app.command("diff")
+@pricing_app.command("diff", cls=_Command)
 def pricing_diff(
-    old: Annotated[str, typer.Argument(help="The older pricing version.")],
-    new: Annotated[str, typer.Argument(help="The newer pricing version, or latest.")] = "latest",
+    old: Annotated[str, typer.Argument(help="The older pricing version.", metavar="OLD")],
+    new: Annotated[str, typer.Argument(help="The newer pricing version, or latest.", metavar="NEW")] = "latest",
     region: RegionOption = None,
-    output_format: ListFormatOption = ListFormat.table,
+    output_format: ListFormatOption = "table",
     pricing_dir: PricingDirOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -510,11 +591,11 @@ def pricing_diff(
     """
     from lambda_cost.commands.pricing import run_diff as run
 
-    _run(lambda: run(old, new, region=region, output_format=output_format.value,
+    _run(lambda: run(old, new, region=region, output_format=output_format,
                      pricing_dirs=pricing_dir or ()), debug)
 
 
-@pricing_app.command("check")
+@pricing_app.command("check", cls=_Command)
 def pricing_check(pricing_dir: PricingDirOption = None, debug: DebugOption = False) -> None:
     """Validate every price table: schema, tiers, dates, complete regions. Exit 2 on a problem.
 
@@ -528,18 +609,22 @@ def pricing_check(pricing_dir: PricingDirOption = None, debug: DebugOption = Fal
     _run(lambda: run(pricing_dirs=pricing_dir or ()), debug)
 
 
-@pricing_app.command("import")
+@pricing_app.command("import", cls=_Command)
 def pricing_import(
-    offer: Annotated[str, typer.Argument(help="An AWS Price List offer file for AWSLambda (index.json).")],
+    offer: Annotated[str, typer.Argument(help="An AWS Price List offer file for AWSLambda (index.json).",
+                                         metavar="OFFER")],
     effective: Annotated[
-        Optional[str], typer.Option(help="Effective date YYYY-MM-DD (default: the offer's publication date).")
+        Optional[str], typer.Option(help="Effective date YYYY-MM-DD (default: the offer's publication date).",
+                                    metavar="DATE")
     ] = None,
     extends: Annotated[
-        Optional[str], typer.Option(help="The version whose billing rules it inherits (default: the newest older).")
+        Optional[str], typer.Option(help="The version whose billing rules it inherits (default: the newest older).",
+                                    metavar="VERSION")
     ] = None,
     pricing_dir: Annotated[
         Optional[list[str]],
-        typer.Option("--pricing-dir", help="Where to write the new table (default: $LAMBDA_COST_PRICING_DIR)."),
+        typer.Option("--pricing-dir", help="Where to write the new table (default: $LAMBDA_COST_PRICING_DIR).",
+                     metavar="DIR"),
     ] = None,
     debug: DebugOption = False,
 ) -> None:

@@ -160,7 +160,8 @@ def test_pricing_check_names_the_file_and_problem(tmp_path: Path) -> None:
     )
     result = runner.invoke(app, ["pricing", "check", "--pricing-dir", str(directory)])
     assert result.exit_code == 2
-    assert "broken-2030.yaml: regions.us-east-1.requests_per_million" in result.stderr
+    assert ("broken-2030.yaml:7:5: regions.us-east-1.requests_per_million: -1 is too small: requests_per_million "
+            "takes a number of at least 0") in result.stderr
     assert "region eu-west-1 lacks esm_provisioned_epu_hour" in result.stderr
 
 

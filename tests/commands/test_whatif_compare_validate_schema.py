@@ -74,8 +74,8 @@ def test_validate_json_gives_every_refused_file_a_problem(tmp_path: Path) -> Non
           "hint": "check the path"}],
         [{"file": names[1], "line": 2, "column": 10, "path": "", "message": "byte 0xe9 is not UTF-8",
           "hint": "save the file as UTF-8"}],
-        [{"file": names[2], "line": 2, "column": 8, "path": "", "message": "control characters are not allowed: "
-          "#x07", "hint": "remove it, or write it as an escape in a double-quoted string"}],
+        [{"file": names[2], "line": 2, "column": 8, "path": "", "message": "a control character (#x07) that "
+          "YAML does not allow", "hint": "remove it, or write it as an escape in a double-quoted string"}],
         [{"file": names[3], "line": None, "column": None, "path": "", "message": "is a directory, not a YAML file",
           "hint": "give the workload files in it"}],
     ]
