@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import yaml
 from pydantic import Field, ValidationError
 
 from lambda_cost.errors import PricingError, Problem, WorkloadError
@@ -105,7 +107,60 @@ def validate_workload(data: Any, source: Source) -> Validated:
         workload = _partial(data, functions, invalid_keys)
     problems += top_problems
     problems += cross_check(names, workload.budget)
+    readings = yaml_readings(source)
+    if readings:  # how YAML read a value explains any other problem of it
+        wrong = {problem.path for problem in problems}
+        # 010 (8) is always a problem; 007 (7) only where a number is wrong (a name), to say how it was read.
+        readings = [reading for reading in readings if not reading.message.endswith(_NOT_TEXT) or reading.path in wrong]
+        read = {reading.path for reading in readings}
+        problems = [*readings, *(problem for problem in problems if problem.path not in read)]
     return Validated(workload, tuple(indices), _drop_missing_that_a_typo_explains(problems), invalid_keys)
+
+
+# YAML 1.1 reads a plain 010 as the octal number 8 and 1:30 as the base-60 number 90: numbers no workload means.
+# Each pattern starts with text that is rare in a workload, so that looking costs little on a large file.
+_MAYBE_READ = (re.compile(r" 0[0-9_]"), re.compile(r"\[0[0-9_]"), re.compile(r",0[0-9_]"),
+               re.compile(r": [1-9][0-9_]*:[0-5]"))
+_OCTAL = re.compile(r"[-+]?0[0-7_]*[0-7][0-7_]*")
+_BASE_60 = re.compile(r"[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+")
+_INT_TAG = "tag:yaml.org,2002:int"
+_NOT_TEXT = ", not as text"
+
+
+def yaml_readings(source: Source) -> list[Problem]:
+    """Plain numbers that YAML 1.1 reads otherwise than they look: 0512 (octal 330), 1:30 (base 60, 90)."""
+    if not any(pattern.search(source.text) for pattern in _MAYBE_READ):
+        return []
+    found: list[Problem] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(node_tree(source), ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            stack += [(value, (*path, key.value)) for key, value in node.value if isinstance(key, yaml.ScalarNode)]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(item, (*path, index)) for index, item in enumerate(node.value)]
+        elif isinstance(node, yaml.ScalarNode) and not node.style and node.tag == _INT_TAG:  # plain
+            reading = _reading(node.value)
+            if reading is not None:
+                message, hint = reading
+                found.append(Problem(message, path, hint, source.name, node.start_mark.line + 1,
+                                     node.start_mark.column + 1))
+    return sorted(found, key=lambda problem: (problem.line or 0, problem.column or 0))
+
+
+def _reading(text: str) -> tuple[str, str] | None:
+    """What YAML made of a plain integer that does not mean what it looks like, and what to write instead."""
+    value = yaml.constructor.SafeConstructor().construct_yaml_int(yaml.ScalarNode(_INT_TAG, text))
+    if _OCTAL.fullmatch(text):
+        meant = int(text.replace("_", ""), 10)
+        if meant == value:  # 007 is 7 either way; as a name, it is still not text
+            return f"{text} is read by YAML as the number {value}{_NOT_TEXT}", f"quote it: '{text}'"
+        return (f"{text} is read by YAML as the octal number {value}, not {meant}: a leading zero makes a number "
+                f"octal", f"write {meant}, or quote it ('{text}') if it is text")
+    if _BASE_60.fullmatch(text):
+        return (f"{text} is read by YAML as the base-60 number {value} (YAML 1.1 writes times so)",
+                f"quote it ('{text}') if it is text, or write {value}")
+    return None
 
 
 def _not_a_workload(data: Any) -> Problem:
