@@ -172,7 +172,11 @@ def parse_rate(value: Any) -> RateValue:
     if isinstance(value, RateValue):
         return value
     if not isinstance(value, str):
-        raise _error("unit", f"a rate is written COUNT/PERIOD, not {value!r}; write {RATE_SPELLINGS}")
+        found = f"the number {value}" if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else (
+            "true or false" if isinstance(value, bool) else "a list" if isinstance(value, list) else "a mapping"
+            if isinstance(value, dict) else "nothing")
+        raise _error("unit", f"a rate is written COUNT/PERIOD, not as {found}; write {RATE_SPELLINGS} (a number "
+                     "alone goes in per_month, per_day, per_hour or per_second)")
     _placeholder(value)
     count_text, slash, period = value.partition("/")
     if not slash:

@@ -158,7 +158,8 @@ def geometric_sum(ratio: Decimal, last_power: int | None) -> Decimal:
         if ratio >= ONE:
             raise _NeverEnds(
                 "every attempt fails and retries never stop, so the cost has no bound",
-                hint="lower error_rate below 1 or set a retry limit",
+                hint="error_rate is a share of attempts, and 1 is all of them (one percent is 1% or 0.01): lower it, "
+                "or set a retry limit",
             )
         return ONE / (ONE - ratio)
     if last_power < 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from functools import partial
 
@@ -43,7 +44,7 @@ def dimension_problems(usage: FunctionUsage, table: PricingTable, arrived: Arriv
             what = f"provisioned concurrency ({spec.architecture}, {usage.region})"
             predates(what, (*path, "provisioned_concurrency"),
                      partial(_has_pc, region=usage.region, architecture=spec.architecture))
-    if spec.snapstart:
+    if spec.snapstart and spec.runtime is not None:  # without a runtime, validation has said so
         family = billing.runtime_family(spec.runtime)
         has_snapstart = partial(_has_snapstart, runtime=spec.runtime)
         if family not in (billing.snapstart_runtimes or ()):
@@ -166,7 +167,7 @@ def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catal
             problems.append(Problem(
                 f"pricing version {table.version} has no rates for region {usage.region!r}",
                 path=(*path, field) if field else ("region",),
-                hint=region_hint(usage.region, table, catalog),
+                hint=_region_hint(usage.region, table, catalog),
             ))
         if function.architecture not in billing.architectures:
             architecture = function.architecture
@@ -197,6 +198,15 @@ def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catal
         problems.extend(dimension_problems(usage, resolved.table, arrived))
     # The workload's region, or a function's field, is one problem however many rows (versions) share it.
     return list(dict.fromkeys(problems))
+
+
+def _region_hint(region: str, table: PricingTable, catalog: TableCatalog) -> str:
+    """Which version prices the region; a region no table knows is likely a typo: the nearest one is suggested."""
+    hint = region_hint(region, table, catalog)
+    match = difflib.get_close_matches(region, list(table.regions), n=1, cutoff=0.8)
+    if match and hint.startswith("regions in "):  # no version prices it at all
+        return f"did you mean {match[0]!r}? {hint}"
+    return hint
 
 
 def _architecture_allowed(table: PricingTable, architecture: str) -> bool:

@@ -478,7 +478,7 @@ def _problem_from_pydantic(item: Any, data: Any) -> Problem:
                        hint=f"add one under functions:, for example {MODEL_EXAMPLES['Function']}")
     if is_placeholder(value):
         return Problem(PLACEHOLDER_MESSAGE, path=loc, hint=f"replace {PLACEHOLDER} with a value")
-    if kind == "literal_error" and loc == ("version",):
+    if loc == ("version",) and kind != "missing":
         return Problem(f"found {given(value)}; the format version is the number 1", path=loc,
                        hint="write version: 1, without quotes")
     return problem_from_pydantic(item, loc, data, Workload)
