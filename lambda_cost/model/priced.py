@@ -119,3 +119,4 @@ class Extras:
     esm_epu_hours: tuple[tuple[str, Decimal], ...]  # (kafka | sqs, EPU-hours) per source in provisioned mode
     dead_letters: tuple[tuple[str, Decimal], ...]  # (sqs | sns, messages)
     log_gb: Decimal
+    init_unbilled: str | None = None  # why the INIT phase the workload gives is not billed

@@ -122,6 +122,12 @@ class Billing(_Strict):
         return value
 
 
+    def package_kind(self, package_type: str, runtime: str | None) -> PackageKind:
+        """What the INIT billing rule looks at: an image, a custom runtime, or a ZIP on a managed runtime."""
+        if package_type == "image":
+            return "image"
+        return "custom_runtime" if self.runtime_family(runtime) == "custom" else "zip_managed"
+
     def runtime_family(self, runtime: str | None) -> str | None:
         """java21 -> java, python3.12 -> python, provided.al2023 -> custom; None when unknown or not given."""
         if runtime is None:

@@ -73,6 +73,19 @@ class SourceUsage:
     dead_letter: str | None = None  # the service that receives what is lost: sqs, sns, or None (not priced)
     provisioned_mode: ProvisionedMode | None = None
     share: Decimal = Decimal(1)  # the part of the source's traffic that reaches this configuration
+    notice_per_batch: bool = False  # the dead-letter service gets one record per failed batch, not each item
+
+    @property
+    def dead_letters(self) -> Decimal:
+        """Messages the dead-letter service receives: each lost item, or one per discarded batch (a stream's
+        on-failure destination receives the failed invocation's record: the batch's metadata, not its records)."""
+        return self.lost / (self.batch_size or 1) if self.notice_per_batch else self.lost
+
+    @property
+    def failed_items(self) -> Decimal:
+        """Items whose processing failed, each time: attempts that fail, or, with partial batch responses, the
+        messages reported as failed (their invocations complete and are billed as successful)."""
+        return self.receives * self.error_rate if self.shape == "partial" else self.failed_invocations
 
     @property
     def successful_invocations(self) -> Decimal:

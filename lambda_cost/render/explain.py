@@ -34,7 +34,10 @@ def usage_text(priced: PricedFunction) -> str:
     if init and extras is not None:
         text += (f" + {readable(init)} GB-s of INIT ({readable(extras.cold_starts)} cold starts × "
                  f"{readable(priced.billed_init_ms)} ms × {memory})")
-    return f"{text} = {readable(priced.gb_seconds)} GB-s on demand" if served or init else text
+    text = f"{text} = {readable(priced.gb_seconds)} GB-s on demand" if served or init else text
+    if extras is not None and extras.init_unbilled:
+        text += f"; no INIT is added for its {readable(extras.cold_starts)} cold starts: {extras.init_unbilled}"
+    return text
 
 
 def provisioning_text(provisioning: Provisioning) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from lambda_cost.model.priced import LineItem, PricedFunction
+from lambda_cost.model.usage import SourceUsage
 from lambda_cost.numbers import percent, price, readable
 from lambda_cost.render.explain import provisioning_text
 
@@ -17,10 +20,30 @@ def dimension_notes(priced: PricedFunction) -> list[str]:
         init = ""
         if extras.init_gb_seconds:
             init = f", INIT billed as duration: {readable(extras.init_gb_seconds, 2)} GB-s"
+        elif extras.init_unbilled:
+            init = f", INIT not billed: {extras.init_unbilled}"
         notes.append(f"cold starts: {readable(extras.cold_starts, 2)}{init}")
     if priced.usage.peak_concurrency:
         notes.append(f"peak concurrency: {readable(priced.usage.peak_concurrency, 2)}")
     return notes
+
+
+def counted(count: Decimal, unit: str) -> str:
+    """A count and its unit, singular for one: 1 message, 2 messages (units are given in the plural)."""
+    return f"{readable(count, 2)} {unit.removesuffix('s') if count == 1 else unit}"
+
+
+def source_outcome(source: SourceUsage) -> str:
+    """What a source's traffic becomes: invocations, what fails, and what is lost (the table and Markdown)."""
+    if source.shape == "partial" and source.error_rate:
+        # Partial batch responses: messages fail and are received again, yet the invocations that report them
+        # complete, so none is billed as failed.
+        failed = (f"{counted(source.failed_items, source.volume_unit)} failed and reported as batch item failures, "
+                  "so no invocation fails")
+    else:
+        failed = f"{readable(source.failed_invocations, 2)} failed"
+    return (f"{counted(source.invocations, 'invocations')} ({failed}); "
+            f"{counted(source.lost, source.volume_unit)} {source.lost_label}")
 
 
 def unit_price(item: LineItem) -> str:

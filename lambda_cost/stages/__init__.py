@@ -80,7 +80,7 @@ def _expand(source: Source, pricing: str | None, as_of: dt.date | None, free_tie
     """Every stage up to pricing, each on what the stages before it could make of the file: a problem found in
     one stage does not hide those of the next. The file is refused once, with all of them, in file order."""
     from lambda_cost.stages.expand import expand
-    from lambda_cost.stages.fit import check_compatible
+    from lambda_cost.stages.fit import check_compatible, settings_without_effect
     from lambda_cost.stages.load import parse
     from lambda_cost.stages.validate import locate_problems, refusal, validate_workload
 
@@ -104,7 +104,8 @@ def _expand(source: Source, pricing: str | None, as_of: dt.date | None, free_tie
     if problems or table_problems:
         raise refusal(source, problems, table_problems)
     assert resolved is not None  # no table problem: the table was chosen
-    warnings = [Problem(w.message, w.path, file=source.name) for w in expansion.warnings]
+    said = [*expansion.warnings, *settings_without_effect(expansion.usages, resolved, catalog)]
+    warnings = [Problem(w.message, w.path, w.hint, file=source.name) for w in said]
     # Lines and columns need a second, slower read of the YAML; a generated workload of many megabytes is
     # told its warnings by field path only, so that the happy path stays fast.
     if warnings and len(source.text) <= LOCATE_WARNINGS_UP_TO:

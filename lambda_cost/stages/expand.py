@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from lambda_cost.errors import Problem
 from lambda_cost.model.units import SECONDS_PER_MONTH
@@ -59,10 +60,12 @@ def expand(workload: Workload, indices: Sequence[int] | None = None) -> Expansio
             except _NeverEnds as error:
                 problems.append(Problem(str(error), path=(*path, "error_rate"), hint=error.hint))
                 continue
+            warnings.extend(_unreached_dead_letter(source, usage, path))
             for version, share in targets(function, source.target).items():
                 routed[version].append(usage.split(share))
         rows = _configurations(function, index, workload, routed)
         usages.extend(rows)
+        warnings.extend(_unused_error_duration(function, index, rows))
         if function.versions:
             warnings.extend(_inherited_counts(function, index, rows))
     reserved = {index: function.reserved_concurrency for index, function in zip(positions, workload.functions,
@@ -115,6 +118,38 @@ def _inherited_counts(function: Function, index: int, rows: list[FunctionUsage])
                 path=("functions", index, field),
             ))
     return warnings
+
+
+def _unreached_dead_letter(source: Any, usage: SourceUsage, path: tuple[str | int, ...]) -> list[Problem]:
+    """A dead_letter that nothing reaches cannot cost anything: say why, so that its absent charge is not a
+    surprise."""
+    if getattr(source, "dead_letter", None) is None or usage.lost:
+        return []
+    if not usage.error_rate:
+        why = f"no {usage.volume_unit[:-1]} fails (error_rate is 0)"
+    else:  # retried until it succeeds: an SQS queue without max_receive_count, a stream with max_retry_attempts -1
+        limit = "max_receive_count" if usage.type == "sqs" else "max_retry_attempts"
+        why = f"a failing {usage.volume_unit[:-1]} is retried until it succeeds or expires (no {limit} sends it there)"
+    return [Problem(f"dead_letter has no effect on the price: {why}", path=(*path, "dead_letter"))]
+
+
+def _unused_error_duration(function: Function, index: int, rows: list[FunctionUsage]) -> list[Problem]:
+    """error_duration_ms bills failed attempts; a configuration none of whose attempts fails never uses it. With
+    partial batch responses an SQS source's failed messages are reported by an invocation that completes."""
+    warnings = []
+    for row in rows:
+        spec = row.function
+        stated = function.error_duration_ms is not None or "error_duration_ms" in spec.stated
+        if not stated or row.failed_invocations:
+            continue
+        if any(source.shape == "partial" and source.error_rate for source in row.sources):
+            why = ("with report_batch_item_failures, the invocation that reports an SQS batch's failed messages "
+                   "completes normally and is billed at duration_ms")
+        else:
+            why = "no attempt fails (every source's error_rate is 0)"
+        warnings.append(Problem(f"error_duration_ms has no effect on the price: {why}",
+                                path=spec.path(index, "error_duration_ms")))
+    return list(dict.fromkeys(warnings))
 
 
 def _concurrency_warnings(usages: list[FunctionUsage], workload: Workload, reserved: dict[int, int | None]
@@ -220,7 +255,9 @@ def _expand_source(
         ))
         _expires_first((ONE - source.error_rate) ** source.batch_size, MAX_RETRY_ATTEMPTS + 1, "batch",
                        f"max_retry_attempts up to {MAX_RETRY_ATTEMPTS:,}")
-    return _batched(source, index, retries, "records", "to the on-failure destination")
+    # A discarded batch's on-failure destination gets one record: the failed invocation's, with the batch's metadata.
+    label = "discarded, one record per batch to the on-failure destination" if source.dead_letter else "discarded"
+    return replace(_batched(source, index, retries, "records", label), notice_per_batch=True)
 
 
 def _batches_cannot_be_full(source: SqsSource | StreamSource | MqSource, path: tuple[str | int, ...]) -> list[Problem]:
@@ -266,7 +303,7 @@ def _per_event(
 
 def _sqs(source: SqsSource, index: int, path: tuple[str | int, ...], warnings: list[Problem]) -> SourceUsage:
     receives = None if source.max_receive_count is None else source.max_receive_count - 1
-    if receives is None:
+    if receives is None and source.error_rate:  # a queue whose messages never fail has no message to redrive
         warnings.append(Problem(
             "the SQS queue has no max_receive_count (redrive policy): a failing message is received "
             "again until it expires, and no dead-letter queue catches it",

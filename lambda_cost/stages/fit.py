@@ -7,8 +7,8 @@ from collections.abc import Callable
 from functools import partial
 
 from lambda_cost.errors import Problem
-from lambda_cost.model.pricing import PricingTable
-from lambda_cost.model.usage import FunctionUsage
+from lambda_cost.model.pricing import Billing, PricingTable
+from lambda_cost.model.usage import FunctionSpec, FunctionUsage
 from lambda_cost.tables.catalog import ResolvedTable, TableCatalog, region_hint
 
 Predicate = Callable[[PricingTable], bool]
@@ -145,6 +145,61 @@ def _has_payload(table: PricingTable) -> bool:
 
 def _has_esm(table: PricingTable, kind: str) -> bool:
     return any(kind in (r.esm_provisioned_epu_hour or {}) for r in table.regions.values())
+
+
+# The package kinds the INIT billing rule names, as a sentence says them.
+_PACKAGE_KINDS = {"zip_managed": "ZIP functions on managed runtimes", "custom_runtime": "functions on custom runtimes",
+                  "image": "container images"}
+
+
+def init_unbilled(spec: FunctionSpec, billing: Billing) -> str | None:
+    """Why this configuration's INIT phase is not billed as duration; None when it is."""
+    if spec.snapstart:
+        if billing.runtime_family(spec.runtime) in billing.snapstart_charged_runtimes:
+            return "SnapStart restores a snapshot instead of running INIT, and bills the restore (snapstart_restore)"
+        return f"SnapStart restores a snapshot instead of running INIT, free for {billing.runtime_family(spec.runtime)}"
+    kind = billing.package_kind(spec.package_type, spec.runtime)
+    if kind in (billing.init_billed or ()):
+        return None
+    return f"this pricing version does not bill the INIT phase of {_PACKAGE_KINDS[kind]}"
+
+
+def settings_without_effect(usages: list[FunctionUsage], resolved: ResolvedTable, catalog: TableCatalog
+                            ) -> list[Problem]:
+    """Settings the workload gives that cannot change what the chosen table bills, and why: INIT that is not billed
+    (SnapStart, or a package kind the table does not bill it for), cold starts of a free SnapStart runtime."""
+    table = resolved.table
+    billing = table.billing
+    warnings = []
+    for usage in usages:
+        spec = usage.function
+        family = billing.runtime_family(spec.runtime)
+        given = [key for key in ("init_duration_ms", "cold_start_rate", "cold_starts_per_month",
+                                 "snapstart_active_hours") if getattr(spec, key) is not None]
+        if spec.snapstart and family in (billing.snapstart_runtimes or ()) and (
+                family not in billing.snapstart_charged_runtimes):
+            reason = f"SnapStart on {family} is free: no INIT, snapshot cache or restore is billed"
+        elif spec.snapstart:
+            given = [key for key in given if key == "init_duration_ms"]
+            reason = str(init_unbilled(spec, billing))
+        elif spec.init_duration_ms is not None and init_unbilled(spec, billing) is not None:
+            given = [key for key in given if key != "snapstart_active_hours"]
+            kind = billing.package_kind(spec.package_type, spec.runtime)
+            reason = f"pricing version {table.version} does not bill the INIT phase of {_PACKAGE_KINDS[kind]}"
+            first = catalog.first_version_with(partial(_bills_init, kind=kind))
+            reason += f"; from pricing version {first.version} it does" if first else ""
+        else:
+            continue
+        if given:
+            keys = " and ".join([", ".join(given[:-1]), given[-1]] if len(given) > 1 else given)
+            verb = "has" if len(given) == 1 else "have"
+            warnings.append(Problem(f"{keys} {verb} no effect on the price: {reason}",
+                                    path=spec.path(usage.index, given[0])))
+    return list(dict.fromkeys(warnings))  # a function's setting, inherited by several versions, is said once
+
+
+def _bills_init(table: PricingTable, kind: str) -> bool:
+    return kind in (table.billing.init_billed or ())
 
 
 def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catalog: TableCatalog) -> list[Problem]:

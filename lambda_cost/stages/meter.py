@@ -6,11 +6,12 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Literal
 
 from lambda_cost.model.priced import Extras, Provisioning
-from lambda_cost.model.pricing import Billing, PackageKind
+from lambda_cost.model.pricing import Billing
 from lambda_cost.model.units import HOURS_PER_MONTH, SECONDS_PER_MONTH
-from lambda_cost.model.usage import FunctionSpec, FunctionUsage
+from lambda_cost.model.usage import FunctionUsage
 from lambda_cost.model.workload import ProvisionedConcurrency
 from lambda_cost.numbers import ZERO, exact_sum, quantize
+from lambda_cost.stages.fit import init_unbilled
 
 # AWS bills data in binary units: 1 GB = 2^30 bytes (a unit, not a price: the tables say how many are free).
 BYTES_PER_GB = Decimal(2**30)
@@ -19,13 +20,6 @@ ONE = Decimal(1)
 def round_up(value: Decimal, step: int) -> Decimal:
     """A value rounded up to a whole number of steps (billing granularity, 5-minute PC increments)."""
     return (value / step).to_integral_value(rounding=ROUND_CEILING) * step
-
-
-def package_kind(spec: FunctionSpec, billing: Billing) -> PackageKind:
-    """What the INIT billing rule looks at: an image, a custom runtime, or a ZIP on a managed runtime."""
-    if spec.package_type == "image":
-        return "image"
-    return "custom_runtime" if billing.runtime_family(spec.runtime) == "custom" else "zip_managed"
 
 
 def configured_seconds(config: ProvisionedConcurrency, rounding_s: int) -> Decimal:
@@ -87,8 +81,8 @@ def measure(usage: FunctionUsage, billing: Billing, billed_seconds: Decimal, gra
         # PC environments are initialised in advance: only on-demand attempts start cold.
         cold_starts = invocations * (ONE - served_share) * (spec.cold_start_rate or ZERO)
     init_seconds = ZERO
-    init_billed = package_kind(spec, billing) in (billing.init_billed or ())
-    if spec.init_duration_ms is not None and init_billed and not spec.snapstart:
+    unbilled = init_unbilled(spec, billing)
+    if spec.init_duration_ms is not None and unbilled is None:
         init_seconds = cold_starts * round_up(spec.init_duration_ms, granularity) / 1000
     charged_snapstart = spec.snapstart and billing.runtime_family(spec.runtime) in billing.snapstart_charged_runtimes
     # The snapshot is cached while the version is active (the whole month unless the workload says otherwise),
@@ -109,6 +103,7 @@ def measure(usage: FunctionUsage, billing: Billing, billed_seconds: Decimal, gra
         pc_duration_gb_seconds=quantize(billed_seconds * served_share * gb),
         cold_starts=cold_starts,
         init_gb_seconds=quantize(init_seconds * gb),
+        init_unbilled=unbilled if spec.init_duration_ms is not None and cold_starts else None,
         snapstart_cache_gb_seconds=quantize(gb * cache_hours * 3600) if charged_snapstart else ZERO,
         snapstart_restore_gb=quantize(cold_starts * gb) if charged_snapstart else ZERO,
         streamed_gb=quantize(streamed),
@@ -142,8 +137,10 @@ def payload_chunks(payload_kb: Decimal | None, billing: Billing) -> Decimal:
 
 
 def _dead_letters(usage: FunctionUsage) -> tuple[tuple[str, Decimal], ...]:
+    """Messages each dead-letter service receives: one per item lost, or per batch where a stream's on-failure
+    destination gets the failed invocation's record (its batch's metadata)."""
     totals: dict[str, Decimal] = {}
     for source in usage.sources:
         if source.dead_letter is not None and source.lost:
-            totals[source.dead_letter] = totals.get(source.dead_letter, ZERO) + source.lost
+            totals[source.dead_letter] = totals.get(source.dead_letter, ZERO) + source.dead_letters
     return tuple((service, quantize(count)) for service, count in sorted(totals.items()))

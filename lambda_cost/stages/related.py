@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from lambda_cost.model.priced import LineItem
 
 MILLION = Decimal(1_000_000)
-_DEAD_LETTER_WHY = "items that exhaust their retries, one request each"
+_DEAD_LETTER_WHY = ("items that exhaust their retries, one request each (a stream's discarded batch: one request, "
+                    "its failed invocation's record)")
 _LOGS_WHY = "billed invocations × log bytes per invocation / 2^30"
 
 

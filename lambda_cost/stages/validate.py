@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -251,9 +251,16 @@ def _salvaged_problems(raw: Any, errors: list[Any], index: int) -> list[Problem]
         function = _PartialFunction.model_validate(partial)
     except ValidationError:
         return []
-    if {"versions", "aliases"} & bad_keys:  # targets would name what was left out
-        return [*_timeout_problems(function, index), *_configuration_problems(function, index)]
-    return function_problems(function, index, kept)
+    # A check runs only when none of the keys it reads was left out: else its silence, or its complaint (an
+    # init_duration_ms without the cold_starts_per_month that was left out), would be about what is not there.
+    checks: tuple[tuple[Callable[[], list[Problem]], set[str]], ...] = (
+        (lambda: _timeout_problems(function, index), {"timeout_s", "error_duration_ms", "versions"}),
+        (lambda: _routing_problems(function, index, kept), {"versions", "aliases"}),
+        (lambda: _configuration_problems(function, index), {
+            "init_duration_ms", "cold_start_rate", "cold_starts_per_month", "snapstart", "runtime",
+            "snapstart_active_hours", "versions", "aliases", "edge", "provisioned_concurrency"}),
+    )
+    return [problem for check, reads in checks if not reads & bad_keys for problem in check()]
 
 
 def cross_check(names: list[tuple[int, str]], budget: Budget | None) -> list[Problem]:

@@ -413,7 +413,7 @@ def test_a_non_lambda_offer_is_refused(tmp_path: Path) -> None:
     def s3(offer: dict[str, Any]) -> None:
         offer["offerCode"] = "AmazonS3"
 
-    with pytest.raises(PricingError, match="offer 'AmazonS3' is not the AWS Lambda offer") as caught:
+    with pytest.raises(PricingError, match="is the offer of 'AmazonS3', not of AWS Lambda") as caught:
         import_offer(edited_offer(tmp_path, s3), TableCatalog())
     assert caught.value.exit_code == EXIT_INPUT
 
@@ -421,7 +421,8 @@ def test_a_non_lambda_offer_is_refused(tmp_path: Path) -> None:
 def test_text_that_is_not_json_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "index.json"
     path.write_text("formatVersion: v1.0\n")
-    with pytest.raises(InputError, match=r"index\.json: not JSON") as caught:
+    with pytest.raises(InputError, match=r"index\.json: not valid JSON: a value is missing, or is not JSON \(text in "
+                                          r"double quotes, no trailing comma\) \(line 1, column 1\)") as caught:
         import_offer(path, TableCatalog())
     assert caught.value.exit_code == EXIT_INPUT
     with pytest.raises(InputError, match="no such file"):
