@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lambda_cost.numbers import counted
+
 EXIT_OK = 0
 EXIT_BUDGET = 1
 EXIT_INPUT = 2
@@ -58,7 +60,7 @@ def problem_lines(problems: list[Problem], indent: str = "  ") -> list[str]:
     lines = [f"{indent}{problem.render()}" for problem in problems[:SHOWN_PROBLEMS]]
     more = len(problems) - SHOWN_PROBLEMS
     if more > 0:
-        lines.append(f"{indent}... and {more:,} more problem{'s' if more != 1 else ''}")
+        lines.append(f"{indent}... and {counted(more, 'more problem', 'more problems')}")
     return lines
 
 

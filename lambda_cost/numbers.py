@@ -127,6 +127,18 @@ def readable(value: Decimal, places: int = 10) -> str:
     return unsigned_zero(shown.rstrip("0").rstrip(".") if places > 0 else shown)
 
 
+def counted(count: Decimal | int, singular: str, plural: str | None = None, places: int = 2) -> str:
+    """A count and its noun, singular for exactly one: 1 combination, 2 combinations, 1.5 batches."""
+    noun = singular if count == 1 else plural or f"{singular}s"
+    return f"{readable(Decimal(count), places)} {noun}"
+
+
+def significant(value: Decimal, digits: int = 10) -> str:
+    """A derived ratio written for a file: `digits` significant digits, half-even, no exponent (a percentage
+    computed exactly has sixty digits, fifty of them noise)."""
+    return plain(Context(prec=digits, rounding=ROUND_HALF_EVEN).plus(value))
+
+
 def unsigned_zero(shown: str) -> str:
     """A figure rounded for display to zero has no sign: a credit too small to show is 0, not -0 (nor +0)."""
     return shown[1:] if shown.startswith(("-", "+")) and not shown.strip("+-0.,") else shown

@@ -9,6 +9,7 @@ from typing import TextIO
 
 from lambda_cost.commands.common import catalog, output_width, parse_date
 from lambda_cost.errors import EXIT_OK, InputError, TableError
+from lambda_cost.numbers import counted
 from lambda_cost.render import RenderOptions, write
 
 
@@ -60,10 +61,11 @@ def run_check(*, pricing_dirs: Sequence[str] = (), stdout: TextIO | None = None)
     tables = catalog(pricing_dirs)
     problems = check(tables)
     if problems:
-        raise TableError(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in the price tables",
+        raise TableError(f"{counted(len(problems), 'problem')} in the price tables",
                          problems=problems)
     directories = ", ".join(str(directory) for directory in (tables.directory, *tables.private))
-    print(f"{len(tables.versions)} pricing tables are valid ({directories})", file=out)
+    print(f"{counted(len(tables.versions), 'pricing table')} {'is' if len(tables.versions) == 1 else 'are'} valid "
+          f"({directories})", file=out)
     return EXIT_OK
 
 
@@ -94,7 +96,7 @@ def run_import(
     )
     path = write_imported(result, target, catalog=tables)
     print(f"wrote pricing version {result.version} (extends {result.extends}) to {path}: "
-          f"{len(result.regions)} region{'s' if len(result.regions) != 1 else ''}", file=out)
+          f"{counted(len(result.regions), 'region')}", file=out)
     for item in result.unmapped:
         print(f"  not mapped: {item}", file=sys.stderr)
     return EXIT_OK

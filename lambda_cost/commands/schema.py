@@ -16,4 +16,5 @@ def run(output: str | None, *, force: bool = False) -> int:
         sys.stdout.write(text)
     else:
         write_atomically(Path(output), text, force=force)
+        print(f"wrote {output}", file=sys.stderr)  # as every command that writes a file says where
     return 0

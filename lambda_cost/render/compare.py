@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from lambda_cost.numbers import money, plain
+from lambda_cost.numbers import counted, money, plain
 from lambda_cost.render import RenderOptions
 from lambda_cost.stages.edit import Assignment, Priced
 
@@ -46,7 +46,7 @@ def table(ranking: Ranking, options: RenderOptions) -> str:
         return "  ".join(cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in
                          enumerate(zip(cells, widths, strict=True))).rstrip()
 
-    lines = [f"lambda-cost compare: {path} ({len(order)} combinations)", "", line(columns),
+    lines = [f"lambda-cost compare: {path} ({counted(len(order), 'combination')})", "", line(columns),
              line(["-" * w for w in widths])]
     lines += [line(row) for row in rows]
     lines += ["", f"Cheapest: {label(order[0].values)} at {money(cheapest)} a month{_tied(order)}"]

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from lambda_cost.model.verdict import Change, DiffReport
-from lambda_cost.numbers import ZERO, money, plain, unsigned_zero
+from lambda_cost.numbers import ZERO, money, plain, significant, unsigned_zero
 from lambda_cost.render import RenderOptions
 from lambda_cost.render.csv_format import _text, row
 from lambda_cost.render.markdown import ELSEWHERE, CommentRoom, _md, joined, plural
@@ -139,5 +139,5 @@ def csv_text(report: DiffReport, options: RenderOptions) -> str:
             component = "total" if change is function.total else change.name
             lines.append(row([_text(function.total.name), function.status, component, plain(change.base),
                               plain(change.head), plain(change.change),
-                              "" if change.percent is None else plain(change.percent)]))
+                              "" if change.percent is None else significant(change.percent)]))
     return "".join(lines)

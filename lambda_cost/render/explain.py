@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lambda_cost.model.priced import LineItem, PricedFunction, Provisioning
 from lambda_cost.model.usage import SourceUsage
-from lambda_cost.numbers import money, readable
+from lambda_cost.numbers import counted, money, readable
 
 
 def item_text(item: LineItem) -> str:
@@ -32,11 +32,12 @@ def usage_text(priced: PricedFunction) -> str:
     if served:
         text += f" − {readable(served)} GB-s served by provisioned concurrency"
     if init and extras is not None:
-        text += (f" + {readable(init)} GB-s of INIT ({readable(extras.cold_starts)} cold starts × "
+        text += (f" + {readable(init)} GB-s of INIT ({counted(extras.cold_starts, 'cold start', places=10)} × "
                  f"{readable(priced.billed_init_ms)} ms × {memory})")
     text = f"{text} = {readable(priced.gb_seconds)} GB-s on demand" if served or init else text
     if extras is not None and extras.init_unbilled:
-        text += f"; no INIT is added for its {readable(extras.cold_starts)} cold starts: {extras.init_unbilled}"
+        text += (f"; no INIT is added for its {counted(extras.cold_starts, 'cold start', places=10)}: "
+                 f"{extras.init_unbilled}")
     return text
 
 
@@ -44,7 +45,7 @@ def provisioning_text(provisioning: Provisioning) -> str:
     """How the traffic splits between provisioned and on-demand environments."""
     p = provisioning
     return (
-        f"{readable(p.units)} units configured {readable(p.window_percent, 2)}% of the month, "
+        f"{counted(p.units, 'unit', places=10)} configured {readable(p.window_percent, 2)}% of the month, "
         f"when {readable(p.traffic_percent, 2)}% of the attempts arrive; "
         f"needed concurrency {readable(p.needed, 4)} (arrival rate × billed duration); "
         f"utilization {readable(p.utilization_percent, 2)}%; {readable(p.served_invocations, 2)} attempts "

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from lambda_cost.model.priced import LineItem, PricedFunction
 from lambda_cost.model.usage import SourceUsage
-from lambda_cost.numbers import percent, price, readable
+from lambda_cost.numbers import counted, percent, price, readable
 from lambda_cost.render.explain import provisioning_text
 
 
@@ -28,9 +28,9 @@ def dimension_notes(priced: PricedFunction) -> list[str]:
     return notes
 
 
-def counted(count: Decimal, unit: str) -> str:
-    """A count and its unit, singular for one: 1 message, 2 messages (units are given in the plural)."""
-    return f"{readable(count, 2)} {unit.removesuffix('s') if count == 1 else unit}"
+def counted_items(count: Decimal, unit: str) -> str:
+    """A count of a source's items (requests, events, messages, records: their unit is given in the plural)."""
+    return counted(count, unit.removesuffix("s"), unit)
 
 
 def source_outcome(source: SourceUsage) -> str:
@@ -38,12 +38,12 @@ def source_outcome(source: SourceUsage) -> str:
     if source.shape == "partial" and source.error_rate:
         # Partial batch responses: messages fail and are received again, yet the invocations that report them
         # complete, so none is billed as failed.
-        failed = (f"{counted(source.failed_items, source.volume_unit)} failed and reported as batch item failures, "
-                  "so no invocation fails")
+        failed = (f"{counted_items(source.failed_items, source.volume_unit)} failed and reported as batch item "
+                  "failures, so no invocation fails")
     else:
         failed = f"{readable(source.failed_invocations, 2)} failed"
-    return (f"{counted(source.invocations, 'invocations')} ({failed}); "
-            f"{counted(source.lost, source.volume_unit)} {source.lost_label}")
+    return (f"{counted(source.invocations, 'invocation')} ({failed}); "
+            f"{counted_items(source.lost, source.volume_unit)} {source.lost_label}")
 
 
 def unit_price(item: LineItem) -> str:
@@ -53,4 +53,5 @@ def unit_price(item: LineItem) -> str:
     if item.unit == "requests":
         # A decimal shift for display, exact: requests are priced per million, in dollars and cents or finer.
         return f"${price(item.unit_price.scaleb(6), min_places=2)} / 1M"
-    return f"${price(item.unit_price)}"
+    # Dollars and cents at least, as every price beside it: $0.50 per GB beside $0.40 / 1M, not $0.5.
+    return f"${price(item.unit_price, min_places=2)}"

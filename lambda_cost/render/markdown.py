@@ -13,7 +13,7 @@ from lambda_cost.model.units import HOURS_PER_MONTH
 from lambda_cost.numbers import money, readable
 from lambda_cost.render import RenderOptions
 from lambda_cost.render.explain import item_text, source_text
-from lambda_cost.render.lines import counted, dimension_notes, source_outcome, unit_price
+from lambda_cost.render.lines import counted_items, dimension_notes, source_outcome, unit_price
 
 # Characters that Markdown (CommonMark, GFM tables, GitLab references, GitHub math) may give a meaning to.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&$])")
@@ -193,7 +193,7 @@ def _details(priced: PricedFunction, options: RenderOptions) -> list[str]:
         lines.extend(["", "Retries and dead letters:", ""])
         for source in priced.usage.sources:
             batch = "" if source.batch_size is None else f", batches of {readable(Decimal(source.batch_size))}"
-            lines.append(f"- {_md(source.type)}{batch}: {_md(counted(source.volume, source.volume_unit))} → "
+            lines.append(f"- {_md(source.type)}{batch}: {_md(counted_items(source.volume, source.volume_unit))} → "
                          f"{_md(source_outcome(source))}")
             if options.explain:
                 lines.append(f"  - {_md(source_text(source))}")

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
-from lambda_cost.numbers import plain
+from lambda_cost.numbers import counted, plain
 from lambda_cost.render import RenderOptions
 from lambda_cost.tables.catalog import ResolvedTable
 from lambda_cost.tables.inspect import RateChange, VersionRow
@@ -149,7 +149,7 @@ def diff_table(report: TableChanges, options: RenderOptions) -> str:
         percent = "" if c.percent is None else f"{c.percent:+.2f}%"
         rows.append((key, "—" if c.old is None else _shown(c.old), "—" if c.new is None else _shown(c.new),
                      "" if c.change is None else _shown(c.change), percent))
-    table = Table(title=f"{report.old_version} → {report.new_version}: {len(report.changes)} changes",
+    table = Table(title=f"{report.old_version} → {report.new_version}: {counted(len(report.changes), 'change')}",
                   title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("Rate or rule", overflow="fold")
     for number, column in enumerate((report.old_version, report.new_version, "Change", "%"), start=1):

@@ -16,7 +16,7 @@ from lambda_cost.model.units import HOURS_PER_MONTH
 from lambda_cost.numbers import money, percent, readable
 from lambda_cost.render import RenderOptions
 from lambda_cost.render.explain import item_text, source_text, usage_text
-from lambda_cost.render.lines import counted, dimension_notes, source_outcome, unit_price
+from lambda_cost.render.lines import counted_items, dimension_notes, source_outcome, unit_price
 
 
 def render(estimate: Estimate, options: RenderOptions) -> str:
@@ -132,7 +132,7 @@ def _print_retries(console: Console, estimate: Estimate, options: RenderOptions)
             batch = "" if source.batch_size is None else f", batches of {source.batch_size}"
             _hanging(
                 console, "  ",
-                f"{name}, {source.type}{batch}: {counted(source.volume, source.volume_unit)} → "
+                f"{name}, {source.type}{batch}: {counted_items(source.volume, source.volume_unit)} → "
                 f"{source_outcome(source)}",
             )
             if options.explain:

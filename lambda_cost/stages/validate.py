@@ -24,6 +24,7 @@ from lambda_cost.model.workload import (
     ProvisionedConcurrency,
     Workload,
 )
+from lambda_cost.numbers import counted
 from lambda_cost.stages.load import Source, locate, node_tree
 from lambda_cost.stages.placeholders import (
     PLACEHOLDER,
@@ -196,7 +197,7 @@ def refusal(source: Source, problems: list[Problem], table_problems: list[Proble
     WorkloadError; both exit 2.
     """
     found = unique_placeholders([*problems, *dict.fromkeys(table_problems)])
-    count = f"{len(found)} problem{'s' if len(found) != 1 else ''}"
+    count = counted(len(found), "problem")
     located = hints_from_comments(locate_problems(found, source), source)
     if problems:
         return WorkloadError(f"{source.name}: {count} in the workload", problems=located)
