@@ -118,15 +118,17 @@ def test_the_init_session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_the_error_example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """README "Errors and exit codes": a misspelt key and type, every problem at once, each with its hint."""
+    """README "Errors and exit codes": four problems of four stages at once, in file order, each with its hint."""
     (block,) = blocks(section("## Errors and exit codes"))
-    (tmp_path / "bad.yaml").write_text("version: 1\nfunctions:\n  - name: api\n    memroy_mb: 128\n"
-                                       "    duration_ms: 100\n    invocations:\n      - type: sqss\n"
-                                       "        per_month: 1\n")
-    result = lambda_cost(["estimate", "bad.yaml"], tmp_path, monkeypatch)
+    (tmp_path / "four.yaml").write_text(
+        "version: 1\nregion: us-east-9\nfunctions:\n  - name: api\n    memory_mb: 512\n    duration_ms: 5000\n"
+        "    timeout_s: 3\n    invocations:\n      - type: sync\n        per_month: 1M\n  - name: api\n"
+        "    memory_mb: 512\n    duration_ms: 100\n    invocations:\n      - type: sqs\n        per_month: 1M\n"
+        "        error_rate: 1\n")
+    result = lambda_cost(["estimate", "four.yaml"], tmp_path, monkeypatch)
     assert result.exit_code == 2
     for expected, got in zip(block.strip().split("\n"), result.output.strip().split("\n"), strict=True):
-        assert got.startswith(expected.removesuffix("…)"))
+        assert got.startswith(expected.removesuffix("…)").removesuffix("…"))
 
 
 SYNOPSIS_COMMANDS = ["estimate", "diff", "validate", "schema", "init", "compare", "calibrate",
