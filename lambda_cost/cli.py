@@ -473,27 +473,31 @@ class CalibrateFormat(str, Enum):
     table = "table"
 
 
-@app.command()
+@app.command(cls=_Command)
 def calibrate(
     sources: Annotated[
         Optional[list[str]],
-        typer.Argument(help="REPORT log files or folders (.gz too), a Logs Insights result, metrics; - for stdin."),
+        typer.Argument(help="REPORT log files or folders (.gz too), a Logs Insights result, metrics; - for stdin.",
+                       metavar="SOURCE"),
     ] = None,
     window: Annotated[
-        Optional[str], typer.Option(help="The period the usage covers: 14d, 36h (default: the timestamps' span).")
+        Optional[str], typer.Option(help="The period the usage covers: 14d, 36h (default: the timestamps' span).",
+                                    metavar="PERIOD")
     ] = None,
     function: Annotated[
-        Optional[str], typer.Option(help="The function of lines that name no /aws/lambda/NAME log group.")
+        Optional[str], typer.Option(help="The function of lines that name no /aws/lambda/NAME log group.",
+                                    metavar="NAME")
     ] = None,
     into: Annotated[
-        Optional[str], typer.Option(help="Write the measured values into this workload, keeping its comments.")
+        Optional[str], typer.Option(help="Write the measured values into this workload, keeping its comments.",
+                                    metavar="WORKLOAD")
     ] = None,
     output: OutputOption = None,
     force: Annotated[bool, typer.Option(help="Let -o overwrite a file; with --into alone, replace that file.")] = False,
     output_format: Annotated[
-        Optional[CalibrateFormat],
+        Optional[str],
         typer.Option("--format", "-f", help="yaml: the workload; json: the measurements; table: for people "
-                     "(default: yaml, or table with --into)."),
+                     "(default: yaml, or table with --into).", **_choices(CalibrateFormat, "a format")),
     ] = None,
     print_query: Annotated[
         bool, typer.Option("--print-query", help="Print the Logs Insights query whose result calibrate reads.")
@@ -501,7 +505,7 @@ def calibrate(
     aws: Annotated[
         bool, typer.Option("--aws", help="Read metrics and run the Logs Insights query in AWS (needs the aws extra).")
     ] = False,
-    region: Annotated[Optional[str], typer.Option(help="With --aws: the AWS region.")] = None,
+    region: Annotated[Optional[str], typer.Option(help="With --aws: the AWS region.", metavar="REGION")] = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -516,7 +520,7 @@ def calibrate(
 
     _run(lambda: run_calibrate(
         sources or [], window=window, function=function, into=into, output=output, force=force,
-        output_format=output_format.value if output_format else None, print_query=print_query, aws=aws,
+        output_format=output_format, print_query=print_query, aws=aws,
         region=region, quiet=quiet,
     ), debug)
 

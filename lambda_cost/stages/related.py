@@ -13,8 +13,10 @@ if TYPE_CHECKING:
     from lambda_cost.model.priced import LineItem
 
 MILLION = Decimal(1_000_000)
-_DEAD_LETTER_WHY = ("items that exhaust their retries, one request each (a stream's discarded batch: one request, "
-                    "its failed invocation's record)")
+# Why the dead letters are what they are: each lost item is a request, but a stream's on-failure destination gets
+# one record per discarded batch (its failed invocation's), whatever the batch's size.
+_ITEMS_WHY = "items that exhaust their retries, one request each"
+_BATCHES_WHY = "batches a stream discards, one request each (the failed invocation's record)"
 _LOGS_WHY = "billed invocations × log bytes per invocation / 2^30"
 
 
@@ -31,8 +33,11 @@ def related_items(usage: FunctionUsage, extras: Extras, rates: RegionRates) -> t
         per_million = prices[service]
         assert per_million is not None
         unit_price = per_million / MILLION
+        per_batch = {source.notice_per_batch for source in usage.sources
+                     if source.dead_letter == service and source.lost}
+        why = "; ".join(text for flag, text in ((False, _ITEMS_WHY), (True, _BATCHES_WHY)) if flag in per_batch)
         items.append(LineItem(f"dead_letter_{service}_requests", f"Dead letters to {service.upper()}", messages,
-                              "requests", unit_price, messages * unit_price, _DEAD_LETTER_WHY))
+                              "requests", unit_price, messages * unit_price, why))
     if extras.log_gb:
         assert related.cloudwatch_logs_ingestion_per_gb is not None
         price = related.cloudwatch_logs_ingestion_per_gb

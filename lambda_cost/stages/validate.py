@@ -164,6 +164,14 @@ def _reading(text: str) -> tuple[str, str] | None:
     return None
 
 
+def build_workload(data: Any, source: Source) -> Workload:
+    """The whole workload, or a WorkloadError with every problem of its fields and of their combinations."""
+    checked = validate_workload(data, source)
+    if checked.problems:
+        raise refusal(source, checked.problems, [])
+    return checked.workload
+
+
 def _not_a_workload(data: Any) -> Problem:
     found = "an empty file" if data is None else given(data)
     return Problem(

@@ -267,7 +267,10 @@ def _probe(source: Any, error_rate: Decimal, volume: Any) -> Any:
     data.update(error_rate=error_rate, **volume)
     workload = build_workload({"version": 1, "functions": [
         {"name": "probe", "memory_mb": 128, "duration_ms": 1, "invocations": [data]}]}, Source("--into", ""))
-    return expand(workload)[0][0]
+    expansion = expand(workload)
+    if expansion.problems:  # retries that never end: no attempts per unit of volume
+        raise WorkloadError("the source cannot be expanded", problems=expansion.problems)
+    return expansion.usages[0]
 
 
 def _attempts_per_unit(source: Any, error_rate: Decimal) -> Decimal:

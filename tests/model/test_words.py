@@ -240,6 +240,15 @@ def test_help_names_arguments_and_values_as_people_write_them(command: str, usag
     assert "<" not in result.stdout and "{" not in result.stdout  # <list[str]>, <str>, {workloads}
 
 
+@pytest.mark.parametrize("command", ["estimate", "diff", "validate", "schema", "init", "compare", "calibrate",
+                                     "pricing list", "pricing show", "pricing diff", "pricing check",
+                                     "pricing import"])
+def test_no_help_shows_python_names_or_types(command: str) -> None:
+    result = runner.invoke(app, [*command.split(), "--help"])
+    assert result.exit_code == 0
+    assert "<" not in result.stdout and "{" not in result.stdout, result.stdout
+
+
 def test_an_offer_without_an_offer_code_is_named_so(tmp_path: Path) -> None:
     offer = tmp_path / "index.json"
     offer.write_text('{"products": {}, "terms": {}}')
