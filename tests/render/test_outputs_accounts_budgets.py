@@ -224,9 +224,10 @@ def test_unit_prices_read_alike_in_the_table_and_markdown(write: Any, tmp_path: 
 
 
 def test_markdown_unit_prices_drop_trailing_zeros_as_the_table_does() -> None:
-    """Markdown showed CloudWatch Logs at "$0.5000000000" a GB where the table shows "$0.5"."""
+    """Markdown showed CloudWatch Logs at "$0.5000000000" a GB where the table shows "$0.50" (at least cents, as
+    "$0.40 / 1M" beside it)."""
     markdown = runner.invoke(app, ["estimate", str(ROOT / "examples" / "full-platform.yaml"), "-f", "markdown"]).stdout
-    assert "| CloudWatch Logs ingestion | 75.44 | GB | $0.5 | $37.72 |" in markdown
+    assert "| CloudWatch Logs ingestion | 75.44 | GB | $0.50 | $37.72 |" in markdown
     assert "| Event pollers in provisioned mode (kafka) | 730 | EPU-hours | $0.185 | $135.05 |" in markdown
 
 

@@ -129,7 +129,9 @@ def test_pricing_check_lists_every_problem_of_every_table(tmp_path: Path) -> Non
     lines = result.stderr.splitlines()
     assert lines[0] == "error: 6 problems in the price tables"
     acme, other = directory / "acme.yaml", directory / "other.yaml"
-    assert lines[1:] == [
+    assert lines[-1].startswith(f"  {other}:3:1: extends: extends unknown version '2099-01-01' (versions: 2014-11-13, ")
+    assert lines[-1].endswith(", acme, other)")
+    assert lines[1:-1] == [
         f"  {acme}:1:1: effective: required key is missing (add effective: YYYY-MM-DD, the day the table takes "
         "effect)",
         f"  {acme}:1:1: version: says version 'acme-x', not its file's name (a table's version is its file name: "
@@ -140,7 +142,4 @@ def test_pricing_check_lists_every_problem_of_every_table(tmp_path: Path) -> Non
         "8% off)",
         f"  {acme}:9:5: regions.us-east-1.requests_per_million: found the text 'abc'; expected a number of at least "
         "0 (for example requests_per_million: '0.20')",
-        f"  {other}:3:1: extends: extends unknown version '2099-01-01' (versions: 2014-11-13, 2017-07-17, "
-        "2019-12-03, 2020-12-01, 2021-04-01, 2021-09-29, 2022-03-24, 2022-08-01, 2022-11-28, 2023-04-06, "
-        "2024-11-18, 2024-11-22, 2025-08-01, 2025-10-26, 2025-11-14, acme, other)",
     ]
