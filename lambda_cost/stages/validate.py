@@ -96,7 +96,9 @@ def validate_workload(data: Any, source: Source) -> Validated:
     top_problems: list[Problem] = []
     workload: Workload | None = None
     try:
-        workload = Workload.model_validate({**data, "functions": functions})
+        # The functions validated one by one stand in for the list; anything else (a mapping) is validated as written.
+        listed = isinstance(raw_functions, list) and bool(raw_functions)
+        workload = Workload.model_validate({**data, "functions": functions} if listed else data)
     except ValidationError as error:
         # An emptied list is not a problem of the file when its functions' own problems are known.
         top_problems = _problems_from_pydantic(

@@ -143,3 +143,9 @@ def test_pricing_check_lists_every_problem_of_every_table(tmp_path: Path) -> Non
         f"  {acme}:9:5: regions.us-east-1.requests_per_million: found the text 'abc'; expected a number of at least "
         "0 (for example requests_per_million: '0.20')",
     ]
+
+
+def test_functions_that_are_not_a_list_are_said_so_beside_the_other_problems() -> None:
+    lines = problems_of("version: 2\npricing: 2099-01-01\nfunctions: {a: 1}\n")
+    assert [line.split(": ", 2)[1] for line in lines] == ["version", "pricing", "functions"]
+    assert "found a mapping (a); expected a list of at least 1 item" in lines[2]
