@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from lambda_cost.errors import Problem, TableError
+from lambda_cost.errors import TableError
 from lambda_cost.model.usage_types import ComponentSpec, UsageTypeMap
+from lambda_cost.model.words import problem_from_pydantic
 
 FREE_TIER_PREFIX = "free_tier_"
 
@@ -160,9 +161,11 @@ def load_usage_types(path: Path | None = None) -> UsageTypes:
 
     file = path or usage_types_file()
     source = read_source(str(file))
+    data = parse(source)
     try:
-        spec = UsageTypeMap.model_validate(parse(source))
+        spec = UsageTypeMap.model_validate(data)
     except ValidationError as error:
-        problems = [Problem(item["msg"], path=tuple(item["loc"]), file=str(file)) for item in error.errors()]
+        problems = [replace(problem_from_pydantic(item, tuple(item["loc"]), data, UsageTypeMap), file=str(file))
+                    for item in error.errors()]
         raise TableError(f"{file}: the map of usage types is damaged", problems=problems) from None
     return UsageTypes(spec)

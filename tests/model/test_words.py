@@ -241,7 +241,7 @@ def test_help_names_arguments_and_values_as_people_write_them(command: str, usag
 
 
 @pytest.mark.parametrize("command", ["estimate", "diff", "validate", "schema", "init", "compare", "calibrate",
-                                     "pricing list", "pricing show", "pricing diff", "pricing check",
+                                     "reconcile", "pricing list", "pricing show", "pricing diff", "pricing check",
                                      "pricing import"])
 def test_no_help_shows_python_names_or_types(command: str) -> None:
     result = runner.invoke(app, [*command.split(), "--help"])
