@@ -62,6 +62,20 @@ class AsyncPayload(_Strict):
     max_kb: PositiveInt
 
 
+class ManagedInstancesRules(_Strict):
+    """Lambda Managed Instances: the management fee on the EC2 on-demand price, and the instances kept running."""
+
+    management_fee_share: Annotated[Decimal, Field(ge=0, le=10, allow_inf_nan=False)]
+    minimum_instances: int = Field(ge=0, description="instances Lambda keeps by default (Availability Zone resiliency)")
+
+
+class DurableRules(_Strict):
+    """Durable functions: how data retained is prorated into GB-months, and how KB make a GB."""
+
+    days_per_month: PositiveInt
+    kb_per_gb: PositiveInt
+
+
 class Billing(_Strict):
     """Billing rules in force for this version: granularity and what can be configured."""
 
@@ -113,6 +127,10 @@ class Billing(_Strict):
     savings_plan_covers: tuple[str, ...] | None = Field(
         default=None, description="the components (as budgets name them) a Compute Savings Plan discounts"
     )
+    managed_instances: ManagedInstancesRules | None = Field(
+        default=None, description="Lambda Managed Instances: management fee and default instances"
+    )
+    durable: DurableRules | None = Field(default=None, description="durable functions: proration of data retained")
 
     @field_validator("architectures")
     @classmethod
@@ -192,6 +210,14 @@ class RelatedRates(_Strict):
     cloudwatch_logs_ingestion_per_gb: NonNegativeDecimal | None = None
 
 
+class DurableRates(_Strict):
+    """Durable functions: operations, the data they write, and the data kept."""
+
+    operations_per_million: NonNegativeDecimal
+    data_written_per_gb: NonNegativeDecimal
+    data_retained_per_gb_month: NonNegativeDecimal
+
+
 class RegionRates(_Strict):
     """The rates of one region. Optional rates are absent before the version that introduced them."""
 
@@ -215,6 +241,14 @@ class RegionRates(_Strict):
     )
     edge: EdgeRates | None = None
     related: RelatedRates | None = None
+    managed_instances: dict[str, NonNegativeDecimal] | None = Field(
+        default=None, description="EC2 on-demand USD per instance-hour (Linux, shared tenancy) of each instance type "
+        "Lambda Managed Instances runs on"
+    )
+    durable: DurableRates | None = None
+    tenant_isolation: dict[Architecture, NonNegativeDecimal] | None = Field(
+        default=None, description="USD per GB of memory of each new tenant-isolated execution environment"
+    )
 
     @field_validator("duration")
     @classmethod

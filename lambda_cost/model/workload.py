@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from lambda_cost.model.budget import Budget
+from lambda_cost.model.modes import Durable, ManagedInstances, TenantIsolation
 from lambda_cost.model.pricing import Architecture
 from lambda_cost.model.units import (
     HOURS_PER_MONTH,
@@ -282,6 +283,9 @@ class Function(_Configuration):
     reserved_concurrency: int | None = Field(default=None, ge=0)
     timeout_s: Seconds | None = Field(default=None, ge=1, le=900)
     region: str | None = Field(default=None, min_length=1)
+    managed_instances: ManagedInstances | None = None
+    durable: Durable | None = None
+    tenant_isolation: TenantIsolation | None = None
     invocations: list[Invocation] = Field(min_length=1)
 
     @property

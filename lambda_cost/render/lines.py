@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lambda_cost.model.priced import LineItem, PricedFunction
 from lambda_cost.numbers import percent, price, readable
-from lambda_cost.render.explain import provisioning_text
+from lambda_cost.render.explain import durable_text, managed_text, provisioning_text, tenant_text
 
 
 def dimension_notes(priced: PricedFunction) -> list[str]:
@@ -18,6 +18,13 @@ def dimension_notes(priced: PricedFunction) -> list[str]:
         if extras.init_gb_seconds:
             init = f", INIT billed as duration: {readable(extras.init_gb_seconds, 2)} GB-s"
         notes.append(f"cold starts: {readable(extras.cold_starts, 2)}{init}")
+    modes = priced.modes
+    if modes is not None and modes.managed is not None:
+        notes.append("managed instances: " + managed_text(modes.managed))
+    if modes is not None and modes.durable is not None:
+        notes.append("durable: " + durable_text(modes.durable))
+    if modes is not None and modes.tenant is not None:
+        notes.append("tenant isolation: " + tenant_text(modes.tenant))
     if priced.usage.peak_concurrency:
         notes.append(f"peak concurrency: {readable(priced.usage.peak_concurrency, 2)}")
     return notes

@@ -44,8 +44,10 @@ def expand(workload: Workload) -> tuple[list[FunctionUsage], list[Problem]]:
             except _NeverEnds as error:
                 problems.append(Problem(str(error), path=(*path, "error_rate"), hint=error.hint))
                 continue
+            # A durable function's attempt starts an execution of several invocations: each one is billed.
+            replays = function.durable.invocations_per_execution if function.durable else ONE
             for version, share in targets(function, source.target).items():
-                routed[version].append(usage.split(share))
+                routed[version].append(usage.split(share).replayed(replays))
         rows = _configurations(function, index, workload, routed)
         usages.extend(rows)
         if function.versions:

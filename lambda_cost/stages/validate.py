@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from lambda_cost.errors import Problem, WorkloadError
 from lambda_cost.model.budget import BUDGET_COMPONENTS, Budget, FunctionBudget
+from lambda_cost.model.modes import mode_problems
 from lambda_cost.model.workload import ALIAS_PC_KEY, INVOCATION_TYPES, Function, ProvisionedConcurrency, Workload
 from lambda_cost.stages.load import Source, locate, node_tree
 from lambda_cost.stages.placeholders import (
@@ -108,6 +109,7 @@ def function_problems(function: Function, index: int) -> list[Problem]:
         *_timeout_problems(function, index),
         *_routing_problems(function, index),
         *_configuration_problems(function, index),
+        *mode_problems(function, index),
     ]
 
 
