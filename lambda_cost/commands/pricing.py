@@ -77,7 +77,8 @@ def run_import(
 ) -> int:
     """`lambda-cost pricing import`: a new dated table from an AWS Price List offer file."""
     from lambda_cost.tables.catalog import TableCatalog, private_pricing_dirs
-    from lambda_cost.tables.ec2_offer import OFFER_CODE as EC2, import_ec2_offer, offer_code
+    from lambda_cost.tables.ec2_offer import OFFER_CODE as EC2
+    from lambda_cost.tables.ec2_offer import import_ec2_offer, offer_code
     from lambda_cost.tables.offer import import_offer, write_imported
 
     out = stdout or sys.stdout

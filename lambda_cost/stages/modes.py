@@ -51,10 +51,9 @@ def _managed(usage: FunctionUsage, config: ManagedInstances, billing: Billing, r
     rules = billing.managed_instances
     assert rules is not None and rates.managed_instances is not None  # fit refused the workload otherwise
     on_demand = rates.managed_instances[config.instance_type]
-    if config.hourly_price is not None:
-        hourly = config.hourly_price
-    else:
-        hourly = on_demand * (ONE - (config.discount or ZERO))
+    # The EC2 price of an instance-hour: as stated, or on demand less the Savings Plan's or RI's discount.
+    discounted = on_demand * (ONE - (config.discount or ZERO))
+    hourly = discounted if config.hourly_price is None else config.hourly_price
     if config.instance_hours is not None:
         return ManagedUse(config.instance_type, config.instance_hours, on_demand, hourly, config.discount,
                           rules.management_fee_share)

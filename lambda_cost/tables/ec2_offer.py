@@ -137,7 +137,8 @@ def _read(offer_path: Path, catalog: TableCatalog, effective: dt.date | None, ex
     except FileNotFoundError:
         raise LoadError(f"{offer_path}: no such file", hint="check the path") from None
     except UnicodeDecodeError:
-        raise InputError(f"{offer_path}: not UTF-8 text", hint="give the offer file index.json as AWS serves it") from None
+        raise InputError(f"{offer_path}: not UTF-8 text",
+                         hint="give the offer file index.json as AWS serves it") from None
     except OfferSyntaxError as error:
         raise InputError(f"{offer_path}: not JSON ({error})",
                          hint="give the offer file index.json of the AWS Price List bulk API") from None
