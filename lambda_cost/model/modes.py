@@ -110,6 +110,54 @@ class TenantIsolation(_Strict):
         return self
 
 
+class MicroVm(_Strict):
+    """Lambda MicroVMs: isolated VMs launched from an image snapshot, run, suspended and resumed, billed per second."""
+
+    name: str = Field(min_length=1, max_length=140, description="a name for these MicroVMs (one row of the estimate)")
+    region: str | None = Field(default=None, min_length=1, description="AWS region (default: the workload's)")
+    memory_mb: int = Field(default=2048, ge=512, le=8192, description="baseline memory in MB, 512..8192; vCPUs "
+                           "are memory / 2 GB (the default 2048 MB has 1 vCPU)")
+    peak_memory_mb: int | None = Field(
+        default=None, ge=512, le=32768,
+        description="memory at peak, up to 4 × memory_mb (the table's limit; vCPUs scale with it); default memory_mb",
+    )
+    peak_share: Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)] = Field(
+        default=Decimal(0), description="share (0..1) of the running time spent at peak"
+    )
+    launches_per_month: Count = Field(description="MicroVMs launched a month (each from the image)")
+    running_hours_per_launch: Annotated[Decimal, Field(gt=0, le=8, allow_inf_nan=False)] = Field(
+        description="hours each runs, suspended time excluded (a MicroVM lives at most 8 hours)"
+    )
+    suspends_per_launch: Annotated[Decimal, Field(ge=0, le=10**6, allow_inf_nan=False)] = Field(
+        default=Decimal(0), description="suspend and resume cycles of each"
+    )
+    suspended_hours_per_launch: Annotated[Decimal, Field(ge=0, le=8, allow_inf_nan=False)] = Field(
+        default=Decimal(0), description="hours each spends suspended (its state stored)"
+    )
+    state_gb: Annotated[Decimal, Field(ge=0, le=10**6, allow_inf_nan=False)] = Field(
+        default=Decimal(0), description="GB of memory and disk state written at each suspend and read at each resume"
+    )
+    image_gb: Annotated[Decimal, Field(gt=0, le=10**6, allow_inf_nan=False)] = Field(
+        description="GB of the image snapshot read at each launch"
+    )
+    images: Annotated[Decimal, Field(ge=0, le=10**6, allow_inf_nan=False)] = Field(
+        default=Decimal(1), description="images of image_gb stored all month"
+    )
+    image_days: Annotated[Decimal, Field(gt=0, le=31, allow_inf_nan=False)] | None = Field(
+        default=None, description="days a month the images are stored (at least the minimum retention, 7 days); "
+        "default: all month"
+    )
+
+    @model_validator(mode="after")
+    def _peak_above_baseline(self) -> MicroVm:
+        peak = self.peak_memory_mb
+        if peak is not None and peak < self.memory_mb:
+            raise ValueError(f"peak_memory_mb is at least memory_mb ({self.memory_mb}), not {peak}")
+        if self.suspended_hours_per_launch and not self.suspends_per_launch:
+            raise ValueError("suspended_hours_per_launch needs suspends_per_launch")
+        return self
+
+
 # What each mode cannot be combined with, as AWS documents it: Managed Instances bill no duration, so the
 # on-demand dimensions have no meaning there; tenant isolation supports neither provisioned concurrency nor
 # SnapStart; Lambda@Edge is none of these.

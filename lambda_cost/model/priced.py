@@ -173,9 +173,35 @@ class TenantUse:
 
 
 @dataclass(frozen=True, slots=True)
+class MicroVmUse:
+    """Lambda MicroVMs in billing units: seconds at baseline and at peak, snapshot data, snapshots stored."""
+
+    launches: Decimal
+    baseline_seconds: Decimal
+    peak_seconds: Decimal
+    baseline_vcpus: Decimal
+    peak_vcpus: Decimal
+    baseline_gb: Decimal
+    peak_gb: Decimal
+    vcpu_seconds: Decimal
+    gb_seconds: Decimal
+    suspends: Decimal  # suspend and resume cycles
+    written_gb: Decimal  # state written at each suspend
+    read_gb: Decimal  # state read at each resume, the image at each launch
+    image_gb_months: Decimal
+    suspended_gb_months: Decimal
+    storage_hours_per_month: int
+
+    @property
+    def stored_gb_months(self) -> Decimal:
+        return self.image_gb_months + self.suspended_gb_months
+
+
+@dataclass(frozen=True, slots=True)
 class ModeUse:
     """The compute and billing modes of one configuration, as metered."""
 
     managed: ManagedUse | None = None
     durable: DurableUse | None = None
     tenant: TenantUse | None = None
+    microvm: MicroVmUse | None = None

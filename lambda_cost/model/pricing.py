@@ -76,6 +76,25 @@ class DurableRules(_Strict):
     kb_per_gb: PositiveInt
 
 
+class MicroVmRules(_Strict):
+    """Lambda MicroVMs: vCPUs per GB of memory, how far a MicroVM scales up, and how storage is prorated."""
+
+    gb_per_vcpu: PositiveInt
+    max_peak_multiple: PositiveInt
+    storage_hours_per_month: PositiveInt
+    image_minimum_days: PositiveInt
+
+
+class MicroVmRates(_Strict):
+    """Lambda MicroVMs: compute per second, snapshot data written and read, snapshots stored."""
+
+    vcpu_second: NonNegativeDecimal
+    gb_second: NonNegativeDecimal
+    snapshot_write_per_gb: NonNegativeDecimal
+    snapshot_read_per_gb: NonNegativeDecimal
+    snapshot_storage_per_gb_month: NonNegativeDecimal
+
+
 class Billing(_Strict):
     """Billing rules in force for this version: granularity and what can be configured."""
 
@@ -131,6 +150,7 @@ class Billing(_Strict):
         default=None, description="Lambda Managed Instances: management fee and default instances"
     )
     durable: DurableRules | None = Field(default=None, description="durable functions: proration of data retained")
+    microvms: MicroVmRules | None = Field(default=None, description="Lambda MicroVMs: sizes and storage proration")
 
     @field_validator("architectures")
     @classmethod
@@ -246,6 +266,7 @@ class RegionRates(_Strict):
         "Lambda Managed Instances runs on"
     )
     durable: DurableRates | None = None
+    microvms: MicroVmRates | None = None
     tenant_isolation: dict[Architecture, NonNegativeDecimal] | None = Field(
         default=None, description="USD per GB of memory of each new tenant-isolated execution environment"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from lambda_cost.model.modes import Durable, ManagedInstances, TenantIsolation
+from lambda_cost.model.modes import Durable, ManagedInstances, MicroVm, TenantIsolation
 from lambda_cost.model.pricing import Architecture
 from lambda_cost.model.workload import ProvisionedConcurrency, ProvisionedMode
 from lambda_cost.numbers import ZERO
@@ -43,6 +43,7 @@ class FunctionSpec:
     managed_instances: ManagedInstances | None = None
     durable: Durable | None = None
     tenant_isolation: TenantIsolation | None = None
+    microvm: MicroVm | None = None  # not a function: Lambda MicroVMs, priced as a row of their own
 
     def path(self, index: int, field: str) -> tuple[str | int, ...]:
         """Where a field of this configuration is written: under its version if the version states it."""

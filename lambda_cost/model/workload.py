@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from lambda_cost.model.budget import Budget
-from lambda_cost.model.modes import Durable, ManagedInstances, TenantIsolation
+from lambda_cost.model.modes import Durable, ManagedInstances, MicroVm, TenantIsolation
 from lambda_cost.model.pricing import Architecture
 from lambda_cost.model.units import (
     HOURS_PER_MONTH,
@@ -307,6 +307,7 @@ class Workload(_Strict):
     savings_plan: SavingsPlan | None = None
     functions: list[Function] = Field(min_length=1)
     budget: Budget | None = Field(default=None, description="monthly limits that gate CI (exit code 1)")
+    microvms: list[MicroVm] | None = Field(default=None, description="Lambda MicroVMs to price beside the functions")
 
     def region_of(self, function: Function) -> str:
         return function.region or self.region

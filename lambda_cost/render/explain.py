@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from lambda_cost.model.priced import DurableUse, LineItem, ManagedUse, PricedFunction, Provisioning, TenantUse
+from lambda_cost.model.priced import (
+    DurableUse,
+    LineItem,
+    ManagedUse,
+    MicroVmUse,
+    PricedFunction,
+    Provisioning,
+    TenantUse,
+)
 from lambda_cost.model.usage import SourceUsage
 from lambda_cost.numbers import money, price, readable
 
@@ -18,6 +26,8 @@ def item_text(item: LineItem) -> str:
 def usage_text(priced: PricedFunction) -> str:
     """How attempts and durations become GB-s: those provisioned concurrency serves are taken out, INIT added."""
     usage = priced.usage
+    if priced.modes is not None and priced.modes.microvm is not None:
+        return microvm_text(priced.modes.microvm)
     parts = [f"{readable(usage.successful_invocations)} successful attempts × {readable(priced.billed_ms)} ms"]
     if usage.failed_invocations:
         parts.append(f"{readable(usage.failed_invocations)} failed attempts × {readable(priced.billed_error_ms)} ms")
@@ -126,3 +136,15 @@ def tenant_text(tenant: TenantUse) -> str:
     t = tenant
     return (f"{readable(t.environments, 2)} new environments × {readable(t.memory_gb, 4)} GB = "
             f"{readable(t.environment_gb, 2)} environment-GB")
+
+
+def microvm_text(microvm: MicroVmUse) -> str:
+    """Seconds at baseline and at peak, and the snapshot data and storage they make."""
+    m = microvm
+    return (f"{readable(m.launches, 2)} launches: {readable(m.baseline_seconds, 2)} s at baseline "
+            f"({readable(m.baseline_vcpus)} vCPU, {readable(m.baseline_gb)} GB) and {readable(m.peak_seconds, 2)} s at "
+            f"peak ({readable(m.peak_vcpus)} vCPU, {readable(m.peak_gb)} GB) = {readable(m.vcpu_seconds, 2)} vCPU-s "
+            f"and {readable(m.gb_seconds, 2)} GB-s; {readable(m.suspends, 2)} suspends write "
+            f"{readable(m.written_gb, 2)} GB, resumes and launches read {readable(m.read_gb, 2)} GB; stored "
+            f"{readable(m.image_gb_months, 4)} GB-months of images and {readable(m.suspended_gb_months, 4)} of "
+            f"suspended state (hours / {m.storage_hours_per_month})")

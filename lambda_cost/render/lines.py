@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lambda_cost.model.priced import LineItem, PricedFunction
 from lambda_cost.numbers import percent, price, readable
-from lambda_cost.render.explain import durable_text, managed_text, provisioning_text, tenant_text
+from lambda_cost.render.explain import durable_text, managed_text, microvm_text, provisioning_text, tenant_text
 
 
 def dimension_notes(priced: PricedFunction) -> list[str]:
@@ -25,6 +25,8 @@ def dimension_notes(priced: PricedFunction) -> list[str]:
         notes.append("durable: " + durable_text(modes.durable))
     if modes is not None and modes.tenant is not None:
         notes.append("tenant isolation: " + tenant_text(modes.tenant))
+    if modes is not None and modes.microvm is not None:
+        notes.append("microvms: " + microvm_text(modes.microvm))
     if priced.usage.peak_concurrency:
         notes.append(f"peak concurrency: {readable(priced.usage.peak_concurrency, 2)}")
     return notes

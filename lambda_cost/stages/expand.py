@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from lambda_cost.errors import Problem, WorkloadError
 from lambda_cost.model.units import SECONDS_PER_MONTH
-from lambda_cost.model.usage import FunctionUsage, SourceUsage
+from lambda_cost.model.usage import FunctionSpec, FunctionUsage, SourceUsage
 from lambda_cost.model.workload import (
     MAX_RECEIVE_COUNT,
     MAX_RETRY_ATTEMPTS,
@@ -19,7 +19,7 @@ from lambda_cost.model.workload import (
     SyncSource,
     Workload,
 )
-from lambda_cost.numbers import exact, exact_sum, quantize, readable
+from lambda_cost.numbers import ZERO, exact, exact_sum, quantize, readable
 from lambda_cost.stages.routing import configurations, spec_of, targets
 
 ONE = Decimal(1)
@@ -55,7 +55,18 @@ def expand(workload: Workload) -> tuple[list[FunctionUsage], list[Problem]]:
     if problems:
         raise WorkloadError("the workload cannot be expanded", problems=problems)
     warnings.extend(_concurrency_warnings(usages, workload))
+    usages.extend(_microvms(workload))
     return usages, warnings
+
+
+def _microvms(workload: Workload) -> list[FunctionUsage]:
+    """Lambda MicroVMs as rows of their own: no invocation sources, and billed by what they run and store."""
+    rows = []
+    for index, microvm in enumerate(workload.microvms or ()):
+        spec = FunctionSpec(microvm.name, microvm.memory_mb, "arm64", 512, ZERO, ZERO, microvm.region,
+                            microvm=microvm)
+        rows.append(FunctionUsage(spec, index, microvm.region or workload.region, (), ZERO, ZERO))
+    return rows
 
 
 def _configurations(

@@ -146,6 +146,33 @@ def _mode_problems(
     return problems
 
 
+def _microvm_problems(usage: FunctionUsage, table: PricingTable, arrived: Arrived) -> list[Problem]:
+    """Lambda MicroVMs need the table's rules and the region's rates."""
+    path: tuple[str | int, ...] = ("microvms", usage.index)
+    rules = table.billing.microvms
+    if rules is None:
+        return [Problem(f"pricing version {table.version} predates Lambda MicroVMs", path=path,
+                        hint=arrived(_has_microvms) + "; choose a newer pricing version")]
+    rates = table.regions.get(usage.region)
+    if rates is None or rates.microvms is None:
+        priced = ", ".join(sorted(name for name, r in table.regions.items() if r.microvms)) or "none"
+        field = "region" if usage.function.region else None
+        return [Problem(f"pricing version {table.version} has no Lambda MicroVMs rates for {usage.region}",
+                        path=(*path, field) if field else path, hint=f"regions priced: {priced}")]
+    microvm = usage.function.microvm
+    assert microvm is not None
+    most = microvm.memory_mb * rules.max_peak_multiple
+    if microvm.peak_memory_mb is not None and microvm.peak_memory_mb > most:
+        return [Problem(f"a MicroVM scales to at most {rules.max_peak_multiple} × memory_mb ({most} MB), not "
+                        f"{microvm.peak_memory_mb}", path=(*path, "peak_memory_mb"),
+                        hint="raise memory_mb or lower peak_memory_mb")]
+    return []
+
+
+def _has_microvms(table: PricingTable) -> bool:
+    return table.billing.microvms is not None
+
+
 def _has_managed(table: PricingTable) -> bool:
     return table.billing.managed_instances is not None
 
@@ -204,6 +231,9 @@ def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catal
 
     for usage in usages:
         function = usage.function
+        if function.microvm is not None:
+            problems.extend(_microvm_problems(usage, table, arrived))
+            continue
         path: tuple[str | int, ...] = ("functions", usage.index)
         if usage.region not in table.regions:
             field = "region" if function.region else None

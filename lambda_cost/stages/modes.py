@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, Decimal
 
-from lambda_cost.model.modes import Durable, ManagedInstances, TenantIsolation
-from lambda_cost.model.priced import DurableUse, LineItem, ManagedUse, ModeUse, TenantUse
-from lambda_cost.model.pricing import Billing, RegionRates
+from lambda_cost.model.modes import Durable, ManagedInstances, MicroVm, TenantIsolation
+from lambda_cost.model.priced import DurableUse, LineItem, ManagedUse, MicroVmUse, ModeUse, TenantUse
+from lambda_cost.model.pricing import Billing, MicroVmRates, RegionRates
 from lambda_cost.model.units import HOURS_PER_MONTH, SECONDS_PER_MONTH
 from lambda_cost.model.usage import FunctionUsage
 from lambda_cost.numbers import ZERO, quantize
@@ -30,6 +30,8 @@ _TENANT_WHY = "new tenant-isolated execution environments × memory GB"
 def measure_modes(usage: FunctionUsage, billing: Billing, rates: RegionRates) -> ModeUse | None:
     """The modes of one configuration in billing units; None when it uses none of them."""
     spec = usage.function
+    if spec.microvm is not None:
+        return ModeUse(microvm=_microvm(spec.microvm, billing))
     if spec.managed_instances is None and spec.durable is None and spec.tenant_isolation is None:
         return None
     return ModeUse(
@@ -100,6 +102,41 @@ def _tenant(usage: FunctionUsage, config: TenantIsolation) -> TenantUse:
     return TenantUse(quantize(environments), memory_gb, quantize(environments * memory_gb))
 
 
+def _microvm(microvm: MicroVm, billing: Billing) -> MicroVmUse:
+    rules = billing.microvms
+    assert rules is not None
+    launches = microvm.launches_per_month
+    running = launches * microvm.running_hours_per_launch * 3600
+    peak_seconds = running * microvm.peak_share
+    baseline_seconds = running - peak_seconds
+    baseline_gb = Decimal(microvm.memory_mb) / MB_PER_GB
+    peak_gb = Decimal(microvm.peak_memory_mb or microvm.memory_mb) / MB_PER_GB
+    # vCPUs follow memory (1 vCPU for each 2 GB), at baseline and at peak alike.
+    baseline_vcpus, peak_vcpus = baseline_gb / rules.gb_per_vcpu, peak_gb / rules.gb_per_vcpu
+    suspends = launches * microvm.suspends_per_launch
+    hours = Decimal(rules.storage_hours_per_month)
+    # Images are billed for at least the minimum retention; all month unless image_days says less.
+    minimum_days = Decimal(rules.image_minimum_days)
+    image_hours = hours if microvm.image_days is None else max(microvm.image_days, minimum_days) * 24
+    return MicroVmUse(
+        launches=launches,
+        baseline_seconds=quantize(baseline_seconds),
+        peak_seconds=quantize(peak_seconds),
+        baseline_vcpus=baseline_vcpus,
+        peak_vcpus=peak_vcpus,
+        baseline_gb=baseline_gb,
+        peak_gb=peak_gb,
+        vcpu_seconds=quantize(baseline_seconds * baseline_vcpus + peak_seconds * peak_vcpus),
+        gb_seconds=quantize(baseline_seconds * baseline_gb + peak_seconds * peak_gb),
+        suspends=suspends,
+        written_gb=quantize(suspends * microvm.state_gb),
+        read_gb=quantize(suspends * microvm.state_gb + launches * microvm.image_gb),
+        image_gb_months=quantize(microvm.images * microvm.image_gb * image_hours / hours),
+        suspended_gb_months=quantize(launches * microvm.state_gb * microvm.suspended_hours_per_launch / hours),
+        storage_hours_per_month=rules.storage_hours_per_month,
+    )
+
+
 def mode_items(modes: ModeUse, rates: RegionRates, architecture: str) -> list[LineItem]:
     """The line items of a configuration's modes, priced at its region's rates."""
     items = []
@@ -125,6 +162,9 @@ def mode_items(modes: ModeUse, rates: RegionRates, architecture: str) -> list[Li
             items.append(LineItem("durable_data_retained", "Durable data retained", durable.retained_gb_months,
                                   "GB-months", retained_price, durable.retained_gb_months * retained_price,
                                   _RETAINED_WHY))
+    if modes.microvm is not None:
+        assert rates.microvms is not None
+        items += _microvm_items(modes.microvm, rates.microvms)
     tenant = modes.tenant
     if tenant is not None:
         assert rates.tenant_isolation is not None
@@ -132,3 +172,26 @@ def mode_items(modes: ModeUse, rates: RegionRates, architecture: str) -> list[Li
         items.append(LineItem("tenant_isolation", "Tenant-isolated execution environments", tenant.environment_gb,
                               "environment-GB", price, tenant.environment_gb * price, _TENANT_WHY))
     return items
+
+
+def _microvm_items(use: MicroVmUse, rates: MicroVmRates) -> list[LineItem]:
+    """Compute (vCPU and memory), snapshot data written and read, and snapshots stored."""
+    lines = [
+        ("microvm_vcpu", "MicroVM vCPU", use.vcpu_seconds, "vCPU-s", rates.vcpu_second, _VCPU_WHY),
+        ("microvm_memory", "MicroVM memory", use.gb_seconds, "GB-s", rates.gb_second, _MEMORY_WHY),
+        ("microvm_snapshot_write", "Snapshot data written", use.written_gb, "GB", rates.snapshot_write_per_gb,
+         _WRITE_WHY),
+        ("microvm_snapshot_read", "Snapshot data read", use.read_gb, "GB", rates.snapshot_read_per_gb, _READ_WHY),
+        ("microvm_snapshot_storage", "Snapshot storage", use.stored_gb_months, "GB-months",
+         rates.snapshot_storage_per_gb_month, _STORAGE_WHY),
+    ]
+    return [LineItem(component, description, quantity, unit, price, quantity * price, why)
+            for component, description, quantity, unit, price, why in lines if quantity]
+
+
+_VCPU_WHY = "seconds at baseline × baseline vCPUs + seconds at peak × peak vCPUs"
+_MEMORY_WHY = "seconds at baseline × baseline GB + seconds at peak × peak GB"
+_WRITE_WHY = "suspends × GB of state"
+_READ_WHY = "resumes × GB of state + launches × GB of the image"
+_STORAGE_WHY = "images × GB (all month, or their days, at least the minimum) + GB of state × hours suspended / " \
+    "hours in a month"

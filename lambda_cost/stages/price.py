@@ -47,7 +47,8 @@ class _Metered:
     def own_compute(self) -> bool:
         """Whether its compute is not Lambda's on-demand duration (Lambda@Edge, Managed Instances): such a
         configuration has no tiers and takes no part of the free tier."""
-        return self.extras.edge or (self.modes is not None and self.modes.managed is not None)
+        modes = self.modes
+        return self.extras.edge or (modes is not None and (modes.managed is not None or modes.microvm is not None))
 
 
 def _shared(allowance: Decimal, used: list[Decimal]) -> tuple[Decimal, list[Decimal]]:
@@ -205,7 +206,7 @@ def _line_items(
                               m.requests * edge_request_price, _requests_why(rates.edge.requests_per_million)))
         items.append(LineItem("edge_duration", "Lambda@Edge duration", m.edge_gb_seconds, "GB-s",
                               rates.edge.gb_second, m.edge_gb_seconds * rates.edge.gb_second, _EDGE_WHY))
-    else:
+    elif m.modes is None or m.modes.microvm is None:  # a MicroVM serves no Lambda requests
         items.append(LineItem("requests", "Requests", m.requests, "requests", request_price,
                               m.requests * request_price, _requests_why(rates.requests_per_million)))
     if extras.extra_requests:

@@ -117,3 +117,42 @@ def test_tenant_isolation_from_a_share_of_the_attempts() -> None:
                     invocations=[{"type": "sync", "per_month": 10_000_000}])
     estimate = estimate_text(workload_yaml(saas, free_tier=False))
     assert _cost(estimate, "tenant_isolation") == Decimal("33.400")
+
+
+def _microvms(*microvms: dict[str, Any]) -> Estimate:
+    """MicroVMs beside a function that costs nothing (a workload has at least one function)."""
+    idle = function("idle", 128, 1, invocations=[{"type": "sync", "per_month": 1}])
+    return estimate_text(workload_yaml(idle, microvms=list(microvms)))
+
+
+def test_microvms_example_1_sandboxes_for_coding_assistants() -> None:
+    """AWS: 100 developers × 20 days launch a 2 GB / 1 vCPU MicroVM (8 GB / 4 vCPU at peak) for 2.5 h of use,
+    25% at peak, with 6 suspend/resume cycles and 5.5 h suspended a day; 5 images of 2 GB. Peak 4.5M s × 4 vCPU ×
+    $0.0000276944 = $498.50 and × 8 GB × $0.0000036667 = $132.00; baseline 13.5M s × 1 vCPU = $373.87 and × 2 GB =
+    $99.00: compute $1,103.38. Snapshots: 12,000 suspends × 2 GB × $0.0038 = $91.20 written; 12,000 resumes × 2 GB ×
+    $0.00155 = $37.20 and 2,000 launches × 2 GB × $0.00155 = $6.20 read: $134.60. Storage: 5 × 2 GB × $0.08 = $0.80
+    of images, 100 × 2 GB × (5.5 h × 20 / 720 h) × $0.08 = $2.44 suspended: $3.24. Total $1,241.22."""
+    estimate = _microvms({
+        "name": "sandboxes", "memory_mb": 2048, "peak_memory_mb": 8192, "peak_share": "0.25",
+        "launches_per_month": 2000, "running_hours_per_launch": "2.5", "suspends_per_launch": 6,
+        "suspended_hours_per_launch": "5.5", "state_gb": 2, "image_gb": 2, "images": 5,
+    })
+    assert cents(_cost(estimate, "microvm_vcpu", "microvm_memory")) == Decimal("1103.38")  # 1,103.3757
+    assert _cost(estimate, "microvm_snapshot_write", "microvm_snapshot_read") == Decimal("134.60000")
+    assert cents(_cost(estimate, "microvm_snapshot_storage")) == Decimal("3.24")  # 0.80 + 2.4444...
+    assert cents(estimate.total) == Decimal("1241.22")
+
+
+def test_microvms_example_2_ephemeral_ci_jobs() -> None:
+    """AWS: 10,000 jobs a month of 10 minutes on 8 GB / 4 vCPU (32 GB / 16 vCPU for 10% of the time), no suspends,
+    one 2 GB image. Peak 600K s × 16 vCPU = $265.87, × 32 GB = $70.40; baseline 5.4M s × 4 vCPU = $598.20, × 8 GB =
+    $158.40: $1,092.87. 10,000 launches × 2 GB × $0.00155 = $31 read; 2 GB × $0.08 = $0.16 stored. $1,124.03."""
+    estimate = _microvms({
+        "name": "ci", "memory_mb": 8192, "peak_memory_mb": 32768, "peak_share": "0.1",
+        "launches_per_month": 10_000, "running_hours_per_launch": "0.1666666666666666666666666667", "image_gb": 2,
+    })
+    # 10 minutes as hours is 1/6, which a decimal cannot hold: the seconds are 600 to within 10^-24.
+    assert cents(_cost(estimate, "microvm_vcpu", "microvm_memory")) == Decimal("1092.87")  # 1,092.86712
+    assert cents(_cost(estimate, "microvm_snapshot_read")) == Decimal("31.00")
+    assert _cost(estimate, "microvm_snapshot_storage") == Decimal("0.16")
+    assert cents(estimate.total) == Decimal("1124.03")

@@ -142,3 +142,41 @@ def test_budgets_know_the_new_components() -> None:
     fn = function("lmi", managed_instances=MANAGED)
     estimate = estimate_text(workload_yaml(fn, budget={"components": {"managed_instances_fee": 10}}))
     assert estimate.budget is not None and estimate.budget.status == "over"
+
+
+# --- Lambda MicroVMs ---------------------------------------------------------------------------------------------
+
+MICROVM = {"name": "box", "launches_per_month": 10, "running_hours_per_launch": 1, "image_gb": 1}
+
+
+def test_microvms_are_refused_before_their_table_and_outside_us_east_1() -> None:
+    import datetime as dt
+
+    with pytest.raises(PricingError) as caught:
+        estimate_text(workload_yaml(function("fn"), microvms=[MICROVM]), as_of=dt.date(2026, 6, 1))
+    problem = caught.value.problems[0]
+    assert problem.path == ("microvms", 0) and "predates Lambda MicroVMs" in problem.message
+    assert problem.hint is not None and "2026-06-22" in problem.hint
+    with pytest.raises(PricingError) as caught:
+        estimate_text(workload_yaml(function("fn"), microvms=[{**MICROVM, "region": "eu-west-1"}]))
+    problem = caught.value.problems[0]
+    assert problem.path == ("microvms", 0, "region") and problem.hint == "regions priced: us-east-1"
+
+
+def test_a_microvm_scales_to_four_times_its_baseline_at_most() -> None:
+    with pytest.raises(PricingError) as caught:
+        estimate_text(workload_yaml(function("fn"), microvms=[{**MICROVM, "peak_memory_mb": 8193}]))
+    assert caught.value.problems[0].path == ("microvms", 0, "peak_memory_mb")
+    with pytest.raises(WorkloadError) as refused_:
+        estimate_text(workload_yaml(function("fn"), microvms=[{**MICROVM, "peak_memory_mb": 1024}]))
+    assert "at least memory_mb (2048)" in refused_.value.problems[0].message
+
+
+def test_a_microvm_image_is_stored_a_week_at_least() -> None:
+    """One 7 GB image kept 2 days is billed the 7-day minimum: 7 GB × 168 h / 720 h = 1.6333 GB-months."""
+    estimate = estimate_text(workload_yaml(function("fn"), microvms=[{**MICROVM, "image_gb": 7, "image_days": 2}]))
+    stored = item(estimate, "box", "microvm_snapshot_storage")
+    assert stored.quantity.quantize(Decimal("0.0001")) == Decimal("1.6333")
+    # 10 launches × 1 h × 3600 s at 1 vCPU and 2 GB; no peak, no suspends: no data written.
+    assert item(estimate, "box", "microvm_vcpu").quantity == 36_000
+    assert "microvm_snapshot_write" not in {i.component for f in estimate.functions for i in f.line_items}
