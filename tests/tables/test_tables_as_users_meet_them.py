@@ -421,7 +421,8 @@ def test_an_overlay_over_an_overlay_in_another_directory_priced_by_hand(tmp_path
                  invocations=[{"type": "sync", "per_month": 10_000_000}]),
         region="eu-south-1",
     ))
-    result = invoke("estimate", path, "-f", "json", "--pricing-dir", str(first),
+    # Named: shipped versions newer than 2026-01-01 (2026-06-22) would otherwise be the newest.
+    result = invoke("estimate", path, "-f", "json", "--pricing-dir", str(first), "--pricing", "acme-2026",
                     env={"LAMBDA_COST_PRICING_DIR": str(second)})
     document = json.loads(result.stdout)
     # eu-south-1 in 2022-08-01: requests $0.23/1M, arm64 tier 1 $0.0000156138, storage $0.0000000357.
