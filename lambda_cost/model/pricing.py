@@ -370,6 +370,9 @@ class PricingTable(_Strict):
             needed["response_streaming_per_gb"] = "response streaming"
         for kind in billing.esm_pollers_per_epu or {}:
             needed[f"esm_provisioned_epu_hour.{kind}"] = f"{kind} event source mappings in provisioned mode"
+        if billing.durable is not None:
+            needed |= {f"durable.{rate}": "durable functions"
+                       for rate in ("operations_per_million", "data_written_per_gb", "data_retained_per_gb_month")}
         return needed
 
     @model_validator(mode="after")
