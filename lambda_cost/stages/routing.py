@@ -50,9 +50,9 @@ def spec_of(function: Function, version: str | None = None) -> FunctionSpec:
         function.reserved_concurrency,
         function.durations_billed,
         frozenset(override.model_fields_set) if version else _NOTHING_STATED,
-        function.managed_instances,
-        function.durable,
-        function.tenant_isolation,
+        managed_instances=function.managed_instances,
+        durable=function.durable,
+        tenant_isolation=function.tenant_isolation,
     )
 
 
