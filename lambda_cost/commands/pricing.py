@@ -79,6 +79,8 @@ def run_import(
 ) -> int:
     """`lambda-cost pricing import`: a new dated table from an AWS Price List offer file."""
     from lambda_cost.tables.catalog import TableCatalog, private_pricing_dirs
+    from lambda_cost.tables.ec2_offer import OFFER_CODE as EC2
+    from lambda_cost.tables.ec2_offer import import_ec2_offer, offer_code
     from lambda_cost.tables.offer import import_offer, write_imported
 
     out = stdout or sys.stdout
@@ -88,7 +90,9 @@ def run_import(
                          hint="a directory of your own tables, or pricing/ in a checkout of lambda-cost")
     target = directories[0]
     tables = TableCatalog(private=directories)  # reads pricing/ of a checkout, the shipped directory, once
-    result = import_offer(
+    # AWS's EC2 offer file (gigabytes) is streamed for Managed Instances' prices; a Lambda offer is read whole.
+    importer = import_ec2_offer if offer_code(Path(offer)) == EC2 else import_offer
+    result = importer(
         Path(offer),
         tables,
         effective=None if effective is None else parse_date(effective, "--effective"),

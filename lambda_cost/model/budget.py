@@ -16,7 +16,9 @@ from lambda_cost.numbers import too_large, too_large_message
 BUDGET_COMPONENTS = (
     "requests", "async_payload_requests", "duration", "ephemeral_storage", "provisioned_concurrency",
     "provisioned_duration", "snapstart_cache", "snapstart_restore", "response_streaming", "esm_provisioned",
-    "edge_requests", "edge_duration", "savings_plan",
+    "edge_requests", "edge_duration", "savings_plan", "managed_instances_ec2", "managed_instances_fee",
+    "durable_operations", "durable_data_written", "durable_data_retained", "tenant_isolation",
+    "microvm_vcpu", "microvm_memory", "microvm_snapshot_write", "microvm_snapshot_read", "microvm_snapshot_storage",
     "dead_letter_sqs_requests", "dead_letter_sns_requests", "cloudwatch_logs_ingestion",
 )
 

@@ -51,6 +51,7 @@ class PricedFunction:
     related_total: Decimal = ZERO  # charges of other services (dead letters, logs), apart from the Lambda total
     extra_storage_mb: int = 0  # ephemeral storage configured beyond what the price of duration includes
     billed_init_ms: Decimal = ZERO  # one INIT's duration, rounded up to the granularity (when INIT is billed)
+    modes: ModeUse | None = None  # Managed Instances, durable functions, tenant isolation, where used
 
     @property
     def busy_gb_seconds(self) -> Decimal:
@@ -120,3 +121,88 @@ class Extras:
     dead_letters: tuple[tuple[str, Decimal], ...]  # (sqs | sns, messages)
     log_gb: Decimal
     init_unbilled: str | None = None  # why the INIT phase the workload gives is not billed
+
+
+@dataclass(frozen=True, slots=True)
+class ManagedUse:
+    """A configuration on Lambda Managed Instances: the instance-hours it runs and what one costs."""
+
+    instance_type: str
+    instance_hours: Decimal
+    on_demand_price: Decimal  # EC2 on-demand USD per instance-hour: the management fee's base
+    hourly_price: Decimal  # what an instance-hour of EC2 costs after a discount or as stated
+    discount: Decimal | None  # the Savings Plan or RI discount, when the price follows from it
+    fee_share: Decimal  # the management fee's share of the on-demand price
+    # From throughput (absent when the workload states instance_hours):
+    needed_concurrency: Decimal | None = None  # busy seconds a month / seconds of the month
+    concurrency_per_instance: Decimal | None = None
+    minimum_instances: int | None = None
+    instances: Decimal | None = None  # max(minimum, ceil(needed / per instance)), all month
+
+    @property
+    def fee_per_hour(self) -> Decimal:
+        return self.on_demand_price * self.fee_share
+
+    @property
+    def fee_percent(self) -> Decimal:
+        return self.fee_share * 100
+
+
+@dataclass(frozen=True, slots=True)
+class DurableUse:
+    """A durable function's executions, operations and data, in billing units."""
+
+    executions: Decimal
+    invocations_per_execution: Decimal
+    operations_per_execution: Decimal
+    operations: Decimal
+    kb_per_execution: Decimal
+    kb_per_gb: int
+    data_written_gb: Decimal
+    retained_days: Decimal  # while the execution runs, and after it completes
+    days_per_month: int
+    retained_gb_months: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class TenantUse:
+    """New tenant-isolated execution environments, charged by the memory each has."""
+
+    environments: Decimal
+    memory_gb: Decimal
+    environment_gb: Decimal  # environments × memory GB
+
+
+@dataclass(frozen=True, slots=True)
+class MicroVmUse:
+    """Lambda MicroVMs in billing units: seconds at baseline and at peak, snapshot data, snapshots stored."""
+
+    launches: Decimal
+    baseline_seconds: Decimal
+    peak_seconds: Decimal
+    baseline_vcpus: Decimal
+    peak_vcpus: Decimal
+    baseline_gb: Decimal
+    peak_gb: Decimal
+    vcpu_seconds: Decimal
+    gb_seconds: Decimal
+    suspends: Decimal  # suspend and resume cycles
+    written_gb: Decimal  # state written at each suspend
+    read_gb: Decimal  # state read at each resume, the image at each launch
+    image_gb_months: Decimal
+    suspended_gb_months: Decimal
+    storage_hours_per_month: int
+
+    @property
+    def stored_gb_months(self) -> Decimal:
+        return self.image_gb_months + self.suspended_gb_months
+
+
+@dataclass(frozen=True, slots=True)
+class ModeUse:
+    """The compute and billing modes of one configuration, as metered."""
+
+    managed: ManagedUse | None = None
+    durable: DurableUse | None = None
+    tenant: TenantUse | None = None
+    microvm: MicroVmUse | None = None

@@ -62,6 +62,39 @@ class AsyncPayload(_Strict):
     max_kb: PositiveInt
 
 
+class ManagedInstancesRules(_Strict):
+    """Lambda Managed Instances: the management fee on the EC2 on-demand price, and the instances kept running."""
+
+    management_fee_share: Annotated[Decimal, Field(ge=0, le=10, allow_inf_nan=False)]
+    minimum_instances: int = Field(ge=0, description="instances Lambda keeps by default (Availability Zone resiliency)")
+
+
+class DurableRules(_Strict):
+    """Durable functions: how data retained is prorated into GB-months, and how KB make a GB."""
+
+    days_per_month: PositiveInt
+    kb_per_gb: PositiveInt
+
+
+class MicroVmRules(_Strict):
+    """Lambda MicroVMs: vCPUs per GB of memory, how far a MicroVM scales up, and how storage is prorated."""
+
+    gb_per_vcpu: PositiveInt
+    max_peak_multiple: PositiveInt
+    storage_hours_per_month: PositiveInt
+    image_minimum_days: PositiveInt
+
+
+class MicroVmRates(_Strict):
+    """Lambda MicroVMs: compute per second, snapshot data written and read, snapshots stored."""
+
+    vcpu_second: NonNegativeDecimal
+    gb_second: NonNegativeDecimal
+    snapshot_write_per_gb: NonNegativeDecimal
+    snapshot_read_per_gb: NonNegativeDecimal
+    snapshot_storage_per_gb_month: NonNegativeDecimal
+
+
 class Billing(_Strict):
     """Billing rules in force for this version: granularity and what can be configured."""
 
@@ -113,6 +146,11 @@ class Billing(_Strict):
     savings_plan_covers: tuple[str, ...] | None = Field(
         default=None, description="the components (as budgets name them) a Compute Savings Plan discounts"
     )
+    managed_instances: ManagedInstancesRules | None = Field(
+        default=None, description="Lambda Managed Instances: management fee and default instances"
+    )
+    durable: DurableRules | None = Field(default=None, description="durable functions: proration of data retained")
+    microvms: MicroVmRules | None = Field(default=None, description="Lambda MicroVMs: sizes and storage proration")
 
     @field_validator("architectures")
     @classmethod
@@ -198,6 +236,14 @@ class RelatedRates(_Strict):
     cloudwatch_logs_ingestion_per_gb: NonNegativeDecimal | None = None
 
 
+class DurableRates(_Strict):
+    """Durable functions: operations, the data they write, and the data kept."""
+
+    operations_per_million: NonNegativeDecimal
+    data_written_per_gb: NonNegativeDecimal
+    data_retained_per_gb_month: NonNegativeDecimal
+
+
 class RegionRates(_Strict):
     """The rates of one region. Optional rates are absent before the version that introduced them."""
 
@@ -221,6 +267,15 @@ class RegionRates(_Strict):
     )
     edge: EdgeRates | None = None
     related: RelatedRates | None = None
+    managed_instances: dict[str, NonNegativeDecimal] | None = Field(
+        default=None, description="EC2 on-demand USD per instance-hour (Linux, shared tenancy) of each instance type "
+        "Lambda Managed Instances runs on"
+    )
+    durable: DurableRates | None = None
+    microvms: MicroVmRates | None = None
+    tenant_isolation: dict[Architecture, NonNegativeDecimal] | None = Field(
+        default=None, description="USD per GB of memory of each new tenant-isolated execution environment"
+    )
 
     @field_validator("duration")
     @classmethod
@@ -321,6 +376,9 @@ class PricingTable(_Strict):
             needed["response_streaming_per_gb"] = "response streaming"
         for kind in billing.esm_pollers_per_epu or {}:
             needed[f"esm_provisioned_epu_hour.{kind}"] = f"{kind} event source mappings in provisioned mode"
+        if billing.durable is not None:
+            needed |= {f"durable.{rate}": "durable functions"
+                       for rate in ("operations_per_million", "data_written_per_gb", "data_retained_per_gb_month")}
         return needed
 
     @model_validator(mode="after")

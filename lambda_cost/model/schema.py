@@ -46,6 +46,12 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "response_streaming": "{bytes_per_response}: a function that streams its responses",
         "log_bytes_per_invocation": "CloudWatch Logs bytes each invocation writes (a related charge), at most 10^12",
         "reserved_concurrency": "reserved concurrency; a higher peak is warned about",
+        "managed_instances": "{instance_type, instance_hours or concurrency_per_instance, discount or hourly_price}: "
+        "the function runs on Lambda Managed Instances (EC2 instances and a management fee, no duration)",
+        "durable": "{operations_per_execution, invocations_per_execution, data_written_kb_per_execution, "
+        "execution_days, retention_days}: a durable function",
+        "tenant_isolation": "{environments_per_month, or tenants with environments_per_tenant, or environment_rate}: "
+        "tenant isolation mode, charged per new execution environment",
         **_CONFIGURATION,
     },
     "Version": {**_CONFIGURATION, **_VERSION},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from lambda_cost.model.modes import Durable, ManagedInstances, MicroVm, TenantIsolation
 from lambda_cost.model.pricing import Architecture
 from lambda_cost.model.workload import ProvisionedConcurrency, ProvisionedMode
 from lambda_cost.numbers import ZERO
@@ -38,6 +39,11 @@ class FunctionSpec:
     reserved_concurrency: int | None = None
     durations_billed: bool = False  # the durations are means of Billed Duration: not rounded up again
     stated: frozenset[str] = _NOTHING_STATED  # the keys a version states itself; the others are the function's
+    # The compute and billing modes (model/modes.py): function-wide, every version runs in the function's.
+    managed_instances: ManagedInstances | None = None
+    durable: Durable | None = None
+    tenant_isolation: TenantIsolation | None = None
+    microvm: MicroVm | None = None  # not a function: Lambda MicroVMs, priced as a row of their own
 
     def path(self, index: int, field: str) -> tuple[str | int, ...]:
         """Where a field of this configuration is written: under its version if the version states it."""
@@ -74,6 +80,7 @@ class SourceUsage:
     provisioned_mode: ProvisionedMode | None = None
     share: Decimal = Decimal(1)  # the part of the source's traffic that reaches this configuration
     notice_per_batch: bool = False  # the dead-letter service gets one record per failed batch, not each item
+    replays: Decimal = Decimal(1)  # a durable function's invocations per attempt (an execution and its replays)
 
     @property
     def dead_letters(self) -> Decimal:
@@ -104,6 +111,14 @@ class SourceUsage:
     def series_terms(self) -> list[Decimal]:
         """ratio^k for k = 0..last_retry: the terms of the retry series (a finite one)."""
         return [self.ratio**k if k else Decimal(1) for k in range((self.last_retry or 0) + 1)]  # 0^0 is 1 here
+
+    def replayed(self, invocations_per_event: Decimal) -> SourceUsage:
+        """A durable function's attempts: each starts an execution of several invocations (its replays)."""
+        if invocations_per_event == 1:
+            return self
+        return replace(self, invocations=self.invocations * invocations_per_event,
+                       failed_invocations=self.failed_invocations * invocations_per_event,
+                       replays=invocations_per_event)
 
     def split(self, share: Decimal) -> SourceUsage:
         """The part of this source that a weighted alias sends to one version (every figure is linear)."""

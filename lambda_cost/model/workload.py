@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from lambda_cost.model.budget import Budget
+from lambda_cost.model.modes import Durable, ManagedInstances, MicroVm, TenantIsolation
 from lambda_cost.model.pricing import Architecture
 from lambda_cost.model.units import (
     HOURS_PER_MONTH,
@@ -286,6 +287,9 @@ class Function(_Configuration):
     reserved_concurrency: int | None = Field(default=None, ge=0)
     timeout_s: Seconds | None = Field(default=None, ge=1, le=900)
     region: str | None = Field(default=None, min_length=1)
+    managed_instances: ManagedInstances | None = None
+    durable: Durable | None = None
+    tenant_isolation: TenantIsolation | None = None
     invocations: list[Invocation] = Field(min_length=1)
 
     @property
@@ -307,6 +311,7 @@ class Workload(_Strict):
     savings_plan: SavingsPlan | None = None
     functions: list[Function] = Field(min_length=1)
     budget: Budget | None = Field(default=None, description="monthly limits that gate CI (exit code 1)")
+    microvms: list[MicroVm] | None = Field(default=None, description="Lambda MicroVMs to price beside the functions")
 
     def region_of(self, function: Function) -> str:
         return function.region or self.region

@@ -7,7 +7,7 @@ from decimal import Decimal
 from lambda_cost.model.priced import LineItem, PricedFunction
 from lambda_cost.model.usage import SourceUsage
 from lambda_cost.numbers import counted, percent, price, readable
-from lambda_cost.render.explain import provisioning_text
+from lambda_cost.render.explain import durable_text, managed_text, microvm_text, provisioning_text, tenant_text
 
 
 def dimension_notes(priced: PricedFunction) -> list[str]:
@@ -23,6 +23,15 @@ def dimension_notes(priced: PricedFunction) -> list[str]:
         elif extras.init_unbilled:
             init = f", INIT not billed: {extras.init_unbilled}"
         notes.append(f"cold starts: {readable(extras.cold_starts, 2)}{init}")
+    modes = priced.modes
+    if modes is not None and modes.managed is not None:
+        notes.append("managed instances: " + managed_text(modes.managed))
+    if modes is not None and modes.durable is not None:
+        notes.append("durable: " + durable_text(modes.durable))
+    if modes is not None and modes.tenant is not None:
+        notes.append("tenant isolation: " + tenant_text(modes.tenant))
+    if modes is not None and modes.microvm is not None:
+        notes.append("microvms: " + microvm_text(modes.microvm))
     if priced.usage.peak_concurrency:
         notes.append(f"peak concurrency: {readable(priced.usage.peak_concurrency, 2)}")
     return notes

@@ -6,6 +6,7 @@
     expand    invocation types and retries to billable attempts (routing: versions, aliases) stages/expand.py
     fit       whether the chosen price table can price that usage                          stages/fit.py
     meter     the dimensions beyond requests and duration, in billing units                stages/meter.py
+    modes     Managed Instances, durable functions, tenant isolation: units and line items stages/modes.py
     price     usage × table: tiers, the free tier, related charges, Decimal                 stages/price.py
     report    one Estimate object                                                           stages/report.py
     gate      budgets (and diff's --max-increase) to a verdict and an exit code             stages/gate.py

@@ -10,7 +10,7 @@ from typing import Any
 
 from lambda_cost.errors import Problem
 from lambda_cost.model.units import SECONDS_PER_MONTH
-from lambda_cost.model.usage import FunctionUsage, SourceUsage
+from lambda_cost.model.usage import FunctionSpec, FunctionUsage, SourceUsage
 from lambda_cost.model.workload import (
     MAX_RECEIVE_COUNT,
     MAX_RETRY_ATTEMPTS,
@@ -22,7 +22,7 @@ from lambda_cost.model.workload import (
     SyncSource,
     Workload,
 )
-from lambda_cost.numbers import exact, exact_sum, quantize, readable
+from lambda_cost.numbers import ZERO, exact, exact_sum, quantize, readable
 from lambda_cost.stages.routing import configurations, spec_of, targets
 
 ONE = Decimal(1)
@@ -61,8 +61,10 @@ def expand(workload: Workload, indices: Sequence[int] | None = None) -> Expansio
                 problems.append(Problem(str(error), path=(*path, "error_rate"), hint=error.hint))
                 continue
             warnings.extend(_unreached_dead_letter(source, usage, path))
+            # A durable function's attempt starts an execution of several invocations: each one is billed.
+            replays = function.durable.invocations_per_execution if function.durable else ONE
             for version, share in targets(function, source.target).items():
-                routed[version].append(usage.split(share))
+                routed[version].append(usage.split(share).replayed(replays))
         rows = _configurations(function, index, workload, routed)
         usages.extend(rows)
         warnings.extend(_unused_error_duration(function, index, rows))
@@ -71,7 +73,18 @@ def expand(workload: Workload, indices: Sequence[int] | None = None) -> Expansio
     reserved = {index: function.reserved_concurrency for index, function in zip(positions, workload.functions,
                                                                                    strict=True)}
     warnings.extend(_concurrency_warnings(usages, workload, reserved))
+    usages.extend(_microvms(workload))
     return Expansion(usages, warnings, problems)
+
+
+def _microvms(workload: Workload) -> list[FunctionUsage]:
+    """Lambda MicroVMs as rows of their own: no invocation sources, and billed by what they run and store."""
+    rows = []
+    for index, microvm in enumerate(workload.microvms or ()):
+        spec = FunctionSpec(microvm.name, microvm.memory_mb, "arm64", 512, ZERO, ZERO, microvm.region,
+                            microvm=microvm)
+        rows.append(FunctionUsage(spec, index, microvm.region or workload.region, (), ZERO, ZERO))
+    return rows
 
 
 def _configurations(

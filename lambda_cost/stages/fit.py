@@ -62,6 +62,7 @@ def dimension_problems(usage: FunctionUsage, table: PricingTable, arrived: Arriv
         problems.extend(_edge_problems(usage, table, base, predates))
     if spec.log_bytes is not None and (rates.related is None or rates.related.cloudwatch_logs_ingestion_per_gb is None):
         predates("CloudWatch Logs rates", (*base, "log_bytes_per_invocation"), _has_logs)
+    problems.extend(_mode_problems(usage, table, base, predates))
     for source in usage.sources:
         source_path = (*base, "invocations", source.index)
         if source.payload_kb is not None:
@@ -115,6 +116,76 @@ def _edge_problems(
             problems.append(Problem(f"{article} trigger runs at most {limit.max_duration_ms} ms, not {value}",
                                     path=(*path, field), hint="a longer attempt is stopped at the limit"))
     return problems
+
+
+def _mode_problems(
+    usage: FunctionUsage, table: PricingTable, path: tuple[str | int, ...], predates: Predates
+) -> list[Problem]:
+    """Managed Instances need the rule and the instance type's EC2 price in the region; durable functions and
+    tenant isolation their rates."""
+    spec = usage.function
+    rates = table.regions[usage.region]
+    problems = []
+    managed = spec.managed_instances
+    if managed is not None:
+        if table.billing.managed_instances is None:
+            predates("Lambda Managed Instances", (*path, "managed_instances"), _has_managed)
+        elif managed.instance_type not in (rates.managed_instances or {}):
+            priced = ", ".join(sorted(rates.managed_instances or {})) or "none"
+            problems.append(Problem(
+                f"pricing version {table.version} has no EC2 price for instance type {managed.instance_type} in "
+                f"{usage.region}",
+                path=(*path, "managed_instances", "instance_type"),
+                hint=f"instance types priced there: {priced}; `lambda-cost pricing import` reads more from AWS's "
+                "AmazonEC2 offer file",
+            ))
+    if spec.durable is not None and (table.billing.durable is None or rates.durable is None):
+        predates(f"durable functions ({usage.region})", (*path, "durable"), partial(_has_durable, region=usage.region))
+    if spec.tenant_isolation is not None and spec.architecture not in (rates.tenant_isolation or {}):
+        predates(f"tenant isolation ({spec.architecture}, {usage.region})", (*path, "tenant_isolation"),
+                 partial(_has_tenant_isolation, region=usage.region, architecture=spec.architecture))
+    return problems
+
+
+def _microvm_problems(usage: FunctionUsage, table: PricingTable, arrived: Arrived) -> list[Problem]:
+    """Lambda MicroVMs need the table's rules and the region's rates."""
+    path: tuple[str | int, ...] = ("microvms", usage.index)
+    rules = table.billing.microvms
+    if rules is None:
+        return [Problem(f"pricing version {table.version} predates Lambda MicroVMs", path=path,
+                        hint=arrived(_has_microvms) + "; choose a newer pricing version")]
+    rates = table.regions.get(usage.region)
+    if rates is None or rates.microvms is None:
+        priced = ", ".join(sorted(name for name, r in table.regions.items() if r.microvms)) or "none"
+        field = "region" if usage.function.region else None
+        return [Problem(f"pricing version {table.version} has no Lambda MicroVMs rates for {usage.region}",
+                        path=(*path, field) if field else path, hint=f"regions priced: {priced}")]
+    microvm = usage.function.microvm
+    assert microvm is not None
+    most = microvm.memory_mb * rules.max_peak_multiple
+    if microvm.peak_memory_mb is not None and microvm.peak_memory_mb > most:
+        return [Problem(f"a MicroVM scales to at most {rules.max_peak_multiple} × memory_mb ({most} MB), not "
+                        f"{microvm.peak_memory_mb}", path=(*path, "peak_memory_mb"),
+                        hint="raise memory_mb or lower peak_memory_mb")]
+    return []
+
+
+def _has_microvms(table: PricingTable) -> bool:
+    return table.billing.microvms is not None
+
+
+def _has_managed(table: PricingTable) -> bool:
+    return table.billing.managed_instances is not None
+
+
+def _has_durable(table: PricingTable, region: str) -> bool:
+    rates = table.regions.get(region)
+    return table.billing.durable is not None and bool(rates and rates.durable)
+
+
+def _has_tenant_isolation(table: PricingTable, region: str, architecture: str) -> bool:
+    rates = table.regions.get(region)
+    return bool(rates and rates.tenant_isolation and architecture in rates.tenant_isolation)
 
 
 def _has_pc(table: PricingTable, region: str, architecture: str) -> bool:
@@ -216,6 +287,9 @@ def check_compatible(usages: list[FunctionUsage], resolved: ResolvedTable, catal
 
     for usage in usages:
         function = usage.function
+        if function.microvm is not None:
+            problems.extend(_microvm_problems(usage, table, arrived))
+            continue
         path: tuple[str | int, ...] = ("functions", usage.index)
         if usage.region not in table.regions:
             field = "region" if function.region else None

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from lambda_cost.model.priced import Extras, FreeTierUse, LineItem, PricedFunction, component_group
+from lambda_cost.model.priced import Extras, FreeTierUse, LineItem, ModeUse, PricedFunction, component_group
 from lambda_cost.model.pricing import PricingTable, RegionRates, Tier
 from lambda_cost.model.usage import FunctionUsage
 from lambda_cost.numbers import ARITHMETIC, ZERO, allocate, exact, exact_sum, quantize, readable
 from lambda_cost.stages.meter import measure, round_up
+from lambda_cost.stages.modes import measure_modes, mode_items
 from lambda_cost.stages.related import related_items
 from lambda_cost.tables.catalog import ResolvedTable
 
@@ -40,6 +41,14 @@ class _Metered:
     billed_error_ms: Decimal
     extras: Extras
     edge_gb_seconds: Decimal  # Lambda@Edge duration: its own price, no free tier, no tiers
+    modes: ModeUse | None  # Managed Instances, durable functions, tenant isolation
+
+    @property
+    def own_compute(self) -> bool:
+        """Whether its compute is not Lambda's on-demand duration (Lambda@Edge, Managed Instances): such a
+        configuration has no tiers and takes no part of the free tier."""
+        modes = self.modes
+        return self.extras.edge or (modes is not None and (modes.managed is not None or modes.microvm is not None))
 
 
 def _shared(allowance: Decimal, used: list[Decimal]) -> tuple[Decimal, list[Decimal]]:
@@ -61,9 +70,10 @@ def price(
     free_streaming_total = ZERO
     free_streaming = [ZERO] * len(metered)
     if free_tier:
-        # Lambda@Edge has no free tier: its requests are not weighed (their gb_seconds are zero already).
+        # Lambda@Edge and Managed Instances have no free tier: their requests are not weighed (their gb_seconds
+        # are zero already). AWS's Managed Instances example deducts none.
         free_requests_total, free_requests = _shared(
-            allowance.requests, [ZERO if m.extras.edge else m.requests + m.extras.extra_requests for m in metered]
+            allowance.requests, [ZERO if m.own_compute else m.requests + m.extras.extra_requests for m in metered]
         )
         free_gbs_total, free_gbs = _shared(allowance.gb_seconds, [m.gb_seconds for m in metered])
         if streaming_allowance is not None:
@@ -147,24 +157,29 @@ def _meter(usage: FunctionUsage, table: PricingTable) -> _Metered:
     succeeded = invocations - failed
     billed_seconds = ARITHMETIC.divide(succeeded * ok_ms + failed * error_ms, MS_PER_S)
     extras = measure(usage, billing, billed_seconds, granularity)
+    rates = table.regions[usage.region]
+    modes = measure_modes(usage, billing, rates)
+    # On Managed Instances the EC2 instances are the compute: no duration or ephemeral storage is billed.
+    managed = modes is not None and modes.managed is not None
     gb = ARITHMETIC.divide(Decimal(function.memory_mb), MB_PER_GB)
     # On-demand duration: what provisioned concurrency does not serve, plus billed INIT phases.
     served = extras.provisioning.served_share if extras.provisioning else ZERO
     gb_seconds = quantize(billed_seconds * (1 - served) * gb) + extras.init_gb_seconds
     extra_storage_mb = max(function.ephemeral_storage_mb - billing.ephemeral_storage_included_mb, 0)
-    storage_gb_seconds = quantize(billed_seconds * Decimal(extra_storage_mb) / MB_PER_GB)
+    storage_gb_seconds = ZERO if managed else quantize(billed_seconds * Decimal(extra_storage_mb) / MB_PER_GB)
     return _Metered(
         usage=usage,
-        rates=table.regions[usage.region],
+        rates=rates,
         requests=quantize(invocations),
         billed_seconds=billed_seconds,
-        gb_seconds=ZERO if edge else gb_seconds,
+        gb_seconds=ZERO if edge or managed else gb_seconds,
         storage_gb_seconds=storage_gb_seconds,
         extra_storage_mb=extra_storage_mb,
         billed_ms=ok_ms,
         billed_error_ms=error_ms,
         extras=extras,
         edge_gb_seconds=gb_seconds if edge else ZERO,
+        modes=modes,
     )
 
 
@@ -191,14 +206,14 @@ def _line_items(
                               m.requests * edge_request_price, _requests_why(rates.edge.requests_per_million)))
         items.append(LineItem("edge_duration", "Lambda@Edge duration", m.edge_gb_seconds, "GB-s",
                               rates.edge.gb_second, m.edge_gb_seconds * rates.edge.gb_second, _EDGE_WHY))
-    else:
+    elif m.modes is None or m.modes.microvm is None:  # a MicroVM serves no Lambda requests
         items.append(LineItem("requests", "Requests", m.requests, "requests", request_price,
                               m.requests * request_price, _requests_why(rates.requests_per_million)))
     if extras.extra_requests:
         items.append(LineItem("async_payload_requests", "Requests for async payload chunks", extras.extra_requests,
                               "requests", request_price, extras.extra_requests * request_price, _PAYLOAD_WHY))
     for number, (tier, quantity) in enumerate(zip(tiers, tier_shares, strict=True), start=1):
-        if extras.edge:
+        if m.own_compute:
             break
         # The free GB-s are the first of tier 1, credited back on their own line below.
         if number == 1:
@@ -221,7 +236,9 @@ def _line_items(
             why,
         ))
     items.extend(_dimension_items(m))
-    if free_tier and not extras.edge:
+    if m.modes is not None:
+        items.extend(mode_items(m.modes, rates, architecture))
+    if free_tier and not m.own_compute:
         items.append(LineItem("free_tier_requests", "Free tier: requests", -free_requests, "requests",
                               request_price, -free_requests * request_price,
                               "this function's share of the account's free requests"))
@@ -262,6 +279,7 @@ def _line_items(
         related_total=exact_sum(item.cost for item in related),
         billed_init_ms=round_up(function.init_duration_ms, granularity)
         if extras.init_gb_seconds and function.init_duration_ms is not None else ZERO,
+        modes=m.modes,
     )
 
 

@@ -50,6 +50,9 @@ def spec_of(function: Function, version: str | None = None) -> FunctionSpec:
         function.reserved_concurrency,
         function.durations_billed,
         frozenset(override.model_fields_set) if version else _NOTHING_STATED,
+        managed_instances=function.managed_instances,
+        durable=function.durable,
+        tenant_isolation=function.tenant_isolation,
     )
 
 

@@ -14,6 +14,7 @@ from pydantic import Field, ValidationError
 
 from lambda_cost.errors import PricingError, Problem, WorkloadError
 from lambda_cost.model.budget import BUDGET_COMPONENTS, Budget, FunctionBudget
+from lambda_cost.model.modes import mode_problems
 from lambda_cost.model.schema import AWS_EVENT_TYPES, MODEL_EXAMPLES
 from lambda_cost.model.words import MISSING, given, has, problem_from_pydantic, suggest
 from lambda_cost.model.workload import (
@@ -231,6 +232,7 @@ def function_problems(function: Function, index: int, sources: Sequence[int] | N
         *_timeout_problems(function, index),
         *_routing_problems(function, index, sources),
         *_configuration_problems(function, index),
+        *mode_problems(function, index),
     ]
 
 

@@ -12,6 +12,7 @@ from conftest import ONE_FUNCTION, bill_lines, estimate_text, write_cur_csv
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
+from lambda_cost.tables.catalog import TableCatalog
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -30,7 +31,8 @@ def test_the_table(files: tuple[str, str]) -> None:
     result = runner.invoke(app, ["reconcile", workload, "--bill", bill, "--max-gap", "1%"])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == (f"lambda-cost reconcile: {workload} (pricing 2025-11-14) against the bill of 2026-10: Cost "
+    newest = TableCatalog().versions[-1]
+    assert lines[0] == (f"lambda-cost reconcile: {workload} (pricing {newest}) against the bill of 2026-10: Cost "
                         "and Usage Report (legacy CUR), CSV, 1 file, 6 line items")
     assert lines[1] == "Cost"
     assert "  us-east-1   requests           $0.20       $0.20   $0.00    0.0%" in lines

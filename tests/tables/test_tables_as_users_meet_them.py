@@ -20,6 +20,8 @@ from lambda_cost.tables.catalog import TableCatalog, bundled_pricing_dir
 runner = CliRunner()
 OFFERS = FIXTURES / "offers"
 ALL_REGIONS = OFFERS / "AWSLambda-all-regions.json"
+SHIPPED = TableCatalog().versions
+NEWEST = SHIPPED[-1]  # the version an import of today extends, and `latest`
 
 
 
@@ -85,7 +87,7 @@ def test_pricing_diff_json_is_byte_identical_and_alone_on_stdout() -> None:
     first = invoke("pricing", "diff", "2014-11-13", "latest", "-f", "json")
     second = invoke("pricing", "diff", "2014-11-13", "latest", "-f", "json")
     assert first.exit_code == 0 and first.stdout == second.stdout and first.stderr == ""
-    assert json.loads(first.stdout)["to"] == "2025-11-14"
+    assert json.loads(first.stdout)["to"] == NEWEST
 
 
 # --- choosing a version ----------------------------------------------------------------------------------------
@@ -123,10 +125,10 @@ def test_the_same_directory_named_twice_is_read_once(tmp_path: Path) -> None:
                    env={"LAMBDA_COST_PRICING_DIR": str(directory / ".." / "mine")})
     assert twice.exit_code == 0, twice.stderr
     versions = [row["version"] for row in json.loads(twice.stdout)]
-    assert versions.count("acme-2025") == 1 and len(versions) == 28
+    assert versions.count("acme-2025") == 1 and len(versions) == len(SHIPPED) + 1
     shipped = invoke("pricing", "check", "--pricing-dir", str(bundled_pricing_dir()))
     assert shipped.exit_code == 0, shipped.stderr
-    assert shipped.stdout.startswith("27 pricing tables are valid")
+    assert shipped.stdout.startswith(f"{len(SHIPPED)} pricing tables are valid")
 
 
 def test_a_pricing_dir_that_is_a_file_is_named_as_such(tmp_path: Path) -> None:
@@ -202,7 +204,7 @@ def test_an_imported_offer_passes_pricing_check_and_prices_a_workload(tmp_path: 
     assert result.exit_code == 0, result.stderr
     assert (
         "  not mapped: AWS-Lambda-Edge-Requests, usagetype EU-Lambda-Edge-Request, unit Request: eu-west-1: "
-        "Lambda@Edge is priced only where 2025-11-14 lists it (us-east-1), where its functions are created "
+        f"Lambda@Edge is priced only where {NEWEST} lists it (us-east-1), where its functions are created "
         "(1 price dimension)"
     ) in result.stderr.splitlines()
     checked = invoke("pricing", "check", "--pricing-dir", str(target))
@@ -247,7 +249,7 @@ def test_a_region_new_in_the_offer_passes_pricing_check(tmp_path: Path) -> None:
     checked = invoke("pricing", "check", "--pricing-dir", str(target))
     assert checked.exit_code == 0, checked.stderr
     catalog = TableCatalog(private=[target])
-    new, base = catalog.resolve("2030-01-01").table.regions["il-central-1"], catalog.resolve("2025-11-14").table
+    new, base = catalog.resolve("2030-01-01").table.regions["il-central-1"], catalog.resolve(NEWEST).table
     assert new.snapstart == base.regions["us-east-1"].snapstart
     assert new.snapstart is not None and new.snapstart.restore_gb == Decimal("0.0001397998")
     assert new.response_streaming_per_gb == Decimal("0.008")
@@ -257,8 +259,8 @@ def test_a_region_new_in_the_offer_passes_pricing_check(tmp_path: Path) -> None:
     assert new.ephemeral_storage == Decimal("0.0000000340")
     notes = yaml.safe_load((target / "2030-01-01.yaml").read_text())["notes"]
     assert (
-        "Regions new in this offer (il-central-1) take esm_provisioned_epu_hour, related, "
-        "response_streaming_per_gb, snapstart from 2025-11-14, where every region has the same rate; "
+        "Regions new in this offer (il-central-1) take durable, esm_provisioned_epu_hour, related, "
+        f"response_streaming_per_gb, snapstart, tenant_isolation from {NEWEST}, where every region has the same rate; "
         "offer files do not carry them."
     ) in notes
 
@@ -269,7 +271,7 @@ def test_a_new_region_without_provisioned_concurrency_is_not_imported(tmp_path: 
     target, result = imported_into(tmp_path, offer)
     assert result.exit_code == 0, result.stderr
     assert (
-        "  not mapped: region il-central-1: not in the base version 2025-11-14 and the offer lacks "
+        f"  not mapped: region il-central-1: not in the base version {NEWEST} and the offer lacks "
         "provisioned concurrency, so it is not imported"
     ) in result.stderr.splitlines()
     assert "1 regions" not in result.stdout and "1 region" in result.stdout
@@ -428,7 +430,8 @@ def test_an_overlay_over_an_overlay_in_another_directory_priced_by_hand(tmp_path
                  invocations=[{"type": "sync", "per_month": 10_000_000}]),
         region="eu-south-1",
     ))
-    result = invoke("estimate", path, "-f", "json", "--pricing-dir", str(first),
+    # Named: shipped versions newer than 2026-01-01 (2026-06-22) would otherwise be the newest.
+    result = invoke("estimate", path, "-f", "json", "--pricing-dir", str(first), "--pricing", "acme-2026",
                     env={"LAMBDA_COST_PRICING_DIR": str(second)})
     document = json.loads(result.stdout)
     # eu-south-1 in 2022-08-01: requests $0.23/1M, arm64 tier 1 $0.0000156138, storage $0.0000000357.
@@ -445,7 +448,7 @@ def test_import_extends_the_newest_older_version_by_date(tmp_path: Path) -> None
     target = directory_with(tmp_path, "tables", **{"2024-acme": later})
     result = invoke("pricing", "import", str(ALL_REGIONS), "--pricing-dir", str(target), "--effective", "2030-01-01")
     assert result.exit_code == 0, result.stderr
-    assert "wrote pricing version 2030-01-01 (extends 2025-11-14)" in result.stdout
+    assert f"wrote pricing version 2030-01-01 (extends {NEWEST})" in result.stdout
 
 
 def test_a_table_saved_as_yml_is_a_table(tmp_path: Path, write: Any) -> None:
