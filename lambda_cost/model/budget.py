@@ -24,9 +24,11 @@ def _percent(value: Any) -> Any:
     """Accept 80% as well as 0.8."""
     if isinstance(value, str) and value.strip().endswith("%"):
         try:
-            return Decimal(value.strip()[:-1].strip()) / 100
+            number = Decimal(value.strip()[:-1].strip())
         except InvalidOperation:
             return value
+        # 1e9999999% would overflow the division: left as written, for the range check to refuse
+        return number / 100 if number.is_finite() and not too_large(number) else value
     return value
 
 
