@@ -445,8 +445,8 @@ def node_tree(source: Source) -> yaml.Node | None:
         return None
 
 
-def locate(tree: yaml.Node | None, path: tuple[str | int, ...]) -> tuple[int, int] | None:
-    """The 1-based line and column of the deepest node along a field path."""
+def locate(tree: yaml.Node | None, path: tuple[str | int, ...], *, whole: bool = False) -> tuple[int, int] | None:
+    """The 1-based line and column of the deepest node along a field path (with `whole`, only of the path's end)."""
     if tree is None:  # an empty document, or only comments: the workload as a whole is at its start
         return (1, 1) if not path else None
     node = best = tree
@@ -460,6 +460,8 @@ def locate(tree: yaml.Node | None, path: tuple[str | int, ...]) -> tuple[int, in
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
             best = child = node.value[part]
         if child is None:
+            if whole:
+                return None
             break
         node = child
     if best is None:

@@ -118,7 +118,7 @@ def check(catalog: TableCatalog) -> list[Problem]:
     for version, path in files.items():
         try:
             catalog.effective(version)
-            resolved = catalog.resolve(version)
+            resolved = catalog.resolve(version, keep=False)  # each once: thousands need not all be held
         except (LoadError, TableError) as error:  # unreadable YAML, or a table that is wrong
             # The problem is shown after its file's name: the message need not name the file again.
             message = error.message.removeprefix(f"pricing table {path}: ").removeprefix(f"{path}: ")
