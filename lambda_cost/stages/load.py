@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import os
+import re
 import stat
 import sys
 from collections.abc import Callable
@@ -429,6 +431,77 @@ def parse(source: Source) -> Any:
     except yaml.YAMLError as error:
         raise LoadError(f"{source.name}: invalid YAML: {error}") from None
     return data
+
+
+class NotJson(LoadError):
+    """The text is not JSON at all: a caller that also takes YAML may read it as YAML instead."""
+
+
+class _JsonNumber(Exception):
+    """A number JSON allows but no input of lambda-cost comes near, with its literal to find it by."""
+
+    def __init__(self, message: str, literal: str) -> None:
+        super().__init__(message)
+        self.literal = literal
+
+
+def _json_int(text: str) -> int:
+    if len(text) > MAX_DIGITS:  # int() of 4,300 digits or more fails, and a long one takes quadratic time
+        raise _JsonNumber(too_large_message(text), text)
+    return int(text)
+
+
+def _json_float(text: str) -> Decimal:
+    number = Decimal(text)
+    if too_large(number):
+        raise _JsonNumber(too_large_message(text), text)
+    return number
+
+
+def _json_constant(text: str) -> Any:
+    raise _JsonNumber(f"{text} is not a number; a JSON number is finite", text)
+
+
+_JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def parse_json(source: Source) -> Any:
+    """JSON text to plain data: exact (decimals, not floats) and bounded (digits, depth), every problem located.
+
+    Text that is not JSON at all raises NotJson, so that a caller that also reads YAML can tell it apart from
+    JSON with a number or a nesting out of range.
+    """
+    text = source.text
+    try:
+        return json.loads(text, parse_int=_json_int, parse_float=_json_float, parse_constant=_json_constant)
+    except json.JSONDecodeError as error:
+        problem = Problem(error.msg, file=source.name, line=error.lineno, column=error.colno,
+                          hint="not valid JSON here: check the commas, brackets and quotes")
+        raise NotJson(f"{source.name}: not valid JSON", problems=[problem]) from None
+    except _JsonNumber as error:
+        line, column = _text_position(text, max(text.find(error.literal), 0))
+        problem = Problem(str(error), file=source.name, line=line, column=column)
+        raise LoadError(f"{source.name}: a number out of range", problems=[problem]) from None
+    except RecursionError:
+        deepest = 0
+        depth = 0
+        for match in _JSON_NESTING.finditer(text):  # only on this rare path: where the nesting gets too deep
+            if match.group() in ("[", "{"):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    deepest = match.start()
+                    break
+            elif match.group() in ("]", "}"):
+                depth -= 1
+        line, column = _text_position(text, deepest)
+        problem = Problem(f"the document is nested more than {MAX_DEPTH} levels deep", file=source.name, line=line,
+                          column=column, hint=_TOO_DEEP_HINT)
+        raise LoadError(f"{source.name}: nested too deeply", problems=[problem]) from None
+
+
+def _text_position(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of a character offset."""
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
 
 def _position(mark: Any) -> tuple[int | None, int | None]:
