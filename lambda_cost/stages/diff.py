@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic_core import PydanticCustomError
 
 from lambda_cost.errors import InputError, Problem
 from lambda_cost.model.estimate import Estimate
 from lambda_cost.model.verdict import Change, DiffReport, FunctionChange, Snapshot
 from lambda_cost.numbers import ZERO, exact, exact_sum
-from lambda_cost.stages.load import Source, read_source
+from lambda_cost.stages.load import NotJson, Source, parse_json, read_source
 from lambda_cost.tables.catalog import TableCatalog
 
 HUNDRED = Decimal(100)
@@ -39,11 +41,34 @@ def _by_component(costs: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
     return {component: exact_sum(values) for component, values in grouped.items()}
 
 
+# No estimate comes near these (its counts stop at 10^18): beyond them an amount is damage, and 1e999999 or a base of
+# 1e-999999 would overflow the arithmetic of the change and its percentage.
+_LARGEST, _SMALLEST = Decimal("1e30"), Decimal("1e-100")
+
+
+def _amount(value: Any) -> Decimal:
+    """An amount or quantity of a saved estimate: a finite number within the bounds above."""
+    number = None
+    if isinstance(value, (int, str, Decimal)) and not isinstance(value, bool):
+        with contextlib.suppress(InvalidOperation):
+            number = Decimal(value)
+    shown = repr(value) if len(repr(value)) <= 24 else repr(value)[:20] + "…"
+    if number is None or not number.is_finite():
+        raise PydanticCustomError("amount", "{shown} is not a finite number, such as \"12.34\"", {"shown": shown})
+    if number and not _SMALLEST <= abs(number) < _LARGEST:
+        raise PydanticCustomError("amount", "{shown} is out of range: a saved estimate's amounts are 0 or between "
+                                  "10^-100 and 10^30", {"shown": shown})
+    return number
+
+
+Amount = Annotated[Decimal, BeforeValidator(_amount)]
+
+
 class SavedItem(BaseModel):
     model_config = ConfigDict(extra="ignore")
     component: str
-    cost: Decimal
-    quantity: Decimal = Decimal(0)  # what reconcile compares with the bill's usage
+    cost: Amount
+    quantity: Amount = Decimal(0)  # what reconcile compares with the bill's usage
 
 
 class SavedFunction(BaseModel):
@@ -52,9 +77,9 @@ class SavedFunction(BaseModel):
     function: str | None = None  # the function of a version's row (api for api:v4)
     region: str = ""
     architecture: str = ""
-    total: Decimal
+    total: Amount
     line_items: list[SavedItem]
-    related_total: Decimal = Decimal(0)  # absent from estimates saved before related charges
+    related_total: Amount = Decimal(0)  # absent from estimates saved before related charges
     related_items: list[SavedItem] = []
 
 
@@ -70,8 +95,8 @@ class SavedEstimate(BaseModel):
     schema_version: int
     currency: str = "USD"
     period: str = "month"
-    total: Decimal
-    related_total: Decimal = Decimal(0)
+    total: Amount
+    related_total: Amount = Decimal(0)
     pricing: SavedPricing
     functions: list[SavedFunction]
 
@@ -97,11 +122,12 @@ def saved_estimate(source: Source, command: str = "diff") -> SavedEstimate | Non
     if not source.text.lstrip().startswith("{"):
         return None
     try:
-        data = json.loads(source.text, parse_float=Decimal)
-    except json.JSONDecodeError as error:
+        data = parse_json(source)
+    except NotJson as error:
         if '"schema_version"' in source.text:  # a saved report cut short, not a workload: say so, not "bad YAML"
-            raise InputError(f"{source.name}: a damaged saved estimate, not valid JSON ({error.msg}: line "
-                             f"{error.lineno}, column {error.colno})",
+            (problem,) = error.problems
+            raise InputError(f"{source.name}: a damaged saved estimate, not valid JSON ({problem.message}: line "
+                             f"{problem.line}, column {problem.column})",
                              hint="save it again: lambda-cost estimate WORKLOAD --format json -o FILE") from None
         return None  # not JSON after all: YAML in flow style, which the workload loader reads
     if not isinstance(data, dict) or "schema_version" not in data:
