@@ -70,6 +70,11 @@ def _resolve(value: str) -> str:
     return _STR
 
 
+def reads_as_text(value: str) -> bool:
+    """Whether YAML reads this, written plain, as the same text (not 0x1F, 1:30, yes or 2024-01-01)."""
+    return bool(value) and _resolve(value) is _STR
+
+
 def _construct_scalar(value: str, tag: str, mark: Any, explicit: bool) -> Any:
     """The value of a scalar of a known tag; what its tag promises and its text does not give is a located problem.
 
@@ -433,6 +438,53 @@ def parse(source: Source) -> Any:
     return data
 
 
+def check_bounds(source: Source) -> None:
+    """The caps of `parse` (MAX_DEPTH, MAX_NODES with aliases expanded, no alias inside its own anchor) for YAML that
+    another loader builds (templates, with their !Ref tags): checked on the event stream, before anything is built
+    or walked, each refusal at its line. YAML errors are left to that loader to report."""
+    depth = count = repeated = 0
+    opened: list[tuple[str | None, int]] = []  # the open containers' anchors, and the count when each started
+    sizes: dict[str, int] = {}
+    try:
+        for parsed in yaml.parse(source.text, Loader=_Loader):
+            event: Any = parsed  # every kind handled below has an anchor
+            kind = event.__class__
+            problem = None
+            if kind is yaml.ScalarEvent:
+                count += 1
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                count += 1
+                depth += 1
+                if depth > MAX_DEPTH:
+                    problem = _YamlProblem(f"the document is nested more than {MAX_DEPTH} levels deep",
+                                           event.start_mark, _TOO_DEEP_HINT, "nested too deeply")
+                if event.anchor is not None:
+                    sizes.pop(event.anchor, None)
+                opened.append((event.anchor, count))
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                depth -= 1
+                anchor, started = opened.pop()
+                if anchor is not None:
+                    sizes[anchor] = count - started + 1
+            elif kind is yaml.AliasEvent:
+                size = sizes.get(event.anchor)
+                if size is None and any(anchor == event.anchor for anchor, _ in opened):
+                    problem = _YamlProblem(f"the alias *{event.anchor} is inside its own anchor &{event.anchor}: it "
+                                           "would repeat without end", event.start_mark)
+                count += size or 1
+                repeated += size or 1
+            if problem is None and count > MAX_NODES:
+                problem = _too_many(repeated, event.start_mark)
+            if problem is not None:
+                line, column = _position(problem.mark)
+                raise LoadError(f"{source.name}: {problem.title}", problems=[Problem(
+                    str(problem), file=source.name, line=line, column=column, hint=problem.hint)])
+    except yaml.YAMLError:
+        return
+
+
 class NotJson(LoadError):
     """The text is not JSON at all: a caller that also takes YAML may read it as YAML instead."""
 
@@ -473,7 +525,10 @@ def parse_json(source: Source) -> Any:
     """
     text = source.text
     try:
-        return json.loads(text, parse_int=_json_int, parse_float=_json_float, parse_constant=_json_constant)
+        data = json.loads(text, parse_int=_json_int, parse_float=_json_float, parse_constant=_json_constant)
+        if _deeper_than(data, MAX_DEPTH):  # json's own limit is near 1,000 levels; the readers recurse
+            raise RecursionError
+        return data
     except json.JSONDecodeError as error:
         problem = Problem(error.msg, file=source.name, line=error.lineno, column=error.colno,
                           hint="not valid JSON here: check the commas, brackets and quotes")
@@ -497,6 +552,19 @@ def parse_json(source: Source) -> Any:
         problem = Problem(f"the document is nested more than {MAX_DEPTH} levels deep", file=source.name, line=line,
                           column=column, hint=_TOO_DEEP_HINT)
         raise LoadError(f"{source.name}: nested too deeply", problems=[problem]) from None
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether lists and mappings nest more than `limit` deep (walked without recursion)."""
+    stack = [(data, 1)] if isinstance(data, (dict, list)) else []
+    while stack:
+        node, depth = stack.pop()
+        for child in node.values() if isinstance(node, dict) else node:
+            if isinstance(child, (dict, list)):
+                if depth >= limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
 
 
 def _text_position(text: str, offset: int) -> tuple[int, int]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from lambda_cost.errors import LoadError
 from lambda_cost.stages.load import Source, read_source
+from lambda_cost.templates.cfn_yaml import MAX_TEMPLATE_BYTES
 from lambda_cost.templates.sam import FunctionDraft
 
 SAM = "SAM or CloudFormation template"
@@ -46,7 +47,7 @@ def read_any(path: str) -> Drafted:
         drafts, notes = read_directory(Path(path).parent, [Path(path)])
         return Drafted(drafts, HCL, notes)
     _refuse_binary_plan(path)
-    source = read_source(path)
+    source = read_source(path, MAX_TEMPLATE_BYTES)
     data = load_document(source)
     return _by_content(data, source)
 
@@ -88,7 +89,7 @@ def _template(source: Source, depth: int) -> Drafted:
             notes.append(f"nested stack {stack}: its functions are not drafted ({why}); give its template to "
                          "`lambda-cost init --from` and add them")
             continue
-        nested = _template(read_source(str(path)), depth + 1)
+        nested = _template(read_source(str(path), MAX_TEMPLATE_BYTES), depth + 1)
         for draft in nested.drafts:
             draft.name = f"{stack}-{draft.name}"
         drafts += nested.drafts

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from lambda_cost.model.units import HOURS_PER_MONTH
+from lambda_cost.numbers import too_large
 from lambda_cost.templates.conditions import Conditions
 from lambda_cost.templates.schedule import runs_per_month
 
@@ -96,10 +97,10 @@ class Template:
         self.resources: dict[str, Any] = {
             name: resource for name, resource in data.get("Resources", {}).items() if isinstance(resource, dict)
         }
-        self.parameters: dict[str, Any] = data.get("Parameters") or {}
-        self.mappings: dict[str, Any] = data.get("Mappings") or {}
-        globals_ = data.get("Globals") or {}
-        self.function_globals: dict[str, Any] = globals_.get("Function") or {}
+        # Sections of another shape (a list, a number) are read as empty: nothing in them can be looked up.
+        self.parameters: dict[str, Any] = _mapping(data.get("Parameters"))
+        self.mappings: dict[str, Any] = _mapping(data.get("Mappings"))
+        self.function_globals: dict[str, Any] = _mapping(_mapping(data.get("Globals")).get("Function"))
         self.conditions = Conditions(data.get("Conditions"), self.parameters)
         self.notes: list[str] = []  # what the template says that belongs to no one function
 
@@ -206,7 +207,7 @@ class Template:
                 return argument
             if function == "Fn::GetAtt":
                 parts = argument if isinstance(argument, list) else str(argument).split(".")
-                return str(parts[0])
+                return str(parts[0]) if parts else None
             if function == "Fn::Sub" and isinstance(argument, str):
                 match = re.match(r"^\$\{([A-Za-z0-9]+)(\.[A-Za-z]+)?\}$", argument)
                 return match.group(1) if match else None
@@ -248,14 +249,23 @@ class Template:
 
 
 def as_number(value: Any) -> Any:
-    """Parameter defaults are often strings ("1024"): the number, int when whole, or None."""
-    if isinstance(value, bool):
+    """Parameter defaults are often strings ("1024"): the number, int when whole, or None.
+
+    Infinity, NaN and a number of thousands of digits (1e999999, whose int() would take a minute) are no setting
+    of a function: None too."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         return None
     try:
-        number = Decimal(str(value))
+        number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         return None
+    if not number.is_finite() or too_large(number):
+        return None
     return int(number) if number == number.to_integral_value() else number
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _is(value: Any, literal: str) -> bool:
@@ -632,7 +642,7 @@ def _queue_settings(template: Template, source: SourceDraft, queue: str) -> None
     if isinstance(policy, str):
         try:
             policy = json.loads(policy)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, a number of thousands of digits, or nested too deeply
             policy = None
     if isinstance(policy, dict) and "maxReceiveCount" in policy:
         count = template.resolve(policy["maxReceiveCount"])
