@@ -15,7 +15,7 @@ from lambda_cost.errors import InputError, Problem
 from lambda_cost.model.estimate import Estimate
 from lambda_cost.model.verdict import Change, DiffReport, FunctionChange, Snapshot
 from lambda_cost.numbers import ZERO, exact, exact_sum
-from lambda_cost.stages.load import NotJson, Source, parse_json, read_source
+from lambda_cost.stages.load import NotJson, Source, json_key_position, parse_json, read_source
 from lambda_cost.tables.catalog import TableCatalog
 
 HUNDRED = Decimal(100)
@@ -127,7 +127,7 @@ def saved_estimate(source: Source, command: str = "diff") -> SavedEstimate | Non
         if '"schema_version"' in source.text:  # a saved report cut short, not a workload: say so, not "bad YAML"
             (problem,) = error.problems
             raise InputError(f"{source.name}: a damaged saved estimate, not valid JSON ({problem.message}: line "
-                             f"{problem.line}, column {problem.column})",
+                             f"{problem.line}, column {problem.column})", problems=error.problems,
                              hint="save it again: lambda-cost estimate WORKLOAD --format json -o FILE") from None
         return None  # not JSON after all: YAML in flow style, which the workload loader reads
     if not isinstance(data, dict) or "schema_version" not in data:
@@ -148,8 +148,12 @@ def saved_estimate(source: Source, command: str = "diff") -> SavedEstimate | Non
             problems = [Problem(item["msg"], path=tuple(item["loc"]), file=source.name) for item in error.errors()]
         raise InputError(f"{source.name}: not a lambda-cost JSON estimate", problems=problems) from None
     if (saved.currency, saved.period) != ("USD", "month"):  # figures in other units cannot be subtracted from ours
+        key = "currency" if saved.currency != "USD" else "period"
+        line, column = json_key_position(source, key)
         raise InputError(f"{source.name}: a saved estimate in {saved.currency} a {saved.period}; "
-                         f"{command} compares USD a month")
+                         f"{command} compares USD a month", problems=[Problem(
+                             f"{getattr(saved, key)!r}; {command} compares USD a month", path=(key,),
+                             file=source.name, line=line, column=column)])
     return saved
 
 

@@ -114,8 +114,14 @@ def _construct_scalar(value: str, tag: str, mark: Any, explicit: bool) -> Any:
         return _MERGE_KEY
     if tag == f"{_TAG}timestamp":
         return _timestamp(value, mark, explicit)
-    raise _YamlProblem(f"the tag {tag!r} is not allowed; only plain YAML is accepted (no !python or other tags)",
-                       mark)
+    raise _YamlProblem(_tag_refused(tag), mark)
+
+
+def _tag_refused(tag: str) -> str:
+    """A tag as it was written (!!binary, not tag:yaml.org,2002:binary), refused."""
+    shown = tag.replace(_TAG, "!!") if tag.startswith(_TAG) else tag
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    return f"the tag {shown!r} is not allowed; only plain YAML is accepted (no !python or other tags)"
 
 
 def _hint(explicit: bool) -> str | None:
@@ -259,10 +265,7 @@ def _build(text: str) -> Any:
                 tag = event.tag
                 allowed = (None, "!", f"{_TAG}map" if kind is mapping_start else f"{_TAG}seq")
                 if tag not in allowed:
-                    raise _YamlProblem(
-                        f"the tag {tag!r} is not allowed; only plain YAML is accepted (no !python or other tags)",
-                        event.start_mark,
-                    )
+                    raise _YamlProblem(_tag_refused(tag), event.start_mark)
                 stack.append((current, anchor, key, has_key, key_mark, opened))
                 current = {} if kind is mapping_start else []
                 anchor = event.anchor
@@ -514,6 +517,19 @@ def _json_constant(text: str) -> Any:
     raise _JsonNumber(f"{text} is not a number; a JSON number is finite", text)
 
 
+# The json module's messages, in our words.
+_JSON_SAYS = (
+    ("Expecting value", "a value (a string, number, object, array, true, false or null) is missing here"),
+    ("Expecting property name", "a key in double quotes is expected here (no trailing comma, no single quotes)"),
+    ("Expecting ':'", "a colon is expected between a key and its value"),
+    ("Expecting ','", "a comma is expected between two items"),
+    ("Unterminated string", "a string starts here and is never closed"),
+    ("Invalid control character", "a control character inside a string; write it as an escape (\\n, \\u0000)"),
+    ("Invalid \\u", "an escape \\u needs four hexadecimal digits"),
+    ("Invalid \\escape", "an escape that JSON does not know; write a backslash as \\\\"),
+    ("Extra data", "more text after the end of the document"),
+    ("Illegal trailing comma", "a comma before the end of an object or array"),
+)
 _JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
@@ -530,8 +546,9 @@ def parse_json(source: Source) -> Any:
             raise RecursionError
         return data
     except json.JSONDecodeError as error:
-        problem = Problem(error.msg, file=source.name, line=error.lineno, column=error.colno,
-                          hint="not valid JSON here: check the commas, brackets and quotes")
+        said = next((ours for theirs, ours in _JSON_SAYS if error.msg.startswith(theirs)), "not valid JSON here")
+        problem = Problem(said, file=source.name, line=error.lineno, column=error.colno,
+                          hint="check the commas, brackets and quotes")
         raise NotJson(f"{source.name}: not valid JSON", problems=[problem]) from None
     except _JsonNumber as error:
         line, column = _text_position(text, max(text.find(error.literal), 0))
@@ -565,6 +582,13 @@ def _deeper_than(data: Any, limit: int) -> bool:
                     return True
                 stack.append((child, depth + 1))
     return False
+
+
+def json_key_position(source: Source, key: str) -> tuple[int, int]:
+    """Where a JSON document first writes a key ("offerCode": ...), to locate a problem with its value; the start of
+    the document when it does not."""
+    match = re.search(re.escape(json.dumps(key)) + r"\s*:", source.text)
+    return _text_position(source.text, match.start()) if match else (1, 1)
 
 
 def _text_position(text: str, offset: int) -> tuple[int, int]:

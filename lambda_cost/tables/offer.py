@@ -22,9 +22,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from lambda_cost.atomic import write_atomically
-from lambda_cost.errors import InputError, PricingError, TableError
+from lambda_cost.errors import InputError, PricingError, Problem, TableError
 from lambda_cost.model.pricing import LARGEST, MOST_DIGITS, SMALLEST, Architecture, PricingTable, rate_values
-from lambda_cost.stages.load import NotJson, parse_json, read_source
+from lambda_cost.stages.load import NotJson, json_key_position, parse_json, read_source
 from lambda_cost.tables.catalog import TableCatalog, shared_rates
 
 OFFER_CODE = "AWSLambda"
@@ -233,16 +233,21 @@ def _read_offer(offer_path: Path) -> dict[str, Any]:
     except NotJson as error:
         raise InputError(f"{source.name}: not JSON", problems=error.problems,
                          hint="give the offer file index.json of the AWS Price List bulk API") from None
+    def at(key: str, message: str, hint: str | None = None) -> PricingError:
+        line, column = json_key_position(source, key) if key else (1, 1)
+        return PricingError(f"{source.name}: not an AWS Lambda offer file", hint=hint, problems=[
+            Problem(message, path=(key,) if key else (), file=source.name, line=line, column=column)])
+
     if not isinstance(offer, dict):
-        raise PricingError(f"{offer_path}: not an AWS Price List offer file (the top level is not an object)")
+        raise at("", "the top level is not an object, as an AWS Price List offer file's is")
     code = offer.get("offerCode")
     if code != OFFER_CODE:
-        raise PricingError(
-            f"{offer_path}: offer {code!r} is not the AWS Lambda offer",
-            hint=f"only offer files with offerCode {OFFER_CODE!r} can be imported",
-        )
-    if not isinstance(offer.get("products"), dict) or not isinstance(offer.get("terms"), dict):
-        raise PricingError(f"{offer_path}: an offer file needs 'products' and 'terms' objects")
+        shown = repr(code) if len(repr(code)) <= 40 else repr(code)[:36] + "…"
+        raise at("offerCode", f"offer {shown} is not the AWS Lambda offer",
+                 hint=f"only offer files with offerCode {OFFER_CODE!r} can be imported")
+    for key in ("products", "terms"):
+        if not isinstance(offer.get(key), dict):
+            raise at(key if key in offer else "", f"an offer file needs a {key!r} object")
     return offer
 
 

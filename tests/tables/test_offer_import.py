@@ -413,9 +413,11 @@ def test_a_non_lambda_offer_is_refused(tmp_path: Path) -> None:
     def s3(offer: dict[str, Any]) -> None:
         offer["offerCode"] = "AmazonS3"
 
-    with pytest.raises(PricingError, match="offer 'AmazonS3' is not the AWS Lambda offer") as caught:
+    with pytest.raises(PricingError, match="not an AWS Lambda offer file") as caught:
         import_offer(edited_offer(tmp_path, s3), TableCatalog())
     assert caught.value.exit_code == EXIT_INPUT
+    (problem,) = caught.value.problems
+    assert problem.message == "offer 'AmazonS3' is not the AWS Lambda offer" and problem.line is not None
 
 
 def test_text_that_is_not_json_is_refused(tmp_path: Path) -> None:

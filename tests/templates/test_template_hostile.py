@@ -45,7 +45,8 @@ def init(tmp_path: Path, text: str, name: str = "template.yaml") -> Any:
     "Resources:\n" + FUNCTION + "      Timeout: !!int x\n",
     "Resources:\n" + FUNCTION + "      Timeout: !!python/object:os.system x\n",
     "Resources:\n" + FUNCTION + "      Timeout: &a [*a]\n",
-    "Resources:\n" + FUNCTION + "      Events: {E: {Type: Schedule, Properties: {Schedule: 'rate(99999999999999999999 days)'}}}\n",
+    "Resources:\n" + FUNCTION + "      Events: {E: {Type: Schedule, Properties: {Schedule: 'rate(" + "9" * 5000
+    + " days)'}}}\n",
 ])
 def test_odd_shapes_give_a_draft_or_a_refusal(tmp_path: Path, text: str) -> None:
     init(tmp_path, text)
