@@ -11,6 +11,7 @@ exit 3 or a traceback, every refusal in lambda-cost's own words and located (fil
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -37,7 +38,7 @@ OFFERS = sorted((ROOT / "tests" / "fixtures" / "offers").glob("*.json"))
 SHIPPED_TABLES = sorted((ROOT / "pricing").glob("*.yaml"))
 
 # CI runs a few inputs of each kind (fixed seeds: the same inputs every run); the campaign sets the variable.
-EXAMPLES_PER_TEST = int(os.environ.get("LAMBDA_COST_FUZZ_EXAMPLES", "12"))
+EXAMPLES_PER_TEST = int(os.environ.get("LAMBDA_COST_FUZZ_EXAMPLES", "15"))
 settings.register_profile(
     "fuzz", max_examples=EXAMPLES_PER_TEST, deadline=None, derandomize=True, database=None, print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
@@ -101,6 +102,11 @@ def _get(data: Any, path: tuple[Any, ...]) -> Any:
     return data
 
 
+def nasty(draw: Callable[[st.SearchStrategy[Any]], Any]) -> Any:
+    """A nasty value, a copy: the mutations change what they insert, and the next input must get the original."""
+    return copy.deepcopy(draw(st.sampled_from(NASTY_VALUES)))
+
+
 def mutate_data(draw: Callable[[st.SearchStrategy[Any]], Any], data: Any, extra_keys: Sequence[str] = ()) -> Any:
     """One to three changes at places of a parsed document: a nasty value, a key gone, a key added, repetition."""
     for _ in range(draw(st.integers(1, 3))):
@@ -109,18 +115,19 @@ def mutate_data(draw: Callable[[st.SearchStrategy[Any]], Any], data: Any, extra_
         action = draw(st.sampled_from(("value", "value", "value", "delete", "add", "wrap", "repeat", "rename")))
         if not path:
             if action in ("value", "wrap"):
-                data = draw(st.sampled_from(NASTY_VALUES)) if action == "value" else [data]
+                data = nasty(draw) if action == "value" else [data]
             continue
         parent, key = _get(data, path[:-1]), path[-1]
         if action == "value":
-            parent[key] = draw(st.sampled_from(NASTY_VALUES))
+            parent[key] = nasty(draw)
         elif action == "delete":
             del parent[key]
         elif action == "add" and isinstance(parent, dict):
             name = draw(st.sampled_from([*extra_keys, "x", "", "<<", "name", "type", "Type", "Properties"]))
-            parent[name] = draw(st.sampled_from(NASTY_VALUES))
+            parent[name] = nasty(draw)
         elif action == "add" and isinstance(parent, list):
-            parent.append(draw(st.sampled_from([*NASTY_VALUES, *parent])))
+            parent.append(nasty(draw) if draw(st.booleans()) or not parent else copy.deepcopy(
+                draw(st.sampled_from(parent))))
         elif action == "wrap":
             parent[key] = draw(st.sampled_from(([parent[key]], {"x": parent[key]}, {"Fn::If": ["C", parent[key], 1]})))
         elif action == "repeat" and isinstance(parent, list):
