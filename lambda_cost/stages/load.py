@@ -420,25 +420,36 @@ def parse(source: Source) -> Any:
         line, column = _position(error.mark)
         problem = Problem(str(error), file=source.name, line=line, column=column, hint=error.hint)
         raise LoadError(f"{source.name}: {error.title}", problems=[problem]) from None
-    except yaml.MarkedYAMLError as error:
-        what, hint, title = error.problem or "invalid YAML", YAML_SYNTAX_HINT, "invalid YAML"
+    except yaml.YAMLError as error:
+        raise yaml_error(source, error) from None
+    return data
+
+
+def yaml_error(source: Source, error: yaml.YAMLError) -> LoadError:
+    """A YAML syntax error of libyaml or PyYAML, at its line and column and in our words as far as they go."""
+    if isinstance(error, yaml.MarkedYAMLError):
+        what, title = error.problem or "invalid YAML", "invalid YAML"
+        hint: str | None = YAML_SYNTAX_HINT
         if "nesting depth" in what:  # libyaml's own cap, which its scanner can reach before MAX_DEPTH is counted
             what, hint = f"the document is nested more than {MAX_DEPTH} levels deep", _TOO_DEEP_HINT
             title = "nested too deeply"
+        unknown = re.match(r"could not determine a constructor for the tag '(.*)'", what)
+        if unknown:  # the template loader names a tag it does not know by its URI (tag:yaml.org,2002:python/...)
+            what = _tag_refused(unknown.group(1))
+            hint = "a template's tags are CloudFormation's short forms (!Ref, !GetAtt, !Sub, ...)"
         line, column = _position(error.problem_mark or error.context_mark)
         problem = Problem(what, file=source.name, line=line, column=column, hint=hint)
-        raise LoadError(f"{source.name}: {title}", problems=[problem]) from None
-    except yaml.reader.ReaderError as error:
+        return LoadError(f"{source.name}: {title}", problems=[problem])
+    if isinstance(error, yaml.reader.ReaderError):
         # Its own text ends in `in "<unicode string>", position 3`: say the line and column instead.
         before = source.text[:error.position]
         code = error.character if isinstance(error.character, int) else ord(error.character)
         problem = Problem(f"{error.reason}: #x{code:02x}", file=source.name,
                           line=before.count("\n") + 1, column=error.position - before.rfind("\n"),
                           hint="remove it, or write it as an escape in a double-quoted string")
-        raise LoadError(f"{source.name}: invalid YAML", problems=[problem]) from None
-    except yaml.YAMLError as error:
-        raise LoadError(f"{source.name}: invalid YAML: {error}") from None
-    return data
+        return LoadError(f"{source.name}: invalid YAML", problems=[problem])
+    return LoadError(f"{source.name}: invalid YAML", problems=[Problem("not valid YAML", file=source.name, line=1,
+                                                                       column=1, hint=YAML_SYNTAX_HINT)])
 
 
 def check_bounds(source: Source) -> None:

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 import yaml
 
 from lambda_cost.errors import LoadError, Problem
-from lambda_cost.stages.load import NotJson, Source, check_bounds, json_key_position, locate, node_tree, parse_json
+from lambda_cost.stages.load import (
+    NotJson,
+    Source,
+    check_bounds,
+    json_key_position,
+    locate,
+    node_tree,
+    parse_json,
+    yaml_error,
+)
 
 # !Ref X → {"Ref": X}, !Condition X → {"Condition": X}; every other short tag is Fn::<Name>.
 SHORT_TAGS = (
@@ -137,17 +145,7 @@ def parse_document(source: Source, loader: type[TemplateLoader]) -> Any:
         return yaml.load(text, Loader=loader)
     except NotJson as error:
         raise LoadError(f"{source.name}: invalid JSON", problems=error.problems) from None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        said = error.problem or "invalid YAML"
-        unknown = re.match(r"could not determine a constructor for the tag '(.*)'", said)
-        if unknown:  # PyYAML names the tag by its URI (tag:yaml.org,2002:python/...): say it as it is written
-            tag = unknown.group(1).replace(_TAG, "!!")
-            said = f"the tag {tag} is not allowed; a template uses CloudFormation's short tags (!Ref, !GetAtt, ...)"
-        problem = Problem(said, file=source.name, line=line, column=column)
-        raise LoadError(f"{source.name}: invalid YAML", problems=[problem]) from None
     except yaml.YAMLError as error:
-        raise LoadError(f"{source.name}: invalid YAML: {error}") from None
+        raise yaml_error(source, error) from None
     except RecursionError:
         raise LoadError(f"{source.name}: nested too deeply to read", hint="a template is a few levels deep") from None

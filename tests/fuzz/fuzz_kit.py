@@ -293,6 +293,8 @@ def located(words: str, names: Sequence[str], lines: bool) -> bool:
 WHOLE_FILE_REFUSALS = (
     "larger than", "no such file", "is a directory", "cannot be read", "private price tables", "is not a regular file",
     "is given more than once",
+    # what init --from was given is another tool's file: said of the document as a whole
+    "a serverless.yml without provider", "a Pulumi project", "an AWS CDK app", "Terraform's JSON syntax",
 )
 
 

@@ -85,14 +85,21 @@ def test_yaml_nested_500_deep_is_refused_where_it_gets_too_deep(tmp_path: Path) 
     assert "template.yaml:6:" in result.stderr and "nested more than 100 levels deep" in result.stderr
 
 
-def test_a_template_over_the_cap_is_refused_before_it_is_read(tmp_path: Path) -> None:
+def test_a_template_over_the_cap_is_refused_before_it_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("lambda_cost.templates.formats.MAX_TEMPLATE_BYTES", 1024 * 1024)
     big = tmp_path / "template.yaml"
-    big.write_text("Resources:\n" + FUNCTION + "      Description: '" + "x" * (11 * 1024 * 1024) + "'\n")
+    big.write_text("Resources:\n" + FUNCTION + "      Description: '" + "x" * (2 * 1024 * 1024) + "'\n")
     started = time.perf_counter()
     result = runner.invoke(app, ["init", "--from", str(big), "-o", "-"])
     assert time.perf_counter() - started < 5
     assert result.exit_code == 2
-    assert "larger than 10 MiB" in result.stderr
+    assert "larger than 1 MiB" in result.stderr
+
+
+def test_the_template_cap_is_64_mib() -> None:
+    from lambda_cost.templates.cfn_yaml import MAX_TEMPLATE_BYTES
+
+    assert MAX_TEMPLATE_BYTES == 64 * 1024 * 1024
 
 
 def test_a_template_of_one_long_string_is_drafted_quickly(tmp_path: Path) -> None:
