@@ -51,6 +51,9 @@ def kinds() -> dict[str, tuple[st.SearchStrategy[Any], Callable[[Any], list[fuzz
         "options": (fuzz_kit.set_options(), fuzz_kit.check_options),
         "templates": (fuzz_kit.mutated_template(templates), fuzz_kit.check_template),
         "json-templates": (fuzz_kit.mutated_json(json_templates), fuzz_kit.check_template),
+        "serverless": (fuzz_kit.mutated_template(fuzz_kit.SERVERLESS), fuzz_kit.check_template),
+        "terraform-plans": (fuzz_kit.mutated_json(fuzz_kit.TERRAFORM_PLANS), fuzz_kit.check_template),
+        "terraform-files": (fuzz_kit.mutated_terraform(), fuzz_kit.check_terraform),
         "offers": (fuzz_kit.mutated_json(fuzz_kit.OFFERS), fuzz_kit.check_offer),
         "saved-estimates": (fuzz_kit.mutated_json(fuzz_kit.saved_estimates()), fuzz_kit.check_saved_estimate),
         "price-tables": (fuzz_kit.mutated_table(), fuzz_kit.check_table),
@@ -72,7 +75,7 @@ def campaign(kind: str, inputs: int, run_seed: int) -> Tally:
         started = time.perf_counter()
         try:
             runs = check(value)
-        except AssertionError as error:
+        except Exception as error:  # a failed check, or anything else the input raised in the test itself
             text = str(error)
             signature = _signature(error)
             tally.failures[signature] += 1

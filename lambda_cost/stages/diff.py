@@ -134,12 +134,18 @@ def saved_estimate(source: Source, command: str = "diff") -> SavedEstimate | Non
         return None
     # `true` equals 1 in Python; a version is a number, and only 1 is read.
     if isinstance(data["schema_version"], bool) or data["schema_version"] != 1:
-        raise InputError(f"{source.name}: a saved estimate of schema_version {data['schema_version']!r}; "
-                         "this lambda-cost reads schema_version 1")
-    if {"kind", "valid", "combinations"} & data.keys():  # diff, validate and compare reports
+        shown = repr(data["schema_version"])
+        shown = shown if len(shown) <= 24 else shown[:20] + "…"
+        raise InputError(f"{source.name}: a saved estimate of schema_version {shown}; "
+                         "this lambda-cost reads schema_version 1", problems=[_at(source, "schema_version",
+                                                                                 "only schema_version 1 is read")])
+    reports = {"kind", "valid", "combinations"} & data.keys()
+    if reports:  # diff, validate and compare reports
         what = data["kind"] if isinstance(data.get("kind"), str) else "validate" if "valid" in data else "compare"
+        what = what if len(what) <= 24 else what[:20] + "…"
         raise InputError(f"{source.name} is a lambda-cost JSON report but not an estimate (a `{what}` report)",
-                         hint="give a saved `lambda-cost estimate --format json`, or a workload")
+                         hint="give a saved `lambda-cost estimate --format json`, or a workload",
+                         problems=[_at(source, sorted(reports)[0], "a key of another report than an estimate")])
     try:
         saved = SavedEstimate.model_validate(data)
     except (ValidationError, InvalidOperation) as error:
@@ -149,12 +155,16 @@ def saved_estimate(source: Source, command: str = "diff") -> SavedEstimate | Non
         raise InputError(f"{source.name}: not a lambda-cost JSON estimate", problems=problems) from None
     if (saved.currency, saved.period) != ("USD", "month"):  # figures in other units cannot be subtracted from ours
         key = "currency" if saved.currency != "USD" else "period"
-        line, column = json_key_position(source, key)
         raise InputError(f"{source.name}: a saved estimate in {saved.currency} a {saved.period}; "
-                         f"{command} compares USD a month", problems=[Problem(
-                             f"{getattr(saved, key)!r}; {command} compares USD a month", path=(key,),
-                             file=source.name, line=line, column=column)])
+                         f"{command} compares USD a month",
+                         problems=[_at(source, key, f"{getattr(saved, key)!r}; {command} compares USD a month")])
     return saved
+
+
+def _at(source: Source, key: str, message: str) -> Problem:
+    """A problem with a top-level key of a saved estimate, at the line that writes it."""
+    line, column = json_key_position(source, key)
+    return Problem(message, path=(key,), file=source.name, line=line, column=column)
 
 
 def _snapshot_of_saved(saved: SavedEstimate, name: str) -> Snapshot:

@@ -50,7 +50,9 @@ def _scalar(text: str, where: str) -> Any:
 
 def parse_assignment(text: str, *, option: str = "--set") -> Assignment:
     """`functions.api.memory_mb=2048`; a bare function key (`memory_mb=2048`) means every function."""
-    if not _is_text(text):  # bytes that are not UTF-8 reach Python as lone surrogates, which YAML cannot read
+    from lambda_cost.stages.load import is_text
+
+    if not is_text(text):  # bytes that are not UTF-8 reach Python as lone surrogates, which YAML cannot read
         shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         raise InputError(f"{option} {shown!r}: not UTF-8 text", hint="give the value in UTF-8")
     path_text, equals, value_text = text.partition("=")
@@ -61,14 +63,6 @@ def parse_assignment(text: str, *, option: str = "--set") -> Assignment:
                          hint="for example functions.api.memory_mb=2048")
     return Assignment(text, _full_path(path, text, option), _scalar(value_text.strip(), f"{option} {path_text}"),
                       option)
-
-
-def _is_text(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _full_path(path: tuple[str, ...], text: str, option: str) -> tuple[str, ...]:

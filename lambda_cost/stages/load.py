@@ -555,6 +555,13 @@ def parse_json(source: Source) -> Any:
         data = json.loads(text, parse_int=_json_int, parse_float=_json_float, parse_constant=_json_constant)
         if _deeper_than(data, MAX_DEPTH):  # json's own limit is near 1,000 levels; the readers recurse
             raise RecursionError
+        half = _HALF_PAIR.search(text)
+        if half is not None and _has_lone_surrogate(data):
+            # JSON lets "\ud800" through, a half of a UTF-16 pair that is no character: no output could hold it.
+            line, column = _text_position(text, half.start())
+            raise LoadError(f"{source.name}: a string that is not text", problems=[Problem(
+                f"{half.group()} is half of a UTF-16 surrogate pair, not a character", file=source.name, line=line,
+                column=column, hint="write the character itself, or both halves of its pair")])
         return data
     except json.JSONDecodeError as error:
         said = next((ours for theirs, ours in _JSON_SAYS if error.msg.startswith(theirs)), "not valid JSON here")
@@ -580,6 +587,34 @@ def parse_json(source: Source) -> Any:
         problem = Problem(f"the document is nested more than {MAX_DEPTH} levels deep", file=source.name, line=line,
                           column=column, hint=_TOO_DEEP_HINT)
         raise LoadError(f"{source.name}: nested too deeply", problems=[problem]) from None
+
+
+_HALF_PAIR = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _has_lone_surrogate(data: Any) -> bool:
+    """Whether a key or a string of the document holds a lone surrogate (walked without recursion)."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        items = [*node.keys(), *node.values()] if isinstance(node, dict) else node if isinstance(node, list) else [node]
+        for item in items:
+            if isinstance(item, str):
+                if not is_text(item):
+                    return True
+            elif isinstance(item, (dict, list)):
+                stack.append(item)
+    return False
+
+
+def is_text(text: str) -> bool:
+    """Whether a string can be written as UTF-8: no lone surrogate (from a \\ud800 escape, or bytes of a command
+    line that are not UTF-8)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _deeper_than(data: Any, limit: int) -> bool:

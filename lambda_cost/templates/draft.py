@@ -69,7 +69,30 @@ def _scalar(value: Any) -> str:
     # Plain only when YAML reads it back as this same text (not 0x1F, 1:30 or 2024-01-01, which it reads as numbers
     # and dates); anything else in double quotes, with escapes.
     plain = _PLAIN.match(text) and reads_as_text(text)
-    return text if plain and not text.startswith("-") else json.dumps(text)
+    return text if plain and not text.startswith("-") else _quoted(text)
+
+
+_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted string: printable characters as they are, the others as YAML's escapes (a half of a
+    surrogate pair, which no YAML or UTF-8 can hold, as the replacement character)."""
+    out = ['"']
+    for character in text:
+        code = ord(character)
+        if character in '"\\':
+            out.append("\\" + character)
+        elif character in _ESCAPES:
+            out.append(_ESCAPES[character])
+        elif 0x20 <= code <= 0x7E or (0xA0 <= code <= 0xFFFD and not 0xD800 <= code <= 0xDFFF and code not in (
+                0x2028, 0x2029, 0xFEFF)) or code >= 0x10000:
+            out.append(character)
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("\\ufffd")
+        else:
+            out.append(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}")
+    return "".join(out) + '"'
 
 
 def _key(indent: int, key: str, known: Known, supported: bool, what: str = "") -> list[str]:

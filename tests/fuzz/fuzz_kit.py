@@ -28,12 +28,16 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
+from lambda_cost.errors import LambdaCostError
 from lambda_cost.stages.load import Source, parse
 from lambda_cost.templates.cfn_yaml import TemplateLoader
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
-TEMPLATES = sorted((ROOT / "tests" / "fixtures" / "templates").glob("*"))
+TEMPLATES = sorted(path for path in (ROOT / "tests" / "fixtures" / "templates").glob("*") if path.is_file())
+SERVERLESS = sorted((ROOT / "tests" / "fixtures" / "templates" / "serverless").glob("*.yml"))
+TERRAFORM_PLANS = sorted((ROOT / "tests" / "fixtures" / "templates" / "terraform").glob("*.json"))
+TERRAFORM_FILES = sorted((ROOT / "tests" / "fixtures" / "templates" / "terraform").rglob("*.tf"))
 OFFERS = sorted((ROOT / "tests" / "fixtures" / "offers").glob("*.json"))
 SHIPPED_TABLES = sorted((ROOT / "pricing").glob("*.yaml"))
 
@@ -293,8 +297,9 @@ def located(words: str, names: Sequence[str], lines: bool) -> bool:
 WHOLE_FILE_REFUSALS = (
     "larger than", "no such file", "is a directory", "cannot be read", "private price tables", "is not a regular file",
     "is given more than once",
-    # what init --from was given is another tool's file: said of the document as a whole
+    # what init --from was given is another tool's file, or describes no function: said of the document as a whole
     "a serverless.yml without provider", "a Pulumi project", "an AWS CDK app", "Terraform's JSON syntax",
+    "no AWS::Lambda::Function or AWS::Serverless::Function", "no Lambda function in this",
 )
 
 
@@ -316,7 +321,11 @@ class Scratch:
 def drafted_is_yaml(run: Judged) -> None:
     """A draft that `init` printed is YAML that lambda-cost reads (placeholders and all)."""
     if run.exit_code == 0:
-        parse(Source("draft.yaml", run.stdout))
+        try:
+            parse(Source("draft.yaml", run.stdout))
+        except LambdaCostError as error:
+            raise AssertionError(_said(run, f"a draft that is not YAML: {[p.render() for p in error.problems]}")
+                                 ) from None
 
 
 # --- the input kinds: a strategy and the runs that judge one input ---------------------------------------------------
@@ -388,6 +397,23 @@ def check_template(raw: bytes) -> list[Judged]:
             drafted.write_text(draft.stdout)
             runs.append(judge(invoke(["validate", str(drafted)]), [str(drafted)]))
         return runs
+
+
+@st.composite
+def mutated_terraform(draw: Callable[[st.SearchStrategy[Any]], Any]) -> bytes:
+    """A Terraform .tf file of the fixtures mutated as text (HCL has no YAML or JSON to mutate as data)."""
+    return mutate_text(draw, draw(st.sampled_from(TERRAFORM_FILES)).read_text()).encode("utf-8")
+
+
+def check_terraform(raw: bytes) -> list[Judged]:
+    """A directory of one .tf file: drafted by init --from, like a template."""
+    with Scratch() as scratch:
+        directory = scratch / "infra"
+        directory.mkdir()
+        (directory / "main.tf").write_bytes(raw)
+        draft = judge(invoke(["init", "--from", str(directory), "-o", "-"]), [str(directory)], lines=False)
+        drafted_is_yaml(draft)
+        return [draft]
 
 
 def check_offer(raw: bytes) -> list[Judged]:

@@ -10,17 +10,21 @@ from fuzz_kit import (
     EXAMPLES,
     FUZZ,
     OFFERS,
+    SERVERLESS,
     TEMPLATES,
+    TERRAFORM_PLANS,
     WORKLOAD_KEYS,
     check_offer,
     check_options,
     check_saved_estimate,
     check_table,
     check_template,
+    check_terraform,
     check_workload,
     mutated_json,
     mutated_table,
     mutated_template,
+    mutated_terraform,
     mutated_yaml,
     saved_estimates,
     set_options,
@@ -52,6 +56,24 @@ def test_templates(raw: bytes) -> None:
 @given(mutated_json([path for path in TEMPLATES if path.suffix == ".json"]))
 def test_json_templates(raw: bytes) -> None:
     check_template(raw)
+
+
+@FUZZ
+@given(mutated_template(SERVERLESS))
+def test_serverless_services(raw: bytes) -> None:
+    check_template(raw)
+
+
+@FUZZ
+@given(mutated_json(TERRAFORM_PLANS))
+def test_terraform_plans(raw: bytes) -> None:
+    check_template(raw)
+
+
+@FUZZ
+@given(mutated_terraform())
+def test_terraform_files(raw: bytes) -> None:
+    check_terraform(raw)
 
 
 @FUZZ
