@@ -422,7 +422,9 @@ def _function(
     runtime = _setting(template, props, "Runtime", None, from_globals)
     if runtime.value is not None:
         settings["runtime"] = runtime
-    image = props.get("PackageType") == "Image" or "ImageUri" in props or "ImageUri" in (props.get("Code") or {})
+    code = props.get("Code")
+    in_code = isinstance(code, dict) and "ImageUri" in code
+    image = props.get("PackageType") == "Image" or "ImageUri" in props or in_code
     origin = "PackageType" if "PackageType" in props else "ImageUri" if image else "default"
     settings["package_type"] = Known("image" if image else "zip", origin)
     snapstart = props.get("SnapStart")
@@ -533,8 +535,8 @@ def _mapping_settings(
         source.notes.append(f"TumblingWindowInSeconds {window.value}: the function also runs once at the end of "
                             "each window per shard to hand over its state; count those invocations in the volume")
     if kind == "sqs":
-        types = props.get("FunctionResponseTypes") or []
-        if "ReportBatchItemFailures" in types:
+        types = props.get("FunctionResponseTypes")
+        if isinstance(types, (list, str)) and "ReportBatchItemFailures" in types:
             source.settings["report_batch_item_failures"] = Known(True, "FunctionResponseTypes")
         if queue and template.type_of(queue) == "AWS::SQS::Queue":
             _queue_settings(template, source, queue)
