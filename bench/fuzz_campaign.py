@@ -17,17 +17,15 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "fuzz"))
+sys.path[:0] = [str(ROOT / "tests" / "fuzz"), str(ROOT / "tests")]  # fuzz_kit, and the conftest it shares
 
 import fuzz_kit  # noqa: E402 - after the path
 from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 
 @dataclass
@@ -43,31 +41,14 @@ class Tally:
     slowest_s: float = 0.0
 
 
-def kinds() -> dict[str, tuple[st.SearchStrategy[Any], Callable[[Any], list[fuzz_kit.Judged]]]]:
-    templates = [path for path in fuzz_kit.TEMPLATES if path.suffix == ".yaml"]
-    json_templates = [path for path in fuzz_kit.TEMPLATES if path.suffix == ".json"]
-    return {
-        "workloads": (fuzz_kit.mutated_yaml(fuzz_kit.EXAMPLES, fuzz_kit.WORKLOAD_KEYS), fuzz_kit.check_workload),
-        "options": (fuzz_kit.set_options(), fuzz_kit.check_options),
-        "templates": (fuzz_kit.mutated_template(templates), fuzz_kit.check_template),
-        "json-templates": (fuzz_kit.mutated_json(json_templates), fuzz_kit.check_template),
-        "serverless": (fuzz_kit.mutated_template(fuzz_kit.SERVERLESS), fuzz_kit.check_template),
-        "terraform-plans": (fuzz_kit.mutated_json(fuzz_kit.TERRAFORM_PLANS), fuzz_kit.check_template),
-        "terraform-files": (fuzz_kit.mutated_terraform(), fuzz_kit.check_terraform),
-        "offers": (fuzz_kit.mutated_json(fuzz_kit.OFFERS), fuzz_kit.check_offer),
-        "saved-estimates": (fuzz_kit.mutated_json(fuzz_kit.saved_estimates()), fuzz_kit.check_saved_estimate),
-        "price-tables": (fuzz_kit.mutated_table(), fuzz_kit.check_table),
-    }
-
-
 def _signature(error: BaseException) -> str:
     """A failure's kind: its first line without paths and numbers, so that one bug counts once."""
     first = str(error).splitlines()[0] if str(error) else type(error).__name__
     return re.sub(r"\d+", "N", re.sub(r"/tmp/\S+", "FILE", first))[:160]
 
 
-def campaign(kind: str, inputs: int, run_seed: int) -> Tally:
-    strategy, check = kinds()[kind]
+def campaign(kinds: dict[str, Any], kind: str, inputs: int, run_seed: int) -> Tally:
+    strategy, check = kinds[kind]
     tally = Tally()
 
     def one(value: Any) -> None:
@@ -99,17 +80,18 @@ def campaign(kind: str, inputs: int, run_seed: int) -> Tally:
 
 
 def main(argv: list[str] | None = None) -> int:
+    kinds = fuzz_kit.kinds()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--inputs", type=int, default=1000, help="inputs per kind (default 1000)")
-    parser.add_argument("--kind", action="append", choices=sorted(kinds()), help="only these kinds (repeatable)")
+    parser.add_argument("--kind", action="append", choices=sorted(kinds), help="only these kinds (repeatable)")
     parser.add_argument("--seed", type=int, default=20261202)
     parser.add_argument("--json", type=Path, help="write the tally here")
     args = parser.parse_args(argv)
     results = {}
     failed = False
-    for kind in args.kind or list(kinds()):
+    for kind in args.kind or list(kinds):
         started = time.perf_counter()
-        tally = campaign(kind, args.inputs, args.seed)
+        tally = campaign(kinds, kind, args.inputs, args.seed)
         elapsed = time.perf_counter() - started
         failed = failed or bool(tally.failures)
         codes = dict(sorted(tally.exit_codes.items()))

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from conftest import PRIVATE_2030
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -42,7 +43,7 @@ OFFERS = sorted((ROOT / "tests" / "fixtures" / "offers").glob("*.json"))
 SHIPPED_TABLES = sorted((ROOT / "pricing").glob("*.yaml"))
 
 # CI runs a few inputs of each kind (fixed seeds: the same inputs every run); the campaign sets the variable.
-EXAMPLES_PER_TEST = int(os.environ.get("LAMBDA_COST_FUZZ_EXAMPLES", "15"))
+EXAMPLES_PER_TEST = int(os.environ.get("LAMBDA_COST_FUZZ_EXAMPLES", "10"))
 settings.register_profile(
     "fuzz", max_examples=EXAMPLES_PER_TEST, deadline=None, derandomize=True, database=None, print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
@@ -450,12 +451,7 @@ def check_saved_estimate(raw: bytes) -> list[Judged]:
 
 
 # A private overlay as users write one, and shipped tables under private ids: the bases of the table inputs.
-OVERLAY = """\
-version: acme
-effective: 2030-01-01
-extends: "2025-11-14"
-summary: ACME's private pricing
-sources: [{title: contract, url: https://example.com}]
+OVERLAY = PRIVATE_2030 + """\
 scale: {duration: 0.92, requests: 0.9}
 regions:
   us-east-1:
@@ -498,3 +494,19 @@ def check_table(raw: bytes) -> list[Judged]:
             judge(invoke(["estimate", str(EXAMPLES[0]), "--pricing-dir", str(directory), "--pricing", "acme",
                           "--no-free-tier", "-f", "json"]), names, (0, 1, 2), lines=False),
         ]
+
+
+def kinds() -> dict[str, tuple[st.SearchStrategy[Any], Callable[[Any], list[Judged]]]]:
+    """Every input kind: its strategy and its check (the tests and bench/fuzz_campaign.py run these)."""
+    return {
+        "workloads": (mutated_yaml(EXAMPLES, WORKLOAD_KEYS), check_workload),
+        "options": (set_options(), check_options),
+        "templates": (mutated_template([path for path in TEMPLATES if path.suffix == ".yaml"]), check_template),
+        "json-templates": (mutated_json([path for path in TEMPLATES if path.suffix == ".json"]), check_template),
+        "serverless": (mutated_template(SERVERLESS), check_template),
+        "terraform-plans": (mutated_json(TERRAFORM_PLANS), check_template),
+        "terraform-files": (mutated_terraform(), check_terraform),
+        "offers": (mutated_json(OFFERS), check_offer),
+        "saved-estimates": (mutated_json(saved_estimates()), check_saved_estimate),
+        "price-tables": (mutated_table(), check_table),
+    }

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, PRIVATE_2030
 from typer.testing import CliRunner
 
 from lambda_cost.cli import app
@@ -19,13 +19,7 @@ from lambda_cost.tables.catalog import TableCatalog, bundled_pricing_dir
 
 runner = CliRunner()
 EXAMPLE = str(FIXTURES.parent.parent / "examples" / "web-api.yaml")
-OVERLAY = """\
-version: acme
-effective: 2030-01-01
-extends: "2025-11-14"
-summary: ACME's private pricing
-sources: [{title: contract, url: https://example.com}]
-"""
+OVERLAY = PRIVATE_2030
 
 
 def invoke(*args: str) -> Any:
