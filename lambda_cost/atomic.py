@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -13,7 +14,7 @@ from typing import TextIO, cast
 from lambda_cost.errors import InputError, OutputError
 
 
-def write_atomically(path: Path, text: str, *, force: bool) -> None:
+def write_atomically(path: Path | str, text: str, *, force: bool) -> None:
     """Write `text` to `path` so that readers see the old file or the new one, never a partial one.
 
     Refuses to replace an existing file unless `force`; when it does, the file keeps its permission bits.
@@ -23,15 +24,26 @@ def write_atomically(path: Path, text: str, *, force: bool) -> None:
 
 
 @contextlib.contextmanager
-def atomic_output(path: Path, *, force: bool) -> Iterator[TextIO]:
+def atomic_output(path: Path | str, *, force: bool) -> Iterator[TextIO]:
     """A file to write `path` through: it replaces `path` only when the block finishes without error."""
+    if str(path) == "":  # Path("") is ".", the directory: say what is wrong, not that "." exists
+        raise InputError("--output needs a file name; it was given an empty one", hint="-o FILE, or -o - for standard "
+                         "output")
+    path = Path(path)
     try:
         path, existing = _target(path, force=force)
+    except OSError as error:
+        raise _unwritable(path, error) from None
+    try:
         temporary = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, removed on failure
             mode="w", encoding="utf-8", newline="", delete=False, dir=path.parent, prefix=f".{path.name}.",
             suffix=".tmp",
         )
     except OSError as error:
+        if error.errno == errno.ENOENT:  # /proc and the like: the directory is there but makes no new files
+            raise OutputError(f"cannot write {path}: {path.parent} does not take new files, and the file is "
+                              "replaced through a new one beside it",
+                              hint="write the report to a file in an ordinary directory") from None
         raise _unwritable(path, error) from None
     try:
         with temporary as handle:
@@ -57,7 +69,14 @@ def atomic_output(path: Path, *, force: bool) -> Iterator[TextIO]:
 def _target(path: Path, *, force: bool) -> tuple[Path, os.stat_result | None]:
     """The file to replace (a symbolic link's target) and its status, if it exists and may be replaced."""
     if path.is_symlink():
-        path = path.resolve()  # write the file the link points to; replacing the link would leave that file stale
+        try:
+            path = path.resolve()  # write the file the link points to; replacing the link would leave that file stale
+        except RuntimeError:  # Python before 3.13 says a loop so; later ones raise OSError (ELOOP)
+            raise InputError(f"cannot write {path}: it is a loop of symbolic links") from None
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise InputError(f"cannot write {path}: it is a loop of symbolic links") from None
+            raise
     parent = path.parent
     if not parent.is_dir():
         raise InputError(f"cannot write {path}: directory {parent} does not exist",

@@ -401,3 +401,13 @@ def write_athena_result(path: Path, lines: list[BillLine], month: str | None = N
     duckdb.sql(sql.rstrip().rstrip(";")).write_csv(str(path), quotechar='"', quoting="ALL")
     table.unlink()
     return path
+
+
+# A private table on the newest public version, effective in 2030: the base of hostile tables and of the fuzz tests'.
+PRIVATE_2030 = """\
+version: acme
+effective: 2030-01-01
+extends: "2025-11-14"
+summary: ACME's private pricing
+sources: [{title: contract, url: https://example.com}]
+"""

@@ -10,7 +10,6 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -93,7 +92,7 @@ def emit(write: Callable[[TextIO], object], output: str | None, force: bool, std
         return
     from lambda_cost.atomic import atomic_output
 
-    with atomic_output(Path(output), force=force) as handle:
+    with atomic_output(output, force=force) as handle:
         write(handle)
 
 

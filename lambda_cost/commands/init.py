@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from lambda_cost.errors import EXIT_OK, InputError
 from lambda_cost.model.units import PLACEHOLDER
@@ -34,7 +33,7 @@ def run(template: str | None, output: str, *, force: bool = False, quiet: bool =
     if output == "-":
         sys.stdout.write(text)
         return EXIT_OK
-    write_atomically(Path(output), text, force=force)
+    write_atomically(output, text, force=force)
     if not quiet:
         left = text.count(f": {PLACEHOLDER}") + text.count(f" {PLACEHOLDER},") + text.count(f" {PLACEHOLDER}}}")
         print(f"wrote {output}: {summary}, {left} placeholder{'s' if left != 1 else ''} to fill in; "

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 Architecture = Literal["x86_64", "arm64"]
 ARCHITECTURES: tuple[Architecture, ...] = ("x86_64", "arm64")
@@ -17,7 +18,26 @@ PackageKind = Literal["zip_managed", "custom_runtime", "image"]
 RuntimeFamily = Literal["java", "python", "dotnet", "nodejs", "ruby", "go", "custom"]
 EdgeTriggerKind = Literal["viewer", "origin"]
 
-NonNegativeDecimal = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+# A table's amounts are far inside these bounds (its smallest rate is 3.09e-8, its largest allowance 1.9e10); beyond
+# them a number is a typo, and 1e999999 would overflow the arithmetic of every estimate and 1e-999999 print a
+# million digits.
+SMALLEST, LARGEST, MOST_DIGITS = Decimal("1e-18"), Decimal("1e18"), 60
+
+
+_DIGITS = Context(prec=MOST_DIGITS)
+
+
+def _plausible(value: Decimal) -> Decimal:
+    # Rounding to MOST_DIGITS changes only a number with more (and costs less than counting its digits).
+    if value and not (SMALLEST <= value < LARGEST and _DIGITS.plus(value) == value):
+        shown = str(value) if len(str(value)) <= 24 else str(value)[:20] + "…"
+        raise PydanticCustomError(
+            "amount", "{shown} is out of range: a price table's amounts are 0 or between 10^-18 and 10^18, with at "
+            "most 60 significant digits", {"shown": shown})
+    return value
+
+
+NonNegativeDecimal = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), AfterValidator(_plausible)]
 PositiveInt = Annotated[int, Field(gt=0)]
 
 

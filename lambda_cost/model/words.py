@@ -353,7 +353,7 @@ def problem_from_pydantic(item: Any, loc: tuple[Any, ...], data: Any, root: type
         return Problem(f"found {given(value)}; expected {accepted(key.annotation)}", loc, hint)
     if _WRONG_KIND.search(kind):
         return Problem(f"found {given(value)}; expected {accepted(key.annotation)}", loc, hint)
-    if kind in ("unit", "number", "placeholder", "share"):  # raised by model/units.py and model/budget.py: ours
+    if kind in ("unit", "number", "placeholder", "share", "amount", "rate"):  # raised by our validators: ours
         return Problem(str(item["msg"]), loc, hint)
     return Problem(f"{given(value)} is not accepted here; {key.name} takes {accepted(key.annotation)}", loc, hint)
 
@@ -457,6 +457,8 @@ _JSON_SYNTAX = (
     ("Extra data", "more text after the end of the JSON document"),
     ("Invalid control character", "a control character (a line break, a tab) inside a string: escape it"),
     ("Invalid \\escape", "an unknown escape (a backslash) in a string"),
+    ("Invalid \\u", "an escape \\u needs four hexadecimal digits"),
+    ("Illegal trailing comma", "a comma before the end of an object or array"),
 )
 
 

@@ -40,35 +40,54 @@ def table(report: DiffReport, options: RenderOptions) -> str:
     from rich.console import Console
     from rich.table import Table
 
+    from lambda_cost.render.simple_table import simple_head_lines
+
     buffer = io.StringIO()
     console = Console(file=buffer, width=options.width, force_terminal=options.color,
                       color_system="standard" if options.color else None, no_color=not options.color,
                       highlight=False, emoji=False, markup=False)  # names are text, never markup
     console.print(f"lambda-cost diff: {report.base.name} ({report.base.pricing_version}) → "
                   f"{report.head.name} ({report.head.pricing_version})")
-    table = Table(box=box.SIMPLE_HEAD, show_footer=True)
-    table.add_column("Function", footer="Total", overflow="fold")  # names that differ at the end must not read alike
-    table.add_column("Base", justify="right", footer=money(report.total.base))
-    table.add_column("Head", justify="right", footer=money(report.total.head))
-    table.add_column("Change", justify="right", footer=_signed(report.total.change))
-    table.add_column("%", justify="right", footer=_percent(report.total))
-    table.add_column("Status")
-    for function in report.functions:
-        total = function.total
-        table.add_row(total.name, money(total.base), money(total.head), _signed(total.change), _percent(total),
-                      function.status)
-    console.print(table)
+    header = ("Function", "Base", "Head", "Change", "%", "Status")
+    footer = ("Total", money(report.total.base), money(report.total.head), _signed(report.total.change),
+              _percent(report.total), "")
+    rows = [(f.total.name, money(f.total.base), money(f.total.head), _signed(f.total.change), _percent(f.total),
+             f.status) for f in report.functions]
+    right = (False, True, True, True, True, False)
+    # Written directly when it fits: rich takes about a millisecond a row, 20 s for 20,000 functions.
+    plain = simple_head_lines(header, rows, footer, right, options.width, options.color)
+    if plain is not None:
+        buffer.write("\n".join(plain) + "\n")
+    else:
+        table = Table(box=box.SIMPLE_HEAD, show_footer=True)
+        for title, end, to_right in zip(header, footer, right, strict=True):
+            # names that differ at the end must not read alike: folded, never cut
+            table.add_column(title, footer=end, justify="right" if to_right else "left",
+                             overflow="fold" if title == "Function" else "ellipsis")
+        for cells in rows:
+            table.add_row(*cells)
+        console.print(table)
     for function in report.functions:
         changed = [c for c in function.components if c.change]
         if function.status == "unchanged" or not changed:
             continue
-        console.print(f"  {function.total.name}:")
+        _say(console, buffer, f"  {function.total.name}:", options.width)
         for component in changed:
-            console.print(f"    {component.name}: {money(component.base)} → {money(component.head)} "
-                          f"({_signed(component.change)}, {_percent(component)})")
+            _say(console, buffer, f"    {component.name}: {money(component.base)} → {money(component.head)} "
+                                  f"({_signed(component.change)}, {_percent(component)})", options.width)
     if report.gate is not None:
         console.print(_verdict(report))
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+
+
+def _say(console: Any, buffer: io.StringIO, line: str, width: int) -> None:
+    """A line as console.print would write it: as it is when it fits and is plain text, else through rich."""
+    from rich.cells import cell_len
+
+    if line.isprintable() and cell_len(line) <= width:
+        buffer.write(line + "\n")
+    else:
+        console.print(line)
 
 
 def _change_json(change: Change) -> dict[str, Any]:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic_core import PydanticCustomError
 
-from lambda_cost.errors import InputError
+from lambda_cost.errors import InputError, Problem
 from lambda_cost.model.estimate import Estimate
 from lambda_cost.model.verdict import Change, DiffReport, FunctionChange, Snapshot
-from lambda_cost.model.words import json_syntax, problem_from_pydantic
+from lambda_cost.model.words import problem_from_pydantic
 from lambda_cost.numbers import ZERO, exact, exact_sum
-from lambda_cost.stages.load import Source, read_source
+from lambda_cost.stages.load import NotJson, Source, json_key_position, parse_json, read_source
 from lambda_cost.tables.catalog import TableCatalog
 
 HUNDRED = Decimal(100)
@@ -41,11 +43,34 @@ def _by_component(costs: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
     return {component: exact_sum(values) for component, values in grouped.items()}
 
 
+# No estimate comes near these (its counts stop at 10^18): beyond them an amount is damage, and 1e999999 or a base of
+# 1e-999999 would overflow the arithmetic of the change and its percentage.
+_LARGEST, _SMALLEST = Decimal("1e30"), Decimal("1e-100")
+
+
+def _amount(value: Any) -> Decimal:
+    """An amount or quantity of a saved estimate: a finite number within the bounds above."""
+    number = None
+    if isinstance(value, (int, str, Decimal)) and not isinstance(value, bool):
+        with contextlib.suppress(InvalidOperation):
+            number = Decimal(value)
+    shown = repr(value) if len(repr(value)) <= 24 else repr(value)[:20] + "…"
+    if number is None or not number.is_finite():
+        raise PydanticCustomError("amount", "{shown} is not a finite number, such as \"12.34\"", {"shown": shown})
+    if number and not _SMALLEST <= abs(number) < _LARGEST:
+        raise PydanticCustomError("amount", "{shown} is out of range: a saved estimate's amounts are 0 or between "
+                                  "10^-100 and 10^30", {"shown": shown})
+    return number
+
+
+Amount = Annotated[Decimal, BeforeValidator(_amount)]
+
+
 class SavedItem(BaseModel):
     model_config = ConfigDict(extra="ignore")
     component: str
-    cost: Decimal
-    quantity: Decimal = Decimal(0)  # what reconcile compares with the bill's usage
+    cost: Amount
+    quantity: Amount = Decimal(0)  # what reconcile compares with the bill's usage
 
 
 class SavedFunction(BaseModel):
@@ -54,9 +79,9 @@ class SavedFunction(BaseModel):
     function: str | None = None  # the function of a version's row (api for api:v4)
     region: str = ""
     architecture: str = ""
-    total: Decimal
+    total: Amount
     line_items: list[SavedItem]
-    related_total: Decimal = Decimal(0)  # absent from estimates saved before related charges
+    related_total: Amount = Decimal(0)  # absent from estimates saved before related charges
     related_items: list[SavedItem] = []
 
 
@@ -72,8 +97,8 @@ class SavedEstimate(BaseModel):
     schema_version: int
     currency: str = "USD"
     period: str = "month"
-    total: Decimal
-    related_total: Decimal = Decimal(0)
+    total: Amount
+    related_total: Amount = Decimal(0)
     pricing: SavedPricing
     functions: list[SavedFunction]
 
@@ -99,23 +124,30 @@ def saved_estimate(source: Source, command: str = "diff") -> SavedEstimate | Non
     if not source.text.lstrip().startswith("{"):
         return None
     try:
-        data = json.loads(source.text, parse_float=Decimal)
-    except json.JSONDecodeError as error:
+        data = parse_json(source)
+    except NotJson as error:
         if '"schema_version"' in source.text:  # a saved report cut short, not a workload: say so, not "bad YAML"
-            raise InputError(f"{source.name}: a damaged saved estimate, not valid JSON ({json_syntax(error.msg)}: line "
-                             f"{error.lineno}, column {error.colno})",
+            (problem,) = error.problems
+            raise InputError(f"{source.name}: a damaged saved estimate, not valid JSON ({problem.message}: line "
+                             f"{problem.line}, column {problem.column})", problems=error.problems,
                              hint="save it again: lambda-cost estimate WORKLOAD --format json -o FILE") from None
         return None  # not JSON after all: YAML in flow style, which the workload loader reads
     if not isinstance(data, dict) or "schema_version" not in data:
         return None
     # `true` equals 1 in Python; a version is a number, and only 1 is read.
     if isinstance(data["schema_version"], bool) or data["schema_version"] != 1:
-        raise InputError(f"{source.name}: a saved estimate of schema_version {data['schema_version']!r}; "
-                         "this lambda-cost reads schema_version 1")
-    if {"kind", "valid", "combinations"} & data.keys():  # diff, validate and compare reports
+        shown = repr(data["schema_version"])
+        shown = shown if len(shown) <= 24 else shown[:20] + "…"
+        raise InputError(f"{source.name}: a saved estimate of schema_version {shown}; "
+                         "this lambda-cost reads schema_version 1", problems=[_at(source, "schema_version",
+                                                                                 "only schema_version 1 is read")])
+    reports = {"kind", "valid", "combinations"} & data.keys()
+    if reports:  # diff, validate and compare reports
         what = data["kind"] if isinstance(data.get("kind"), str) else "validate" if "valid" in data else "compare"
+        what = what if len(what) <= 24 else what[:20] + "…"
         raise InputError(f"{source.name} is a lambda-cost JSON report but not an estimate (a `{what}` report)",
-                         hint="give a saved `lambda-cost estimate --format json`, or a workload")
+                         hint="give a saved `lambda-cost estimate --format json`, or a workload",
+                         problems=[_at(source, sorted(reports)[0], "a key of another report than an estimate")])
     try:
         saved = SavedEstimate.model_validate(data)
     except (ValidationError, InvalidOperation) as error:
@@ -125,9 +157,17 @@ def saved_estimate(source: Source, command: str = "diff") -> SavedEstimate | Non
                         for item in error.errors()]
         raise InputError(f"{source.name}: not a lambda-cost JSON estimate", problems=problems) from None
     if (saved.currency, saved.period) != ("USD", "month"):  # figures in other units cannot be subtracted from ours
+        key = "currency" if saved.currency != "USD" else "period"
         raise InputError(f"{source.name}: a saved estimate in {saved.currency} a {saved.period}; "
-                         f"{command} compares USD a month")
+                         f"{command} compares USD a month",
+                         problems=[_at(source, key, f"{getattr(saved, key)!r}; {command} compares USD a month")])
     return saved
+
+
+def _at(source: Source, key: str, message: str) -> Problem:
+    """A problem with a top-level key of a saved estimate, at the line that writes it."""
+    line, column = json_key_position(source, key)
+    return Problem(message, path=(key,), file=source.name, line=line, column=column)
 
 
 def _snapshot_of_saved(saved: SavedEstimate, name: str) -> Snapshot:

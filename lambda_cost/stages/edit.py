@@ -50,10 +50,17 @@ def _scalar(text: str, where: str) -> Any:
 
 def parse_assignment(text: str, *, option: str = "--set") -> Assignment:
     """`functions.api.memory_mb=2048`; a bare function key (`memory_mb=2048`) means every function."""
+    from lambda_cost.stages.load import is_text
+
+    if not is_text(text):  # bytes that are not UTF-8 reach Python as lone surrogates, which YAML cannot read
+        shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise InputError(f"{option} {shown!r}: not UTF-8 text", hint="give the value in UTF-8")
     path_text, equals, value_text = text.partition("=")
-    if not equals or not path_text.strip():
-        raise InputError(f"{option} {text!r}: expected PATH=VALUE", hint="for example functions.api.memory_mb=2048")
     path = tuple(part for part in path_text.strip().replace("[", ".").replace("]", "").split(".") if part)
+    if not equals or not path:
+        says = "" if not equals or not path_text.strip() else "; the path names nothing"
+        raise InputError(f"{option} {text!r}: expected PATH=VALUE{says}",
+                         hint="for example functions.api.memory_mb=2048")
     return Assignment(text, _full_path(path, text, option), _scalar(value_text.strip(), f"{option} {path_text}"),
                       option)
 

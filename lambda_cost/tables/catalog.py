@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import copy
 import datetime as dt
 import difflib
 import hashlib
@@ -11,7 +10,7 @@ import json
 import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
@@ -19,17 +18,22 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from lambda_cost.errors import PricingError, Problem, TableError
-from lambda_cost.model.pricing import PricingTable, RegionRates
+from lambda_cost.errors import InputError, PricingError, Problem, TableError
+from lambda_cost.model.pricing import MOST_DIGITS, SMALLEST, PricingTable, RegionRates
 from lambda_cost.model.words import MISSING, given, has, problem_from_pydantic
 from lambda_cost.numbers import ARITHMETIC
-from lambda_cost.stages.load import locate, node_tree, parse, read_source
+from lambda_cost.stages.load import display_name, locate, node_tree, parse, read_source
 
 LATEST = "latest"
 PRICING_DIR_VARIABLE = "LAMBDA_COST_PRICING_DIR"
 # Keys that belong to one file alone, and keys whose lists grow along the `extends` chain.
 _OWN_KEYS = ("version", "effective", "summary", "extends", "scale")
 _ACCUMULATED_KEYS = ("sources", "notes")
+# More private tables than anyone prices with: each is read to sort the versions by date, and `pricing check`
+# validates each (about 6 ms apiece), so a directory of thousands would make every command slow.
+MAX_PRIVATE_TABLES = 1000
+# A scale factor is a discount or a markup: far below this.
+MAX_SCALE = 1000
 # `scale:` multiplies rates of every region: a negotiated discount as an overlay on a public version.
 _SCALABLE = ("requests", "duration", "ephemeral_storage", "provisioned_concurrency", "provisioned_duration")
 
@@ -54,11 +58,17 @@ class ResolvedTable:
 
     table: PricingTable
     path: Path
-    sha256: str
 
     @property
     def version(self) -> str:
         return self.table.version
+
+    @cached_property
+    def sha256(self) -> str:
+        """The digest of the validated values, not of the YAML: key order, quotes and how a number is written
+        ("0.20", 0.2) leave the table, and so its digest, the same; any changed rate changes it. Computed when an
+        output names it: `pricing check` of many tables needs none."""
+        return hashlib.sha256(_canonical_json(self.table.model_dump(mode="python")).encode()).hexdigest()
 
 
 class TableCatalog:
@@ -70,12 +80,16 @@ class TableCatalog:
         self._raw: dict[str, dict[str, Any]] = {}
         self._resolved: dict[str, ResolvedTable] = {}
         self._trees: dict[str, Any] = {}  # YAML node trees, read only to locate problems
+        # The merged data (and its problems) of the tables that others extend: each of a chain is merged once.
+        self._merged_cache: dict[str, tuple[dict[str, Any], list[Problem]]] = {}
 
     @cached_property
     def files(self) -> dict[str, Path]:
         """Version id (the file name without .yaml) to file, across all directories."""
         files: dict[str, Path] = {}
         read: set[Path] = set()
+        private = 0
+        shipped: set[str] = set()
         for directory in (self.directory, *self.private):
             if not directory.is_dir():
                 problem = "is not a directory" if directory.exists() else "does not exist"
@@ -87,14 +101,28 @@ class TableCatalog:
                 continue
             read.add(directory.resolve())
             # .yml is as common a spelling as .yaml: a table saved under it is a table, not silently skipped.
-            for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
+            found = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+            private += len(found) if directory != self.directory else 0
+            if private > MAX_PRIVATE_TABLES:  # counted from the names, before any is read
+                raise TableError(f"more than {MAX_PRIVATE_TABLES:,} private price tables in the pricing directories; "
+                                 "refusing to read them", hint="keep the tables you price with; archive the others")
+            # pricing/ of a checkout (perhaps newer than the installed package) holds every shipped table
+            copy_of_shipped = bool(shipped) and shipped <= {path.stem for path in found}
+            for path in found:
                 if path.stem == LATEST:
                     raise TableError(f"{path}: {LATEST!r} names the newest version and cannot be a table's id",
                                      hint="give the table (its file name and version) another id")
+                if not path.is_file():  # a FIFO would block the read forever, a directory cannot be read
+                    raise TableError(f"{display_name(str(path))} is not a regular file",
+                                     hint="a pricing directory holds table files; move it out")
                 if path.stem in files:
+                    if copy_of_shipped and _same_content(files[path.stem], path):
+                        continue  # pricing/ of a checkout beside the tables an installed package ships
                     raise TableError(f"pricing version {path.stem!r} is defined twice: {files[path.stem]} and {path}",
                                      hint="give a private table a version id of its own")
                 files[path.stem] = path
+            if directory == self.directory:
+                shipped = set(files)
         return files
 
     @cached_property
@@ -157,12 +185,15 @@ class TableCatalog:
         """The versions that had taken effect on `day`, oldest first."""
         return [version for version in self.versions if self.effective(version) <= day]
 
-    def resolve(self, version: str) -> ResolvedTable:
-        """Load a version, apply its `extends` chain and `scale`, and validate the result."""
+    def resolve(self, version: str, *, keep: bool = True) -> ResolvedTable:
+        """Load a version, apply its `extends` chain and `scale`, and validate the result.
+
+        Without `keep`, the result is not cached: `pricing check` goes through every table and needs each once.
+        """
         cached = self._resolved.get(version)
         if cached is not None:
             return cached
-        merged, problems = self._merged(version, ())
+        merged, problems = self._merged(version)
         path = self.files[version]
         table = None
         try:
@@ -173,12 +204,19 @@ class TableCatalog:
                          if not any(problem.path[:len(known)] == known for known in said if known)]
         if problems or table is None:
             raise TableError(f"pricing table {path} is invalid", problems=problems)
-        # The digest of the validated values, not of the YAML: key order, quotes and how a number is written
-        # ("0.20", 0.2) leave the table, and so its digest, the same; any changed rate changes it.
-        digest = hashlib.sha256(_canonical_json(table.model_dump(mode="python")).encode()).hexdigest()
-        resolved = ResolvedTable(table, path, digest)
-        self._resolved[version] = resolved
+        resolved = ResolvedTable(table, path)
+        if keep:
+            self._resolved[version] = resolved
         return resolved
+
+    def _located(self, version: str, problems: list[Problem]) -> list[Problem]:
+        """Each problem at its line in the table's own file, where the file itself writes the key at fault."""
+        tree = node_tree(read_source(str(self.files[version])))
+        located = []
+        for problem in problems:
+            place = locate(tree, problem.path, whole=True)
+            located.append(replace(problem, line=place[0], column=place[1]) if place else problem)
+        return located
 
     def raw(self, version: str) -> dict[str, Any]:
         """A version's file as written, before `extends` is applied."""
@@ -231,27 +269,51 @@ class TableCatalog:
             current = str(self._read(current).get("extends"))
         return best
 
-    def _merged(self, version: str, seen: tuple[str, ...]) -> tuple[dict[str, Any], list[Problem]]:
+    def _merged(self, version: str) -> tuple[dict[str, Any], list[Problem]]:
         """A version's data with its `extends` chain applied and its `scale`, and the problems of its files that
-        do not stop the merge (every one of them, so that `pricing check` lists them all)."""
-        if version in seen:
-            raise TableError(f"pricing tables extend each other in a loop: {' -> '.join((*seen, version))}")
+        do not stop the merge (every one of them, so that `pricing check` lists them all).
+
+        The chain is walked without recursion (a private chain may be long), root first; a table that others extend
+        keeps its merged data, so that each table of a chain is merged once.
+        """
+        chain: list[str] = []  # from the version towards its root, up to a merged table or the root
+        current = version
+        while current not in self._merged_cache:
+            if current in chain:
+                loop = chain[chain.index(current):]
+                raise TableError(f"pricing tables extend each other in a loop: {' -> '.join((*loop, current))}")
+            chain.append(current)
+            parent = self._read(current).get("extends")
+            if parent is None:
+                break
+            current = str(parent)
+            if current not in self.files:
+                child = chain[-1]
+                known = ", ".join(self.files)
+                raise TableError(f"pricing table {self.files[child]} is invalid", problems=[
+                    *self._version_problems(child),
+                    self.problem(child, f"extends unknown version {current!r}", ("extends",), f"versions: {known}")])
+        merged, problems = self._merged_cache.get(current, (None, []))
+        parent_version = current if merged is not None else None
+        for child in reversed(chain):
+            merged, problems = self._merge_one(child, parent_version, merged, problems)
+            if child in self._extended:
+                self._merged_cache[child] = (merged, problems)
+            parent_version = child
+        assert merged is not None
+        return merged, list(problems)  # the caller adds its own: the cached list stays as it is
+
+    def _merge_one(self, version: str, parent_version: str | None, parent: dict[str, Any] | None,
+                   inherited_problems: list[Problem]) -> tuple[dict[str, Any], list[Problem]]:
+        """One table over its parent's merged data: its own keys win, sources and notes add up, scale applies."""
         own = self._read(version)
         problems = self._version_problems(version)
-        path = self.files[version]
-        parent_version = own.get("extends")
-        if parent_version is None:
+        if parent is None or parent_version is None:
             merged = {key: value for key, value in own.items() if key not in ("extends", "scale")}
         else:
-            parent_version = str(parent_version)
-            if parent_version not in self.files:
-                known = ", ".join(self.files)
-                raise TableError(f"pricing table {path} is invalid", problems=[*problems, self.problem(
-                    version, f"extends unknown version {parent_version!r}", ("extends",), f"versions: {known}")])
             later = self._later(version, parent_version)
             if later:
                 problems.append(self.problem(version, later, ("extends",)))
-            parent, inherited_problems = self._merged(parent_version, (*seen, version))
             problems += inherited_problems
             merged = _deep_merge(parent, own)
             for key in _ACCUMULATED_KEYS:
@@ -291,6 +353,17 @@ class TableCatalog:
             return None
         return f"(effective {own}) extends {parent}, which takes effect later ({inherited})"
 
+    @cached_property
+    def _extended(self) -> set[str]:
+        """The versions some table extends: their merged data is kept for the tables that build on it."""
+        extended = set()
+        for version in self.files:
+            try:
+                extended.add(str(self._read(version).get("extends")))
+            except InputError:  # a damaged file is reported when it is resolved, not by every other table
+                continue
+        return extended
+
     def first_version_with(self, predicate: Callable[[PricingTable], bool]) -> ResolvedTable | None:
         """The oldest table for which predicate(table) holds, to name when a feature arrived."""
         for version in self.versions:
@@ -319,13 +392,28 @@ def region_hint(region: str, table: PricingTable, catalog: TableCatalog) -> str:
     return f"regions in {table.version}: {', '.join(sorted(table.regions))}"
 
 
+def _same_content(one: Path, other: Path) -> bool:
+    """Whether two table files hold the same bytes (both are small: tables are read whole anyway)."""
+    try:
+        return one.read_bytes() == other.read_bytes()
+    except OSError:
+        return False
+
+
 def shared_rates(regions: Mapping[str, RegionRates]) -> set[str]:
     """The rates that more than one region has, which `pricing check` asks of every region.
 
-    A rate that one region alone has is that service's home region (Lambda@Edge in us-east-1), not a gap.
+    A rate that one region alone has is that service's home region (Lambda@Edge in us-east-1), not a gap. Nor is
+    a catalogue of what a region offers (the EC2 instance types of Managed Instances differ from region to region,
+    and some regions offer none): a region without one is a region where the offering is not priced, and a
+    workload asking for it there is refused by name.
     """
-    counts = Counter(name for rates in regions.values() for name, value in rates if value is not None)
+    counts = Counter(name for rates in regions.values() for name, value in rates
+                     if value is not None and name not in _OFFERINGS)
     return {name for name, count in counts.items() if count > 1}
+
+
+_OFFERINGS = ("managed_instances",)  # region rates that list what the region offers, not one price
 
 
 def _still_derived(inherited: list[Any], own: dict[str, Any]) -> list[Any]:
@@ -391,42 +479,58 @@ def _apply_scale(merged: dict[str, Any], scale: Any) -> list[tuple[str, tuple[st
             hint = f"did you mean {match[0]!r}? " if match else ""
             problems.append((f"cannot scale {key!r}", (key,), f"{hint}scalable: {', '.join(_SCALABLE)}"))
             continue
-        try:
-            factor = Decimal(str(value))
-        except InvalidOperation:
-            factor = Decimal("NaN")
-        # Checked here: a negative factor would otherwise be one schema error for every rate it scales.
-        if not factor.is_finite() or factor < 0:
-            problems.append((f"a factor is a number of 0 or more, not {value}", (key,),
-                             "for example duration: 0.92 for 8% off"))
+        factor = _factor(value)
+        # Checked here: a negative factor would otherwise be one schema error for every rate it scales, and a huge
+        # one (1e999999) would overflow them.
+        if factor is None:
+            shown = str(value) if len(str(value)) <= 24 else str(value)[:20] + "…"
+            problems.append((f"a factor is a number from 0 to {MAX_SCALE:,} with at most {MOST_DIGITS} significant "
+                             f"digits, not {shown}", (key,), "for example duration: 0.92 for 8% off"))
             continue
         factors[key] = factor
     regions = merged.get("regions", {})
     if not isinstance(regions, dict):
         return problems  # validation names the problem, with the file and the field
-    # The regions may be shared with the parent's cached data: scale a copy. Whatever is not shaped like a rate
-    # is left as written, so that validation reports it at its path instead of failing here.
-    merged["regions"] = copy.deepcopy(regions)
-    for rates in merged["regions"].values():
-        if not isinstance(rates, dict):
-            continue
-        if "requests" in factors and "requests_per_million" in rates:
-            rates["requests_per_million"] = _times(rates["requests_per_million"], factors["requests"])
-        duration = rates.get("duration")
-        if "duration" in factors and isinstance(duration, dict):
-            for architecture, tiers in duration.items():
-                if isinstance(tiers, list):
-                    duration[architecture] = [
-                        {**tier, "price": _times(tier["price"], factors["duration"])}
-                        if isinstance(tier, dict) and "price" in tier else tier
-                        for tier in tiers
-                    ]
-        if "ephemeral_storage" in factors and rates.get("ephemeral_storage") is not None:
-            rates["ephemeral_storage"] = _times(rates["ephemeral_storage"], factors["ephemeral_storage"])
-        for key in ("provisioned_concurrency", "provisioned_duration"):
-            if key in factors and isinstance(rates.get(key), dict):
-                rates[key] = {arch: _times(price, factors[key]) for arch, price in rates[key].items()}
+    # The regions may be shared with the parent's cached data: scale copies of what changes. Whatever is not
+    # shaped like a rate is left as written, so that validation reports it at its path instead of failing here.
+    merged["regions"] = {name: _scaled(rates, factors) if isinstance(rates, dict) else rates
+                         for name, rates in regions.items()}
     return problems
+
+
+def _factor(value: Any) -> Decimal | None:
+    """A scale factor, or None when it is not a number from 0 to MAX_SCALE (in the arithmetic's digits)."""
+    try:
+        factor = Decimal(str(value)) if isinstance(value, (int, Decimal, str)) and not isinstance(value, bool) \
+            else Decimal("NaN")
+    except InvalidOperation:
+        return None
+    if not factor.is_finite() or not 0 <= factor <= MAX_SCALE or len(factor.as_tuple().digits) > MOST_DIGITS:
+        return None
+    return None if factor and factor < SMALLEST else factor
+
+
+def _scaled(rates: dict[str, Any], factors: dict[str, Decimal]) -> dict[str, Any]:
+    """A region's rates with the factors applied: a new mapping, the parent's left as it was."""
+    rates = dict(rates)
+    if "requests" in factors and "requests_per_million" in rates:
+        rates["requests_per_million"] = _times(rates["requests_per_million"], factors["requests"])
+    duration = rates.get("duration")
+    if "duration" in factors and isinstance(duration, dict):
+        rates["duration"] = {
+            architecture: [
+                {**tier, "price": _times(tier["price"], factors["duration"])}
+                if isinstance(tier, dict) and "price" in tier else tier
+                for tier in tiers
+            ] if isinstance(tiers, list) else tiers
+            for architecture, tiers in duration.items()
+        }
+    if "ephemeral_storage" in factors and rates.get("ephemeral_storage") is not None:
+        rates["ephemeral_storage"] = _times(rates["ephemeral_storage"], factors["ephemeral_storage"])
+    for key in ("provisioned_concurrency", "provisioned_duration"):
+        if key in factors and isinstance(rates.get(key), dict):
+            rates[key] = {arch: _times(price, factors[key]) for arch, price in rates[key].items()}
+    return rates
 
 
 def _times(price: Any, factor: Decimal) -> Any:
@@ -436,7 +540,7 @@ def _times(price: Any, factor: Decimal) -> Any:
     """
     try:
         return ARITHMETIC.multiply(Decimal(str(price)), factor)
-    except InvalidOperation:
+    except ArithmeticError:  # not a number, or one so large the product overflows: validation refuses it
         return price
 
 

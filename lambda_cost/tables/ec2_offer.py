@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from lambda_cost.errors import InputError, LoadError, PricingError
+from lambda_cost.errors import InputError, LoadError, PricingError, Problem
 from lambda_cost.tables.catalog import TableCatalog
 from lambda_cost.tables.offer import (
     _LOCATIONS,
@@ -140,7 +140,9 @@ def _read(offer_path: Path, catalog: TableCatalog, effective: dt.date | None, ex
         raise InputError(f"{offer_path}: not UTF-8 text",
                          hint="give the offer file index.json as AWS serves it") from None
     except OfferSyntaxError as error:
-        raise InputError(f"{offer_path}: not JSON ({error})",
+        problem = Problem(error.message, file=str(offer_path), line=error.line, column=error.column,
+                          hint="check the commas, brackets and quotes")
+        raise InputError(f"{offer_path}: not JSON", problems=[problem],
                          hint="give the offer file index.json of the AWS Price List bulk API") from None
     except OSError as error:
         raise LoadError(f"{offer_path}: cannot be read: {error.strerror}") from None

@@ -119,7 +119,10 @@ def check(catalog: TableCatalog) -> list[Problem]:
     for version, path in files.items():
         found: list[Problem] = []
         resolved = None
-        for step in (catalog.effective, catalog.resolve):  # each says every problem it finds
+        def resolve_once(version: str) -> ResolvedTable:
+            return catalog.resolve(version, keep=False)  # each once: thousands need not all be held
+
+        for step in (catalog.effective, resolve_once):  # each says every problem it finds
             try:
                 result = step(version)
             except (LoadError, TableError) as error:  # unreadable YAML, or a table that is wrong

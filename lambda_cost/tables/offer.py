@@ -22,10 +22,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from lambda_cost.atomic import write_atomically
-from lambda_cost.errors import InputError, PricingError, TableError
-from lambda_cost.model.pricing import Architecture, PricingTable, rate_values
-from lambda_cost.model.words import json_syntax
-from lambda_cost.stages.load import read_source
+from lambda_cost.errors import InputError, PricingError, Problem, TableError
+from lambda_cost.model.pricing import LARGEST, MOST_DIGITS, SMALLEST, Architecture, PricingTable, rate_values
+from lambda_cost.stages.load import NotJson, json_key_position, parse_json, read_source
 from lambda_cost.tables.catalog import TableCatalog, shared_rates
 
 OFFER_CODE = "AWSLambda"
@@ -230,24 +229,27 @@ def write_imported(
 def _read_offer(offer_path: Path) -> dict[str, Any]:
     source = read_source(str(offer_path))
     try:
-        offer = json.loads(source.text, parse_float=Decimal)
-    except json.JSONDecodeError as error:
-        raise InputError(
-            f"{offer_path}: not valid JSON: {json_syntax(error.msg)} (line {error.lineno}, column {error.colno})",
-            hint="give the offer file index.json of the AWS Price List bulk API, whole",
-        ) from None
+        offer = parse_json(source)
+    except NotJson as error:
+        raise InputError(f"{source.name}: not JSON", problems=error.problems,
+                         hint="give the offer file index.json of the AWS Price List bulk API") from None
+    def at(key: str, message: str, hint: str | None = None) -> PricingError:
+        line, column = json_key_position(source, key) if key else (1, 1)
+        return PricingError(f"{source.name}: not an AWS Lambda offer file", hint=hint, problems=[
+            Problem(message, path=(key,) if key else (), file=source.name, line=line, column=column)])
+
     if not isinstance(offer, dict):
-        raise PricingError(f"{offer_path}: not an AWS Price List offer file (the top level is not an object)")
+        raise at("", "the top level is not an object, as an AWS Price List offer file's is")
     code = offer.get("offerCode")
     if code != OFFER_CODE:
-        what = ("has no offerCode: not an AWS Price List offer file" if code is None
-                else f"is the offer of {code!r}, not of AWS Lambda")
-        raise PricingError(
-            f"{offer_path} {what}",
-            hint=f"give the AWS Lambda offer (offerCode {OFFER_CODE!r}): {OFFER_URL}",
-        )
-    if not isinstance(offer.get("products"), dict) or not isinstance(offer.get("terms"), dict):
-        raise PricingError(f"{offer_path}: an offer file needs 'products' and 'terms' objects")
+        shown = repr(code) if len(repr(code)) <= 40 else repr(code)[:36] + "…"
+        what = ("no offerCode: an AWS Price List offer file names its service there" if code is None
+                else f"the offer of {shown}, not of AWS Lambda")
+        raise at("offerCode" if code is not None else "", what,
+                 hint=f"give the AWS Lambda offer (offerCode {OFFER_CODE!r}): {OFFER_URL}")
+    for key in ("products", "terms"):
+        if not isinstance(offer.get(key), dict):
+            raise at(key if key in offer else "", f"an offer file needs a {key!r} object")
     return offer
 
 
@@ -289,7 +291,9 @@ def _rows(offer: dict[str, Any], unmapped: _Unmapped) -> Iterator[tuple[dict[str
     terms = offer["terms"]
     on_demand = _object(terms.get("OnDemand"))
     for term_type, by_sku in sorted(terms.items()):
-        if term_type != "OnDemand" and by_sku:
+        if term_type != "OnDemand" and not isinstance(by_sku, dict):
+            unmapped.note(f"terms {term_type}: not an object of SKUs, not imported")
+        elif term_type != "OnDemand" and by_sku:
             unmapped.note(f"terms {term_type}: {len(by_sku)} SKU(s) not imported (only OnDemand prices are)")
     for sku, product in sorted(offer["products"].items()):
         attributes = _object(_object(product).get("attributes"))
@@ -305,6 +309,11 @@ def _rows(offer: dict[str, Any], unmapped: _Unmapped) -> Iterator[tuple[dict[str
         parsed = [_dimension(d) for d in dimensions]
         if not parsed or any(d is None for d in parsed):
             unmapped.add(row, "a price dimension without a USD price or a numeric range", len(dimensions))
+            continue
+        if any(not _plausible(d.price) for d in parsed if d is not None):
+            # 1e999999 would import, then overflow every estimate; 1e-999999 print a million digits
+            unmapped.add(row, "a price out of range (0, or 10^-18 to 10^12 a unit, with at most "
+                         f"{MOST_DIGITS} significant digits)", len(dimensions))
             continue
         yield attributes, _Row(row.group, row.usagetype, row.unit, tuple(d for d in parsed if d is not None))
 
@@ -324,7 +333,15 @@ def _dimension(raw: dict[str, Any]) -> _Dimension | None:
         return None
     if not begin.is_finite() or (end is not None and not end.is_finite()) or not price.is_finite() or price < 0:
         return None
+    if not 0 <= begin < LARGEST or (end is not None and not 0 <= end < LARGEST):  # a table's bounds: see _plausible
+        return None
     return _Dimension(begin, end, price)
+
+
+def _plausible(price: Decimal) -> bool:
+    """Whether a price fits a table (model.pricing's bounds): what does not is listed, not imported."""
+    # A request price is kept per million: from SMALLEST up to LARGEST a million times over, both kinds fit.
+    return price == 0 or (SMALLEST <= price < LARGEST / MILLION and len(price.as_tuple().digits) <= MOST_DIGITS)
 
 
 def _region(attributes: dict[str, Any]) -> str | None:

@@ -12,17 +12,29 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, TextIO
 
+from lambda_cost.numbers import MAX_DIGITS, too_large_message
+
 CHUNK = 1 << 20  # characters read at a time
 _SPACE = re.compile(r"[ \t\n\r]*")
 _SCALAR_TAIL = re.compile(r"[0-9.eE+\-a-z]*\Z")  # what may still follow a scalar up to the window's end
 
 
 class OfferSyntaxError(ValueError):
-    """The document is not JSON where the reader stands: what it expected, and at which character."""
+    """The document is not JSON where the reader stands: what it expected, and at which line and column."""
 
-    def __init__(self, message: str, offset: int) -> None:
-        super().__init__(f"{message} at character {offset:,}")
-        self.offset = offset
+    def __init__(self, message: str, offset: int, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message, self.offset, self.line, self.column = message, offset, line, column
+
+
+class _LongNumber(ValueError):
+    """An integer of more digits than any price has: int() of it would be slow, then refused by Python."""
+
+
+def _integer(text: str) -> int:
+    if len(text) > MAX_DIGITS:
+        raise _LongNumber(text)
+    return int(text)
 
 
 class JsonStream:
@@ -34,12 +46,21 @@ class JsonStream:
         self._buffer = ""
         self._position = 0
         self._consumed = 0  # characters dropped from the front of the window
+        self._lines = 0  # line breaks among them
+        self._line_start = 0  # the offset where the line of the window's start begins
         self._eof = False
-        self._decoder = json.JSONDecoder(parse_float=Decimal)
+        self._decoder = json.JSONDecoder(parse_float=Decimal, parse_int=_integer)
 
     @property
     def offset(self) -> int:
         return self._consumed + self._position
+
+    def _error(self, message: str) -> OfferSyntaxError:
+        """A syntax error where the reader stands, with its line and column (counted only now, on this rare path)."""
+        before = self._buffer[:self._position]
+        breaks = before.count("\n")
+        line_start = self._consumed + before.rfind("\n") + 1 if breaks else self._line_start
+        return OfferSyntaxError(message, self.offset, self._lines + breaks + 1, self.offset - line_start + 1)
 
     def _more(self) -> bool:
         """Read another chunk into the window, dropping what has been read; False at the end of the file."""
@@ -49,6 +70,11 @@ class JsonStream:
         if not text:
             self._eof = True
             return False
+        dropped = self._buffer[:self._position]
+        breaks = dropped.count("\n")
+        if breaks:
+            self._lines += breaks
+            self._line_start = self._consumed + dropped.rfind("\n") + 1
         self._consumed += self._position
         self._buffer = self._buffer[self._position:] + text
         self._position = 0
@@ -67,7 +93,7 @@ class JsonStream:
         found = self._peek()
         if found != character:
             shown = repr(found) if found else "the end of the file"
-            raise OfferSyntaxError(f"expected {character!r}, found {shown}", self.offset)
+            raise self._error(f"expected {character!r}, found {shown}")
         self._position += 1
 
     def value(self) -> Any:
@@ -79,7 +105,9 @@ class JsonStream:
             except json.JSONDecodeError:
                 if self._more():
                     continue
-                raise OfferSyntaxError("not a JSON value", self.offset) from None
+                raise self._error("not a JSON value") from None
+            except _LongNumber as error:
+                raise self._error(too_large_message(str(error))) from None
             # A number (or true, false, null) the window cuts may go on in the next chunk: "0." of "0.25". Until a
             # character that cannot continue it follows, read on before trusting it.
             cut = not isinstance(value, (dict, list, str)) and _SCALAR_TAIL.match(self._buffer, end) is not None
@@ -97,15 +125,16 @@ class JsonStream:
         while True:
             key = self.value()
             if not isinstance(key, str):
-                raise OfferSyntaxError("expected a key (a string)", self.offset)
+                raise self._error("expected a key (a string)")
             self._expect(":")
             yield key
             following = self._peek()
+            if following not in ("}", ","):
+                shown = repr(following) if following else "the end of the file"
+                raise self._error(f"expected ',' or '}}', found {shown}")
             self._position += 1
             if following == "}":
                 return
-            if following != ",":
-                raise OfferSyntaxError(f"expected ',' or '}}', found {following!r}", self.offset)
 
     def skip(self, levels: int = 1) -> None:
         """Pass over the next value; an object's members are walked `levels` deep, so that a large object (every

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from lambda_cost.model.units import PLACEHOLDER
+from lambda_cost.stages.load import reads_as_text
 from lambda_cost.templates.sam import FunctionDraft, Known, SourceDraft, as_number
 
 COMMENT_COLUMN = 36
@@ -48,7 +49,13 @@ def _line(indent: int, text: str, comment: str = "") -> str:
     line = " " * indent + text
     if comment:
         line = line.ljust(COMMENT_COLUMN - 1) + " # " + comment
-    return line
+    # Comments and notes quote the template (a logical id, an event name): a line break in one would end the
+    # comment and start YAML of the template's making. Such characters are written as escapes.
+    return line if line.isprintable() else "".join(ch if ch.isprintable() else _escape(ch) for ch in line)
+
+
+def _escape(character: str) -> str:
+    return json.dumps(character)[1:-1] if character.isascii() else character.encode("unicode_escape").decode()
 
 
 def _scalar(value: Any) -> str:
@@ -59,13 +66,43 @@ def _scalar(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{key}: {_scalar(item)}" for key, item in value.items()) + "}"
     text = str(value)
-    plain = _PLAIN.match(text) and text.lower() not in ("true", "false", "null", "yes", "no", "on", "off")
-    return text if plain else json.dumps(text)
+    # Plain only when YAML reads it back as this same text (not 0x1F, 1:30 or 2024-01-01, which it reads as numbers
+    # and dates); anything else in double quotes, with escapes.
+    plain = _PLAIN.match(text) and reads_as_text(text)
+    return text if plain and not text.startswith("-") else _quoted(text)
+
+
+_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted string: printable characters as they are, the others as YAML's escapes (a half of a
+    surrogate pair, which no YAML or UTF-8 can hold, as the replacement character)."""
+    out = ['"']
+    for character in text:
+        code = ord(character)
+        if character in '"\\':
+            out.append("\\" + character)
+        elif character in _ESCAPES:
+            out.append(_ESCAPES[character])
+        elif 0x20 <= code <= 0x7E or (0xA0 <= code <= 0xFFFD and not 0xD800 <= code <= 0xDFFF and code not in (
+                0x2028, 0x2029, 0xFEFF)) or code >= 0x10000:
+            out.append(character)
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("\\ufffd")
+        else:
+            out.append(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}")
+    return "".join(out) + '"'
 
 
 def _key(indent: int, key: str, known: Known, supported: bool, what: str = "") -> list[str]:
     """One key: its value or a placeholder, its origin as a comment; commented out where not yet priced."""
-    value = as_number(known.value) if key in NUMERIC and known.value is not None else known.value
+    value = known.value
+    if key in NUMERIC and value is not None:
+        # A number as a number; what is none (Infinity, 1e999999, sNaN) as the template writes it, for validate to
+        # refuse at its line.
+        number = as_number(value)
+        value = number if number is not None or isinstance(value, (dict, list)) else str(value)
     if isinstance(value, dict) and any(item is None for item in value.values()):
         value = {name: PLACEHOLDER if item is None else item for name, item in value.items()}
     note = "; ".join(part for part in (what, known.note) if part and part != "default")

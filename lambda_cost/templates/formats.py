@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lambda_cost.errors import LoadError
+from lambda_cost.errors import LoadError, Problem
 from lambda_cost.stages.load import Source, read_source
+from lambda_cost.templates.cfn_yaml import MAX_TEMPLATE_BYTES
 from lambda_cost.templates.sam import FunctionDraft
 
 SAM = "SAM or CloudFormation template"
@@ -46,7 +47,7 @@ def read_any(path: str) -> Drafted:
         drafts, notes = read_directory(Path(path).parent, [Path(path)])
         return Drafted(drafts, HCL, notes)
     _refuse_binary_plan(path)
-    source = read_source(path)
+    source = read_source(path, MAX_TEMPLATE_BYTES)
     data = load_document(source)
     return _by_content(data, source)
 
@@ -88,7 +89,7 @@ def _template(source: Source, depth: int) -> Drafted:
             notes.append(f"nested stack {stack}: its functions are not drafted ({why}); give its template to "
                          "`lambda-cost init --from` and add them")
             continue
-        nested = _template(read_source(str(path)), depth + 1)
+        nested = _template(read_source(str(path), MAX_TEMPLATE_BYTES), depth + 1)
         for draft in nested.drafts:
             draft.name = f"{stack}-{draft.name}"
         drafts += nested.drafts
@@ -122,7 +123,8 @@ def load_document(source: Source) -> Any:
 def _by_content(data: Any, source: Source) -> Drafted:
     name = source.name
     if not isinstance(data, dict):
-        raise LoadError(f"{name}: not a template, plan or serverless.yml (the document is not a mapping)", hint=READS)
+        raise LoadError(f"{name}: not a template, plan or serverless.yml", hint=READS,
+                        problems=[_whole(name, "the document is not a mapping")])
     if "format_version" in data and ("planned_values" in data or "values" in data or "terraform_version" in data):
         from lambda_cost.templates.terraform import read_plan
 
@@ -145,5 +147,10 @@ def _by_content(data: Any, source: Source) -> Drafted:
         raise LoadError(f"{name}: {FOREIGN['Pulumi.yaml']}", hint=READS)
     if ("app" in data and isinstance(data.get("app"), str) and "context" in data) or ("app" in data and len(data) <= 3):
         raise LoadError(f"{name}: {FOREIGN['cdk.json']}", hint=READS)
-    raise LoadError(f"{name}: not a format init can read (no Resources, format_version or service and provider)",
-                    hint=READS)
+    raise LoadError(f"{name}: not a format init can read", hint=READS, problems=[
+        _whole(name, "no Resources, format_version, or service and provider at the top of the document")])
+
+
+def _whole(name: str, message: str) -> Problem:
+    """A problem of the document as a whole, at its start."""
+    return Problem(message, file=name, line=1, column=1)

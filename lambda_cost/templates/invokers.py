@@ -211,7 +211,8 @@ def _cloudfront(template: Template, drafts: dict[str, FunctionDraft], name: str,
     config = props.get("DistributionConfig")
     if not isinstance(config, dict):
         return
-    behaviors = [config.get("DefaultCacheBehavior"), *(config.get("CacheBehaviors") or [])]
+    others = config.get("CacheBehaviors")
+    behaviors = [config.get("DefaultCacheBehavior"), *(others if isinstance(others, list) else [])]
     for behavior in behaviors:
         associations = behavior.get("LambdaFunctionAssociations") if isinstance(behavior, dict) else None
         for association in associations if isinstance(associations, list) else []:

@@ -11,6 +11,7 @@ from typing import Any
 
 from lambda_cost.model.schema import AWS_EVENT_TYPES as SAM_EVENTS  # what invokes a function, per event type
 from lambda_cost.model.units import HOURS_PER_MONTH
+from lambda_cost.numbers import too_large
 from lambda_cost.templates.conditions import Conditions
 from lambda_cost.templates.schedule import runs_per_month
 
@@ -89,10 +90,10 @@ class Template:
         self.resources: dict[str, Any] = {
             name: resource for name, resource in data.get("Resources", {}).items() if isinstance(resource, dict)
         }
-        self.parameters: dict[str, Any] = data.get("Parameters") or {}
-        self.mappings: dict[str, Any] = data.get("Mappings") or {}
-        globals_ = data.get("Globals") or {}
-        self.function_globals: dict[str, Any] = globals_.get("Function") or {}
+        # Sections of another shape (a list, a number) are read as empty: nothing in them can be looked up.
+        self.parameters: dict[str, Any] = _mapping(data.get("Parameters"))
+        self.mappings: dict[str, Any] = _mapping(data.get("Mappings"))
+        self.function_globals: dict[str, Any] = _mapping(_mapping(data.get("Globals")).get("Function"))
         self.conditions = Conditions(data.get("Conditions"), self.parameters)
         self.notes: list[str] = []  # what the template says that belongs to no one function
 
@@ -199,7 +200,7 @@ class Template:
                 return argument
             if function == "Fn::GetAtt":
                 parts = argument if isinstance(argument, list) else str(argument).split(".")
-                return str(parts[0])
+                return str(parts[0]) if parts else None
             if function == "Fn::Sub" and isinstance(argument, str):
                 match = re.match(r"^\$\{([A-Za-z0-9]+)(\.[A-Za-z]+)?\}$", argument)
                 return match.group(1) if match else None
@@ -241,14 +242,23 @@ class Template:
 
 
 def as_number(value: Any) -> Any:
-    """Parameter defaults are often strings ("1024"): the number, int when whole, or None."""
-    if isinstance(value, bool):
+    """Parameter defaults are often strings ("1024"): the number, int when whole, or None.
+
+    Infinity, NaN and a number of thousands of digits (1e999999, whose int() would take a minute) are no setting
+    of a function: None too."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         return None
     try:
-        number = Decimal(str(value))
+        number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         return None
+    if not number.is_finite() or too_large(number):
+        return None
     return int(number) if number == number.to_integral_value() else number
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _is(value: Any, literal: str) -> bool:
@@ -405,7 +415,9 @@ def _function(
     runtime = _setting(template, props, "Runtime", None, from_globals)
     if runtime.value is not None:
         settings["runtime"] = runtime
-    image = props.get("PackageType") == "Image" or "ImageUri" in props or "ImageUri" in (props.get("Code") or {})
+    code = props.get("Code")
+    in_code = isinstance(code, dict) and "ImageUri" in code
+    image = props.get("PackageType") == "Image" or "ImageUri" in props or in_code
     origin = "PackageType" if "PackageType" in props else "ImageUri" if image else "default"
     settings["package_type"] = Known("image" if image else "zip", origin)
     snapstart = props.get("SnapStart")
@@ -516,8 +528,8 @@ def _mapping_settings(
         source.notes.append(f"TumblingWindowInSeconds {window.value}: the function also runs once at the end of "
                             "each window per shard to hand over its state; count those invocations in the volume")
     if kind == "sqs":
-        types = props.get("FunctionResponseTypes") or []
-        if "ReportBatchItemFailures" in types:
+        types = props.get("FunctionResponseTypes")
+        if isinstance(types, (list, str)) and "ReportBatchItemFailures" in types:
             source.settings["report_batch_item_failures"] = Known(True, "FunctionResponseTypes")
         if queue and template.type_of(queue) == "AWS::SQS::Queue":
             _queue_settings(template, source, queue)
@@ -625,7 +637,7 @@ def _queue_settings(template: Template, source: SourceDraft, queue: str) -> None
     if isinstance(policy, str):
         try:
             policy = json.loads(policy)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, a number of thousands of digits, or nested too deeply
             policy = None
     if isinstance(policy, dict) and "maxReceiveCount" in policy:
         count = template.resolve(policy["maxReceiveCount"])

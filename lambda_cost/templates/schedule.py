@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from lambda_cost.model.units import SECONDS_PER_MONTH
 
-_RATE = re.compile(r"^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$")
+_RATE = re.compile(r"^rate\(\s*(\d{1,9})\s+(minute|minutes|hour|hours|day|days)\s*\)$")
 _CRON = re.compile(r"^cron\((.+)\)$")
 _PERIOD_SECONDS = {"minute": 60, "hour": 3600, "day": 86_400}
 _MONTHS = {name: number for number, name in enumerate(

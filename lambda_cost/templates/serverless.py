@@ -406,7 +406,8 @@ class _Service:
         if kind == "httpApi":
             http = self.provider.get("httpApi")
             configs = http.get("authorizers") if isinstance(http, dict) else None
-            found = self.vars.resolve(configs.get(name)) if isinstance(configs, dict) else None
+            found = self.vars.resolve(configs.get(name)) if isinstance(configs, dict) and isinstance(name, str) \
+                else None
             config = found if isinstance(found, dict) else {}
             name = config.get("functionName")
         if kind not in ("http", "httpApi") or not isinstance(name, str) or name not in self.drafts:

@@ -95,4 +95,4 @@ def test_a_diff_report_given_to_diff_is_named_as_such(write: Any, tmp_path: Path
     result = run_diff(str(report), base)
     assert result.exit_code == 2
     assert "is a lambda-cost JSON report but not an estimate" in result.stderr
-    assert len(result.stderr.splitlines()) <= 2, result.stderr
+    assert len(result.stderr.splitlines()) <= 3 and "diff.json:3:3: kind:" in result.stderr, result.stderr

@@ -254,7 +254,8 @@ def test_an_offer_without_an_offer_code_is_named_so(tmp_path: Path) -> None:
     offer.write_text('{"products": {}, "terms": {}}')
     result = runner.invoke(app, ["pricing", "import", str(offer), "--pricing-dir", str(tmp_path)])
     assert result.exit_code == 2
-    assert f"error: {offer} has no offerCode: not an AWS Price List offer file" in result.stderr
+    assert f"error: {offer}: not an AWS Lambda offer file" in result.stderr
+    assert f"{offer}:1:1: no offerCode: an AWS Price List offer file names its service there" in result.stderr
     assert "None" not in result.stderr
 
 
@@ -264,7 +265,7 @@ def test_a_saved_estimate_that_is_damaged_is_said_in_our_words(tmp_path: Path) -
     result = runner.invoke(app, ["diff", str(saved), str(saved)])
     assert result.exit_code == 2
     assert not any(words in result.stderr for words in LIBRARY_WORDS), result.stderr
-    assert f"{saved}: total: found the text 'x'; expected a number" in result.stderr
+    assert f"{saved}: total: 'x' is not a finite number, such as \"12.34\"" in result.stderr
 
 
 def test_exact_percentages_stay_exact() -> None:

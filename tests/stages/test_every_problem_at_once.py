@@ -138,8 +138,8 @@ def test_pricing_check_lists_every_problem_of_every_table(tmp_path: Path) -> Non
         "version: 'acme')",
         f"  {acme}:5:3: scale.duraton: cannot scale 'duraton' (did you mean 'duration'? scalable: requests, "
         "duration, ephemeral_storage, provisioned_concurrency, provisioned_duration)",
-        f"  {acme}:6:3: scale.requests: a factor is a number of 0 or more, not -1 (for example duration: 0.92 for "
-        "8% off)",
+        f"  {acme}:6:3: scale.requests: a factor is a number from 0 to 1,000 with at most 60 significant digits, "
+        "not -1 (for example duration: 0.92 for 8% off)",
         f"  {acme}:9:5: regions.us-east-1.requests_per_million: found the text 'abc'; expected a number of at least "
         "0 (for example requests_per_million: '0.20')",
     ]

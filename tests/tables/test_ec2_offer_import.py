@@ -110,3 +110,22 @@ def test_a_truncated_document_is_a_syntax_error() -> None:
     with pytest.raises(OfferSyntaxError):
         for _key in stream.members():
             stream.value()
+
+
+def test_a_syntax_error_is_located_by_line_and_column(tmp_path: Path) -> None:
+    """The streamed reader counts lines only when it stops: the refusal names where, as every other reader does."""
+    offer = tmp_path / "offer.json"
+    offer.write_text('{\n  "formatVersion": "v1.0",\n  "offerCode": "AmazonEC2",\n  "version": 0b_\n}\n')
+    with pytest.raises(InputError) as caught:
+        import_ec2_offer(offer, TableCatalog())
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column, problem.message) == (4, 15, "expected ',' or '}', found 'b'")
+
+
+def test_a_syntax_error_past_the_first_window_is_located(tmp_path: Path) -> None:
+    handle = io.StringIO('{"a": 1,\n "b": 2,\n "c": 3 x}')
+    stream = JsonStream(handle, chunk=4)
+    with pytest.raises(OfferSyntaxError) as caught:
+        for _ in stream.members():
+            stream.value()
+    assert (caught.value.line, caught.value.column) == (3, 9)

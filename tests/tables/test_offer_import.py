@@ -413,18 +413,22 @@ def test_a_non_lambda_offer_is_refused(tmp_path: Path) -> None:
     def s3(offer: dict[str, Any]) -> None:
         offer["offerCode"] = "AmazonS3"
 
-    with pytest.raises(PricingError, match="is the offer of 'AmazonS3', not of AWS Lambda") as caught:
+    with pytest.raises(PricingError, match="not an AWS Lambda offer file") as caught:
         import_offer(edited_offer(tmp_path, s3), TableCatalog())
     assert caught.value.exit_code == EXIT_INPUT
+    (problem,) = caught.value.problems
+    assert problem.message == "the offer of 'AmazonS3', not of AWS Lambda" and problem.line is not None
 
 
 def test_text_that_is_not_json_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "index.json"
     path.write_text("formatVersion: v1.0\n")
-    with pytest.raises(InputError, match=r"index\.json: not valid JSON: a value is missing, or is not JSON \(text in "
-                                          r"double quotes, no trailing comma\) \(line 1, column 1\)") as caught:
+    with pytest.raises(InputError, match=r"index\.json: not JSON") as caught:
         import_offer(path, TableCatalog())
     assert caught.value.exit_code == EXIT_INPUT
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == (1, 1)
+    assert problem.message == "a value is missing, or is not JSON (text in double quotes, no trailing comma)"
     with pytest.raises(InputError, match="no such file"):
         import_offer(tmp_path / "missing.json", TableCatalog())
 

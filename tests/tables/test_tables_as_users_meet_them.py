@@ -143,7 +143,8 @@ def test_a_negative_scale_is_one_problem_not_one_per_rate(tmp_path: Path) -> Non
     result = invoke("pricing", "check", "--pricing-dir", str(directory))
     assert result.exit_code == 2
     assert "1 problem in the price tables" in result.stderr
-    assert "acme-2025.yaml:9:3: scale.duration: a factor is a number of 0 or more, not -0.92" in result.stderr
+    assert ("acme-2025.yaml:9:3: scale.duration: a factor is a number from 0 to 1,000 with at most 60 significant "
+            "digits, not -0.92" in result.stderr)
 
 
 # --- the digest ------------------------------------------------------------------------------------------------
