@@ -19,11 +19,11 @@ when first used, so that a command pays only for the stages it runs.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from lambda_cost.errors import InputError, PricingError, Problem
+from lambda_cost.model.value import Value
 
 if TYPE_CHECKING:
     from lambda_cost.model.budget import Budget
@@ -36,18 +36,39 @@ if TYPE_CHECKING:
 LOCATE_WARNINGS_UP_TO = 1024 * 1024  # characters of YAML
 
 
-@dataclass
-class Expanded:
+class Expanded(Value):
     """One workload checked against its pricing table and expanded to usages, ready to price."""
 
-    source: Source
-    usages: list[FunctionUsage]
-    resolved: ResolvedTable
-    free_tier: bool
-    default_region: str
-    warnings: list[Problem]  # located where the file is small enough
-    budget: Budget | None
-    savings_discount: Decimal | None
+    __slots__ = (
+        "budget",
+        "default_region",
+        "free_tier",
+        "resolved",
+        "savings_discount",
+        "source",
+        "usages",
+        "warnings",
+    )
+
+    def __init__(
+        self,
+        source: Source,
+        usages: list[FunctionUsage],
+        resolved: ResolvedTable,
+        free_tier: bool,
+        default_region: str,
+        warnings: list[Problem],
+        budget: Budget | None,
+        savings_discount: Decimal | None,
+    ) -> None:
+        self.source = source
+        self.usages = usages
+        self.resolved = resolved
+        self.free_tier = free_tier
+        self.default_region = default_region
+        self.warnings = warnings  # located where the file is small enough
+        self.budget = budget
+        self.savings_discount = savings_discount
 
 
 def expand_source(
@@ -141,4 +162,4 @@ def estimate_source(
         savings_discount=expanded.savings_discount,
     )
     verdict = evaluate(estimate.functions, estimate.grand_total, expanded.budget, budget)
-    return replace(estimate, budget=verdict) if verdict else estimate
+    return estimate.replace(budget=verdict) if verdict else estimate

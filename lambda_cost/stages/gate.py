@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
@@ -131,9 +130,9 @@ def _qualified(check: BudgetCheck, label: str) -> BudgetCheck:
     Its function budgets already name `LABEL/api`; two files limiting one component must not read alike.
     """
     if check.scope == "total":
-        return dataclasses.replace(check, scope="file", name=label)
+        return check.replace(scope="file", name=label)
     if check.scope == "component":
-        return dataclasses.replace(check, name=f"{label}/{check.name}")
+        return check.replace(name=f"{label}/{check.name}")
     return check
 
 

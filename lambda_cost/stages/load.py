@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -12,6 +11,7 @@ from typing import Any, BinaryIO
 import yaml
 
 from lambda_cost.errors import LoadError, Problem
+from lambda_cost.model.value import Value
 from lambda_cost.numbers import MAX_DIGITS, too_large, too_large_message
 
 MAX_BYTES = 256 * 1024 * 1024
@@ -27,12 +27,14 @@ YAML_SYNTAX_HINT = "not valid YAML here: check the indentation, colons, brackets
 _BOOLEANS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False}
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(Value):
     """A document's text and the name to report it under."""
 
-    name: str
-    text: str
+    __slots__ = ("name", "text")
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name = name
+        self.text = text
 
 
 class _YamlProblem(Exception):

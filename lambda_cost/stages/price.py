@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 from lambda_cost.model.priced import Extras, FreeTierUse, LineItem, PricedFunction, component_group
 from lambda_cost.model.pricing import PricingTable, RegionRates, Tier
 from lambda_cost.model.usage import FunctionUsage
+from lambda_cost.model.value import Value
 from lambda_cost.numbers import ARITHMETIC, ZERO, allocate, exact, exact_sum, quantize, readable
 from lambda_cost.stages.meter import measure, round_up
 from lambda_cost.stages.related import related_items
@@ -25,21 +25,48 @@ def billed_ms(duration_ms: Decimal, granularity_ms: int) -> Decimal:
     return round_up(duration_ms, granularity_ms)
 
 
-@dataclass(slots=True)
-class _Metered:
+class _Metered(Value):
     """One function's usage in billing units, before the free tier and tiers."""
 
-    usage: FunctionUsage
-    rates: RegionRates
-    requests: Decimal
-    billed_seconds: Decimal
-    gb_seconds: Decimal
-    storage_gb_seconds: Decimal
-    extra_storage_mb: int
-    billed_ms: Decimal
-    billed_error_ms: Decimal
-    extras: Extras
-    edge_gb_seconds: Decimal  # Lambda@Edge duration: its own price, no free tier, no tiers
+    __slots__ = (
+        "billed_error_ms",
+        "billed_ms",
+        "billed_seconds",
+        "edge_gb_seconds",
+        "extra_storage_mb",
+        "extras",
+        "gb_seconds",
+        "rates",
+        "requests",
+        "storage_gb_seconds",
+        "usage",
+    )
+
+    def __init__(
+        self,
+        usage: FunctionUsage,
+        rates: RegionRates,
+        requests: Decimal,
+        billed_seconds: Decimal,
+        gb_seconds: Decimal,
+        storage_gb_seconds: Decimal,
+        extra_storage_mb: int,
+        billed_ms: Decimal,
+        billed_error_ms: Decimal,
+        extras: Extras,
+        edge_gb_seconds: Decimal,
+    ) -> None:
+        self.usage = usage
+        self.rates = rates
+        self.requests = requests
+        self.billed_seconds = billed_seconds
+        self.gb_seconds = gb_seconds
+        self.storage_gb_seconds = storage_gb_seconds
+        self.extra_storage_mb = extra_storage_mb
+        self.billed_ms = billed_ms
+        self.billed_error_ms = billed_error_ms
+        self.extras = extras
+        self.edge_gb_seconds = edge_gb_seconds  # Lambda@Edge duration: its own price, no free tier, no tiers
 
 
 def _shared(allowance: Decimal, used: list[Decimal]) -> tuple[Decimal, list[Decimal]]:

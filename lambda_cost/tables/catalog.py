@@ -10,7 +10,6 @@ import json
 import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
@@ -20,6 +19,7 @@ from pydantic import ValidationError
 
 from lambda_cost.errors import PricingError, Problem, TableError
 from lambda_cost.model.pricing import PricingTable, RegionRates
+from lambda_cost.model.value import Value
 from lambda_cost.numbers import ARITHMETIC
 from lambda_cost.stages.load import parse, read_source
 
@@ -46,13 +46,15 @@ def private_pricing_dirs(given: Sequence[str] = ()) -> list[Path]:
     return [Path(directory) for directory in (*given, *from_environment)]
 
 
-@dataclass(frozen=True)
-class ResolvedTable:
+class ResolvedTable(Value):
     """A validated table with its file and the digest of its resolved content."""
 
-    table: PricingTable
-    path: Path
-    sha256: str
+    __slots__ = ("path", "sha256", "table")
+
+    def __init__(self, table: PricingTable, path: Path, sha256: str) -> None:
+        self.table = table
+        self.path = path
+        self.sha256 = sha256
 
     @property
     def version(self) -> str:
