@@ -43,7 +43,7 @@ Fraction = Annotated[Decimal, BeforeValidator(_percent), Field(gt=0, le=1, allow
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class FunctionBudget(_Strict):

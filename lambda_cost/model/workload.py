@@ -61,7 +61,7 @@ ALIAS_PC_KEY = "provisioned_concurrency"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ProvisionedConcurrency(_Strict):

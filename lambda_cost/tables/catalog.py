@@ -22,6 +22,7 @@ from lambda_cost.model.pricing import PricingTable, RegionRates
 from lambda_cost.model.value import Value
 from lambda_cost.numbers import ARITHMETIC
 from lambda_cost.stages.load import parse, read_source
+from lambda_cost.tables.compiled import SHIPPED, CompiledTables, read_compiled
 
 LATEST = "latest"
 PRICING_DIR_VARIABLE = "LAMBDA_COST_PRICING_DIR"
@@ -62,13 +63,25 @@ class ResolvedTable(Value):
 
 
 class TableCatalog:
-    """The table files of the shipped directory and any private ones, read lazily and resolved on demand."""
+    """The table files of the shipped directory and any private ones, read lazily and resolved on demand.
 
-    def __init__(self, directory: Path | None = None, private: Sequence[Path] = ()) -> None:
+    The shipped tables alone are read from their compiled form when the wheel carries it (tables/compiled.py);
+    private tables may extend a shipped one's raw YAML, so with any of them every table is read from YAML.
+    """
+
+    def __init__(self, directory: Path | None = None, private: Sequence[Path] = (),
+                 compiled: Path | None = None) -> None:
         self.directory = directory or bundled_pricing_dir()
         self.private = list(private)
         self._raw: dict[str, dict[str, Any]] = {}
         self._resolved: dict[str, ResolvedTable] = {}
+        self._compiled_path = compiled or (SHIPPED if directory is None else None)
+
+    @cached_property
+    def _compiled(self) -> CompiledTables | None:
+        if self._compiled_path is None or self.private:
+            return None
+        return read_compiled(self._compiled_path, self.files)
 
     @cached_property
     def files(self) -> dict[str, Path]:
@@ -108,6 +121,8 @@ class TableCatalog:
 
     def effective(self, version: str) -> dt.date:
         """A version's effective date, from its file (quoted or not, as a version id may be)."""
+        if self._compiled is not None:
+            return self._compiled.effective[version]
         value = self._read(version).get("effective")
         if value is None:
             raise TableError(f"pricing table {self.files[version]} has no effective date (effective: YYYY-MM-DD)")
@@ -158,10 +173,17 @@ class TableCatalog:
         cached = self._resolved.get(version)
         if cached is not None:
             return cached
-        merged = self._merged(version, ())
+        compiled = self._compiled.table(version) if self._compiled is not None else None
+        table, digest = compiled if compiled is not None else self._validated(version)
+        resolved = ResolvedTable(table, self.files[version], digest)
+        self._resolved[version] = resolved
+        return resolved
+
+    def _validated(self, version: str) -> tuple[PricingTable, str]:
+        """A version read from YAML, resolved and validated, and the digest of its content."""
         path = self.files[version]
         try:
-            table = PricingTable.model_validate(merged)
+            table = PricingTable.model_validate(self._merged(version, ()))
         except ValidationError as error:
             problems = [
                 Problem(item["msg"], path=tuple(item["loc"]), file=str(path)) for item in error.errors()
@@ -169,10 +191,7 @@ class TableCatalog:
             raise TableError(f"pricing table {path} is invalid", problems=problems) from None
         # The digest of the validated values, not of the YAML: key order, quotes and how a number is written
         # ("0.20", 0.2) leave the table, and so its digest, the same; any changed rate changes it.
-        digest = hashlib.sha256(_canonical_json(table.model_dump(mode="python")).encode()).hexdigest()
-        resolved = ResolvedTable(table, path, digest)
-        self._resolved[version] = resolved
-        return resolved
+        return table, hashlib.sha256(_canonical_json(table.model_dump(mode="python")).encode()).hexdigest()
 
     def raw(self, version: str) -> dict[str, Any]:
         """A version's file as written, before `extends` is applied."""
