@@ -1,4 +1,4 @@
-"""The compiled price tables the wheel carries give exactly what the YAML gives, and a stale or damaged one is ignored."""
+"""The compiled price tables the wheel carries give what the YAML gives; a stale or damaged file is ignored."""
 
 from __future__ import annotations
 
