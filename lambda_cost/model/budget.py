@@ -1,7 +1,7 @@
 """Pydantic schema of a workload's `budget:`: monthly limits in USD for the total, functions, components."""
 
-from __future__ import annotations
-
+# Annotations are objects, not strings (no `from __future__ import annotations`): pydantic reads every field's,
+# and a string it must compile and eval, which slows every start.
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Union
 
