@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from rich import box
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -185,9 +186,15 @@ def _print_charts(console: Console, estimate: Estimate, options: RenderOptions) 
 
 
 def _hanging(console: Console, marker: str, text: str, style: str = "") -> None:
-    """One line of a list: a line too long for the width wraps under its text, not under the marker."""
-    grid = Table.grid()
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")  # a long word with no space to break at (a path) folds, never truncates
-    grid.add_row(marker, Text(text, style=style))
-    console.print(grid)
+    """One line of a list: a line too long for the width wraps under its text, not under the marker.
+
+    The text is wrapped as a two-column grid (marker | text) would wrap it, without building the grid: a grid is
+    measured and laid out like any table, several times the cost of the line itself.
+    """
+    body = Text(text, style=style)
+    # The grid's text column is as wide as the text, or as the rest of the line when the text is longer; a long
+    # word with no space to break at (a path) folds, never truncates.
+    width = max(min(Measurement.get(console, console.options, body).maximum, console.width - len(marker)), 1)
+    indent = " " * len(marker)
+    for number, line in enumerate(body.wrap(console, width, justify="left", overflow="fold")):
+        console.print(Text(marker if number == 0 else indent) + line, soft_wrap=True)
