@@ -120,7 +120,7 @@ def _expand(source: Source, pricing: str | None, as_of: dt.date | None, free_tie
     budget = workload.budget
     savings_discount = workload.savings_plan.discount if workload.savings_plan else None
     try:
-        usages, warnings = expand(workload)
+        usages, warnings = expand(workload, release=True)
         del workload  # the usages carry what is needed; a large workload's models can go
         check_compatible(usages, resolved, catalog)
     except InputError as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import cast
 
 from lambda_cost.errors import Problem, WorkloadError
 from lambda_cost.model.units import SECONDS_PER_MONTH
@@ -30,12 +31,19 @@ _SHOWN_IN_FULL_BELOW = Decimal(10) ** 15
 
 
 @exact
-def expand(workload: Workload) -> tuple[list[FunctionUsage], list[Problem]]:
-    """Expected billable attempts for every function (and version) of a workload."""
+def expand(workload: Workload, *, release: bool = False) -> tuple[list[FunctionUsage], list[Problem]]:
+    """Expected billable attempts for every function (and version) of a workload.
+
+    With `release` (the runner's, which uses the workload no further), each function's model leaves
+    workload.functions once it is expanded: a large workload's models and usages are never all in memory at once.
+    """
     warnings: list[Problem] = []
     problems: list[Problem] = []
     usages: list[FunctionUsage] = []
-    for index, function in enumerate(workload.functions):
+    functions = cast("list[Function | None]", workload.functions)  # emptied slot by slot with `release`
+    for index in range(len(functions)):
+        function = functions[index]
+        assert function is not None
         routed: dict[str | None, list[SourceUsage]] = defaultdict(list)
         for source_index, source in enumerate(function.invocations):
             path = ("functions", index, "invocations", source_index)
@@ -50,6 +58,8 @@ def expand(workload: Workload) -> tuple[list[FunctionUsage], list[Problem]]:
         usages.extend(rows)
         if function.versions:
             warnings.extend(_inherited_counts(function, index, rows))
+        if release:
+            functions[index] = None
     if problems:
         raise WorkloadError("the workload cannot be expanded", problems=problems)
     warnings.extend(_concurrency_warnings(usages, workload))
@@ -110,9 +120,11 @@ def _concurrency_warnings(usages: list[FunctionUsage], workload: Workload) -> li
     for usage in usages:
         per_function[usage.index] += usage.peak_concurrency
         per_region[usage.region] += usage.peak_concurrency
+    # The function's own reserved concurrency (its versions share it), from its usages: the models may be gone.
+    reserved_of = {usage.index: usage.function.reserved_concurrency for usage in usages}
     peak_note = f"peak-to-average {readable(workload.concurrency.peak_to_average)}"
     for index, peak in per_function.items():
-        reserved = workload.functions[index].reserved_concurrency
+        reserved = reserved_of[index]
         if reserved is not None and peak > reserved:
             warnings.append(Problem(
                 f"peak concurrency {readable(peak, 2)} ({peak_note}) exceeds reserved_concurrency {reserved}: "

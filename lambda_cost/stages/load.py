@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -291,6 +291,103 @@ def _refuse_alias_bomb(data: Any, name: str) -> None:
         return total
 
     size(data)
+
+
+FieldPath = tuple[str | int, ...]
+
+
+def locate_all(source: Source, paths: Sequence[FieldPath]) -> list[tuple[int, int] | None]:
+    """locate() for each of several field paths, at once.
+
+    One pass over libyaml's events, keeping only the positions of the paths asked for: the node tree of a large
+    file takes gigabytes. A document with anchors is located on the node tree, where an alias is the very node of
+    its anchor (a node can then be at several paths).
+    """
+    if "&" in source.text:
+        tree = node_tree(source)
+        return [locate(tree, path) for path in paths]
+    wanted = {path[:length] for path in paths for length in range(len(path) + 1)}
+    try:
+        found = _positions(source.text, wanted)
+    except (yaml.YAMLError, _NotOneTree):
+        found = {}
+    if () not in found:  # no document, or not one tree: as locate() without a tree
+        return [(1, 1) if not path else None for path in paths]
+    located: list[tuple[int, int] | None] = []
+    for path in paths:  # the deepest node along the path, as locate() finds it
+        depth = len(path)
+        while path[:depth] not in found:
+            depth -= 1
+        located.append(found[path[:depth]])
+    return located
+
+
+class _NotOneTree(Exception):
+    """A second document, or an alias without its anchor: PyYAML's composer refuses both."""
+
+
+
+
+class _Frame:
+    """An open mapping or sequence while _positions() walks the events."""
+
+    __slots__ = ("items", "key_next", "keys", "path", "value_path")
+
+    def __init__(self, path: FieldPath | None, mapping: bool) -> None:
+        self.path = path  # None: no wanted path goes through it, nor through anything inside it
+        self.items = 0  # a sequence's items so far
+        self.keys: set[str] | None = set() if mapping else None  # a mapping's keys so far
+        self.key_next = True  # a mapping's next node is a key (else the value of `value_path`)
+        self.value_path: FieldPath | None = None
+
+
+def _positions(text: str, wanted: set[FieldPath]) -> dict[FieldPath, tuple[int, int]]:
+    """The 1-based position of each wanted path's node: the key's for a mapping's entry, the item's for a list's.
+
+    As in locate(), the first of two equal keys is followed, and a key that is not a plain scalar is no path.
+    """
+    events = _Loader(text)
+    next_event: Callable[[], Any] = events.get_event
+    nodes = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    found: dict[FieldPath, tuple[int, int]] = {}
+    frames: list[_Frame] = []
+    documents = 0
+    while True:
+        event = next_event()
+        kind = event.__class__
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            frames.pop()
+            continue
+        if kind not in nodes:
+            if kind is yaml.StreamEndEvent:
+                return found
+            if kind is yaml.DocumentStartEvent:
+                documents += 1
+            if kind is yaml.AliasEvent or documents > 1:
+                raise _NotOneTree
+            continue
+        path: FieldPath | None = None  # this node's, when a wanted path goes through it
+        place: FieldPath | None = None  # the path this node's position answers
+        if not frames:
+            path = place = ()
+        elif frames[-1].path is not None:
+            frame = frames[-1]
+            parent = frames[-1].path
+            if frame.keys is None:  # an item of a sequence
+                path = place = (*parent, frame.items)
+                frame.items += 1
+            elif frame.key_next:
+                key = event.value if kind is yaml.ScalarEvent else None
+                if key is not None and key not in frame.keys:
+                    frame.keys.add(key)
+                    place = (*parent, key)
+                frame.key_next, frame.value_path = False, place
+            else:
+                path, frame.key_next = frame.value_path, True
+        if place is not None and place in wanted and place not in found:
+            found[place] = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if kind is not yaml.ScalarEvent:
+            frames.append(_Frame(path if path in wanted else None, kind is yaml.MappingStartEvent))
 
 
 def node_tree(source: Source) -> yaml.Node | None:

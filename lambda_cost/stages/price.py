@@ -114,11 +114,15 @@ def price(
         for i, shares in zip(members, share_tiers([billable[i] for i in members], in_tier), strict=True):
             tier_shares[i] = shares
 
-    priced = [
-        _line_items(m, table, (free_requests[i], free_gbs[i], free_streaming[i]), tier_shares[i], free_tier,
-                    savings_discount)
-        for i, m in enumerate(metered)
-    ]
+    del billable
+    # Each function's intermediate figures leave their lists (popped from the end, hence the reversal) as its
+    # priced result is made: a large workload's would otherwise all be in memory beside all the results.
+    metered.reverse()
+    tier_shares.reverse()
+    priced = []
+    for i in range(len(metered)):
+        priced.append(_line_items(metered.pop(), table, (free_requests[i], free_gbs[i], free_streaming[i]),
+                                  tier_shares.pop(), free_tier, savings_discount))
     use = FreeTierUse(
         enabled=free_tier,
         requests_allowance=allowance.requests,

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from lambda_cost.errors import Problem, WorkloadError
 from lambda_cost.model.budget import BUDGET_COMPONENTS, Budget, FunctionBudget
 from lambda_cost.model.workload import ALIAS_PC_KEY, INVOCATION_TYPES, Function, ProvisionedConcurrency, Workload
-from lambda_cost.stages.load import Source, locate, node_tree
+from lambda_cost.stages.load import Source, locate_all
 from lambda_cost.stages.placeholders import (
     PLACEHOLDER,
     PLACEHOLDER_MESSAGE,
@@ -434,10 +434,8 @@ def _description(loc: tuple[Any, ...], data: Any) -> str | None:
 
 def locate_problems(problems: list[Problem], source: Source) -> list[Problem]:
     """Add file, line and column: this re-reads the YAML with positions, so only errors pay for it."""
-    tree = node_tree(source)
     located = []
-    for problem in problems:
-        position = locate(tree, problem.path)
+    for problem, position in zip(problems, locate_all(source, [p.path for p in problems]), strict=True):
         line, column = position if position else (None, None)
         located.append(Problem(problem.message, problem.path, problem.hint, source.name, line, column))
     return sorted(located, key=lambda p: (p.line or 0, p.column or 0))
