@@ -69,8 +69,13 @@ def exact_sum(values: Iterable[Decimal]) -> Decimal:
 
 
 def quantize(value: Decimal) -> Decimal:
-    """Round a quantity to the working quantum (far below anything that shows in cents)."""
-    return value.quantize(QUANTUM, rounding=ROUND_HALF_EVEN, context=ARITHMETIC)
+    """Round a quantity to the working quantum (far below anything that shows in cents).
+
+    Zero is the one ZERO: most quantities of most functions are zero (no cold starts, no logs...), and a large
+    workload would otherwise hold hundreds of thousands of zero objects, each as large as any other Decimal.
+    """
+    rounded = value.quantize(QUANTUM, rounding=ROUND_HALF_EVEN, context=ARITHMETIC)
+    return rounded if rounded else ZERO
 
 
 def allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
