@@ -115,9 +115,13 @@ def _allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
 
 def plain(value: Decimal) -> str:
     """An exact decimal string without exponent or trailing zeros: the JSON form of money and quantities."""
-    if value == 0:
+    if not value:
         return "0"
-    text = format(value, "f")
+    # str() is format(value, "f") unless it needs an exponent, and several times faster: a large estimate's JSON
+    # writes a few dozen figures a function.
+    text = str(value)
+    if "E" in text:
+        text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text

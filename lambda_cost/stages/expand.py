@@ -20,7 +20,7 @@ from lambda_cost.model.workload import (
     SyncSource,
     Workload,
 )
-from lambda_cost.numbers import exact, exact_sum, quantize, readable
+from lambda_cost.numbers import ZERO, exact, exact_sum, quantize, readable
 from lambda_cost.stages.routing import configurations, spec_of, targets
 
 ONE = Decimal(1)
@@ -291,8 +291,8 @@ def _sqs(source: SqsSource, index: int, path: tuple[str | int, ...], warnings: l
         last_retry=receives,
         retry_factor=factor,
         invocations=volume * factor / source.batch_size,
-        failed_invocations=Decimal(0),
-        lost=Decimal(0) if receives is None else volume * p ** (receives + 1),
+        failed_invocations=ZERO,
+        lost=ZERO if receives is None else volume * p ** (receives + 1),
         lost_label="to the queue's DLQ",
         dead_letter=source.dead_letter,
         provisioned_mode=source.provisioned_mode,
@@ -326,7 +326,7 @@ def _batched(
         retry_factor=factor,
         invocations=invocations,
         failed_invocations=invocations * q,
-        lost=Decimal(0) if retries is None else volume * q ** (retries + 1),
+        lost=ZERO if retries is None else volume * q ** (retries + 1),
         lost_label=lost_label,
         dead_letter=getattr(source, "dead_letter", None),
         provisioned_mode=getattr(source, "provisioned_mode", None),

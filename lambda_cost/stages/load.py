@@ -21,6 +21,10 @@ MAX_EXPANDED_NODES = 5_000_000
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _TAG = "tag:yaml.org,2002:"
+# The tags a plain scalar resolves to, spelt once: the loader compares them for every scalar of a large file.
+_STR, _INT, _FLOAT, _BOOL, _NULL, _MERGE, _TIMESTAMP, _MAP, _SEQ = (
+    _TAG + name for name in ("str", "int", "float", "bool", "null", "merge", "timestamp", "map", "seq")
+)
 _IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
 _MERGE_KEY = object()  # the plain key `<<`, which merges mappings
 YAML_SYNTAX_HINT = "not valid YAML here: check the indentation, colons, brackets and quotes"
@@ -50,13 +54,13 @@ def _resolve(value: str) -> str:
     for tag, pattern in _IMPLICIT.get(value[:1], ()):
         if pattern.match(value):
             return str(tag)
-    return f"{_TAG}str"
+    return _STR
 
 
 def _construct_scalar(value: str, tag: str, mark: Any) -> Any:
-    if tag == f"{_TAG}str":
+    if tag == _STR:
         return value
-    if tag == f"{_TAG}int":
+    if tag == _INT:
         text = value.replace("_", "")
         if len(text) > MAX_DIGITS:
             raise _YamlProblem(too_large_message(value), mark)
@@ -65,7 +69,7 @@ def _construct_scalar(value: str, tag: str, mark: Any) -> Any:
         except ValueError:
             # Rare YAML 1.1 forms (sexagesimal, leading-zero octal): PyYAML's own constructor knows them.
             return yaml.constructor.SafeConstructor().construct_yaml_int(yaml.ScalarNode(tag, value))
-    if tag == f"{_TAG}float":
+    if tag == _FLOAT:
         try:
             number = Decimal(value.replace("_", ""))
         except InvalidOperation:
@@ -75,13 +79,13 @@ def _construct_scalar(value: str, tag: str, mark: Any) -> Any:
         if too_large(number):
             raise _YamlProblem(too_large_message(value), mark)
         return number
-    if tag == f"{_TAG}bool":
+    if tag == _BOOL:
         return _BOOLEANS[value.lower()]
-    if tag == f"{_TAG}null":
+    if tag == _NULL:
         return None
-    if tag == f"{_TAG}merge":
+    if tag == _MERGE:
         return _MERGE_KEY
-    if tag == f"{_TAG}timestamp":
+    if tag == _TIMESTAMP:
         return yaml.constructor.SafeConstructor().construct_yaml_timestamp(yaml.ScalarNode(tag, value))
     raise _YamlProblem(f"the tag {tag!r} is not allowed; only plain YAML is accepted (no !python or other tags)",
                        mark)
@@ -98,6 +102,7 @@ def _build(text: str) -> Any:
     scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     container_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     anchors: dict[str, Any] = {}
+    keys: dict[str, Any] = {}  # plain keys and the values they resolve to
     inherited: dict[int, set[Any]] = {}  # keys a mapping got from `<<`, which its own keys may override
     stack: list[tuple[Any, Any, Any, bool, Any]] = []
     current: Any = None  # the open mapping or list
@@ -113,16 +118,22 @@ def _build(text: str) -> Any:
             kind = event.__class__
             if kind is scalar_event:
                 tag = event.tag
-                if event.implicit[0] and tag is None:
-                    tag = _resolve(event.value) if event.value else f"{_TAG}null"
-                elif tag is None or tag == "!":
-                    tag = f"{_TAG}str"
-                value = _construct_scalar(event.value, tag, event.start_mark)
+                plain_key = event.implicit[0] and tag is None and not has_key and current.__class__ is dict
+                if plain_key and event.value in keys:  # the same few keys in every function: resolved once
+                    value = keys[event.value]
+                else:
+                    if event.implicit[0] and tag is None:
+                        tag = _resolve(event.value) if event.value else _NULL
+                    elif tag is None or tag == "!":
+                        tag = _STR
+                    value = _construct_scalar(event.value, tag, event.start_mark)
+                    if plain_key:
+                        keys[event.value] = value
                 if event.anchor is not None:
                     anchors[event.anchor] = value
             elif kind is mapping_start or kind is sequence_start:
                 tag = event.tag
-                allowed = (None, "!", f"{_TAG}map" if kind is mapping_start else f"{_TAG}seq")
+                allowed = (None, "!", _MAP if kind is mapping_start else _SEQ)
                 if tag not in allowed:
                     raise _YamlProblem(
                         f"the tag {tag!r} is not allowed; only plain YAML is accepted (no !python or other tags)",
