@@ -102,7 +102,7 @@ def _build(text: str) -> Any:
     scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     container_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     anchors: dict[str, Any] = {}
-    keys: dict[str, Any] = {}  # plain keys and the values they resolve to
+    resolved: dict[str, Any] = {}  # plain scalars and the values they resolve to (immutable: str, int, Decimal...)
     inherited: dict[int, set[Any]] = {}  # keys a mapping got from `<<`, which its own keys may override
     stack: list[tuple[Any, Any, Any, bool, Any]] = []
     current: Any = None  # the open mapping or list
@@ -118,17 +118,18 @@ def _build(text: str) -> Any:
             kind = event.__class__
             if kind is scalar_event:
                 tag = event.tag
-                plain_key = event.implicit[0] and tag is None and not has_key and current.__class__ is dict
-                if plain_key and event.value in keys:  # the same few keys in every function: resolved once
-                    value = keys[event.value]
+                text = event.value
+                plain = tag is None and event.implicit[0]
+                if plain and text in resolved:  # the same keys and many of the same values in every function
+                    value = resolved[text]
                 else:
-                    if event.implicit[0] and tag is None:
-                        tag = _resolve(event.value) if event.value else _NULL
+                    if plain:
+                        tag = _resolve(text) if text else _NULL
                     elif tag is None or tag == "!":
                         tag = _STR
-                    value = _construct_scalar(event.value, tag, event.start_mark)
-                    if plain_key:
-                        keys[event.value] = value
+                    value = _construct_scalar(text, tag, event.start_mark)
+                    if plain:
+                        resolved[text] = value
                 if event.anchor is not None:
                     anchors[event.anchor] = value
             elif kind is mapping_start or kind is sequence_start:
