@@ -69,21 +69,26 @@ import json, resource, subprocess, sys, time
 start = time.perf_counter()
 done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 wall = time.perf_counter() - start
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+rss = usage.ru_maxrss
 if sys.platform == "darwin":
     rss //= 1024
-print(json.dumps({"wall_s": wall, "maxrss_kib": rss, "returncode": done.returncode,
+print(json.dumps({"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "maxrss_kib": rss,
+                  "returncode": done.returncode,
                   "stderr": done.stderr.decode("utf-8", "replace")[-2000:]}))
 """
 
 
 @dataclass
 class Measurement:
-    """Repeated runs of one command: wall times and peak RSS."""
+    """Repeated runs of one command: wall times, CPU times and peak RSS."""
 
     command: str
     times_s: list[float] = field(default_factory=list)
     peak_rss_mb: list[float] = field(default_factory=list)
+    # User and system CPU time: on a machine shared with other work it varies much less than wall time, which the
+    # targets are judged on; reported beside it.
+    cpu_s: list[float] = field(default_factory=list)
 
     @property
     def best_s(self) -> float:
@@ -103,6 +108,7 @@ class Measurement:
             "best_s": self.best_s,
             "median_s": self.median_s,
             "max_peak_rss_mb": self.max_rss_mb,
+            "best_cpu_s": min(self.cpu_s),
         }
 
 
@@ -220,8 +226,9 @@ def invalidate(text: str, every: int = INVALID_EVERY) -> str:
 EXPECTED_EXIT = {"invalid": 2}
 
 
-def measure_once(argv: list[str], timeout: float | None, expected_exit: int = 0) -> tuple[float, float]:
-    """Run `argv` once under a fresh wrapper; return (wall seconds, peak RSS MiB). Another exit status is an error."""
+def measure_once(argv: list[str], timeout: float | None, expected_exit: int = 0) -> tuple[float, float, float]:
+    """Run `argv` once under a fresh wrapper: (wall seconds, CPU seconds, peak RSS MiB). Another exit status is an
+    error."""
     done = subprocess.run(
         [sys.executable, "-c", WRAPPER_CODE, *argv],
         capture_output=True,
@@ -232,7 +239,7 @@ def measure_once(argv: list[str], timeout: float | None, expected_exit: int = 0)
     result = json.loads(done.stdout)
     if result["returncode"] != expected_exit:
         raise RuntimeError(f"{' '.join(argv)} exited {result['returncode']}:\n{result['stderr']}")
-    return float(result["wall_s"]), result["maxrss_kib"] / 1024
+    return float(result["wall_s"]), float(result["cpu_s"]), result["maxrss_kib"] / 1024
 
 
 def measure(commands: dict[str, list[str]], repeat: int, timeout: float | None) -> dict[str, Measurement]:
@@ -240,11 +247,12 @@ def measure(commands: dict[str, list[str]], repeat: int, timeout: float | None) 
     measurements = {label: Measurement(command=" ".join(argv)) for label, argv in commands.items()}
     for attempt in range(repeat):
         for label, argv in commands.items():
-            wall, rss = measure_once(argv, timeout, EXPECTED_EXIT.get(label, 0))
+            wall, cpu, rss = measure_once(argv, timeout, EXPECTED_EXIT.get(label, 0))
             measurements[label].times_s.append(wall)
+            measurements[label].cpu_s.append(cpu)
             measurements[label].peak_rss_mb.append(rss)
-            print(f"  {label:<12} run {attempt + 1}/{repeat}: {wall:8.3f} s, {rss:8.1f} MB", file=sys.stderr,
-                  flush=True)
+            print(f"  {label:<12} run {attempt + 1}/{repeat}: {wall:8.3f} s ({cpu:.3f} s CPU), {rss:8.1f} MB",
+                  file=sys.stderr, flush=True)
     return measurements
 
 
@@ -323,6 +331,7 @@ def run(
                 "estimate": estimate.summary(),
                 "ratio_best": estimate.best_s / floor.best_s,
                 "ratio_median": estimate.median_s / floor.median_s,
+                "cpu_ratio_best": min(estimate.cpu_s) / min(floor.cpu_s),
             }
             if "invalid" in measured:
                 entry["invalid"] = measured["invalid"].summary()
@@ -471,6 +480,8 @@ def print_table(results: dict[str, Any]) -> None:
             text += f"; net of {linear['net_of_startup_s']:.3f} s start-up ×{linear['net_ratio']:.2f}"
         text += f" → {'roughly linear' if linear['roughly_linear'] else 'NOT linear'} (≤{LINEAR_TOLERANCE})"
         print(text)
+    print("CPU time, estimate / YAML floor (best of each): " + ", ".join(
+        f"{entry['functions']}: {entry['cpu_ratio_best']:.2f}" for entry in results["sizes"]))
     print("ratio = estimate best / floor best; peak RSS is the largest of the estimate runs")
 
 
