@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from lambda_cost.numbers import counted
 
 EXIT_OK = 0
@@ -15,16 +13,41 @@ EXIT_INTERNAL = 3
 SHOWN_PROBLEMS = 50
 
 
-@dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input, at a field path such as functions[1].memory_mb."""
 
-    message: str
-    path: tuple[str | int, ...] = ()
-    hint: str | None = None
-    file: str | None = None
-    line: int | None = None
-    column: int | None = None
+    # A plain slotted class, like the model's core types: a dataclass costs start-up about 5 M instructions (its
+    # methods are generated with exec), and every command loads this one. Never changed once made.
+    __slots__ = ("column", "file", "hint", "line", "message", "path")
+
+    def __init__(self, message: str, path: tuple[str | int, ...] = (), hint: str | None = None,
+                 file: str | None = None, line: int | None = None, column: int | None = None) -> None:
+        self.message = message
+        self.path = path
+        self.hint = hint
+        self.file = file
+        self.line = line
+        self.column = column
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Problem{self._key()!r}"
+
+    def _key(self) -> tuple[object, ...]:
+        return self.message, self.path, self.hint, self.file, self.line, self.column
+
+    def replace(self, **changes: object) -> Problem:
+        """A copy with some fields changed, like dataclasses.replace."""
+        fields = dict(zip(("message", "path", "hint", "file", "line", "column"), self._key(), strict=True))
+        unknown = changes.keys() - fields.keys()
+        if unknown:
+            raise TypeError(f"Problem has no field {', '.join(sorted(unknown))}")
+        return Problem(**{**fields, **changes})  # type: ignore[arg-type]
 
     @property
     def dotted_path(self) -> str:
@@ -75,14 +98,16 @@ def format_path(path: tuple[str | int, ...]) -> str:
     return text
 
 
-@dataclass
 class LambdaCostError(Exception):
     """Base of every error lambda-cost raises on purpose."""
 
-    message: str
-    hint: str | None = None
-    problems: list[Problem] = field(default_factory=list)
-    exit_code: int = EXIT_INTERNAL
+    def __init__(self, message: str, hint: str | None = None, problems: list[Problem] | None = None,
+                 exit_code: int = EXIT_INTERNAL) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.problems = problems if problems is not None else []
+        self.exit_code = exit_code
 
     def __str__(self) -> str:
         return self.message

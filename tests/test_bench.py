@@ -13,6 +13,8 @@ from types import ModuleType
 import pytest
 from conftest import estimate_text
 
+from lambda_cost.errors import WorkloadError
+
 BENCH = Path(__file__).parent.parent / "bench"
 
 
@@ -41,6 +43,13 @@ def test_generated_workload_is_deterministic_and_prices(bench: ModuleType) -> No
     assert kinds == set(bench.INVOCATION_TYPES)
 
 
+def test_the_invalid_workload_has_one_problem_in_a_thousand_functions(bench: ModuleType) -> None:
+    with pytest.raises(WorkloadError) as caught:
+        estimate_text(bench.invalidate(bench.generate_workload(2000)))
+    assert [problem.path for problem in caught.value.problems] == [
+        ("functions", 999, "memory_mb"), ("functions", 1999, "memory_mb")]
+
+
 def test_stack_floor_script_validates_the_workload(tmp_path: Path, bench: ModuleType) -> None:
     path = tmp_path / "w.yaml"
     path.write_text(bench.generate_workload(5), encoding="utf-8")
@@ -67,7 +76,8 @@ def test_one_quick_run_reports_every_floor(tmp_path: Path) -> None:
     assert (five["functions"], nine["functions"]) == (5, 9)
     assert five["stack_ratio_best"] == pytest.approx(five["estimate"]["best_s"] / figures["stack_floor"]["best_s"])
     assert "stack_ratio_best" not in nine
-    assert set(figures["verdicts"]) == {"startup@5"}
+    assert set(figures["verdicts"]) == {"startup@5", "startup-table@5"}
+    assert five["table_import_ratio_best"] == pytest.approx(five["table"]["best_s"] / figures["import_floor"]["best_s"])
     assert "stack floor (bench/stack_floor.py)" in done.stdout
 
 

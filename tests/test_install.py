@@ -32,6 +32,7 @@ def test_wheel_contains_every_price_table(wheel: Path) -> None:
     assert shipped == {path.name for path in (ROOT / "pricing").glob("*.yaml")}
     assert "lambda_cost/pricing/bills/usage-types.yaml" in names  # reconcile's map of usage types
     assert any(name.endswith("entry_points.txt") for name in names)
+    assert "lambda_cost/tables/compiled.pickle" in names  # hatch_build.py: the tables, compiled for a fast start
 
 
 def test_installed_package_prices_a_workload_outside_the_repository(wheel: Path, tmp_path: Path) -> None:
@@ -42,10 +43,12 @@ def test_installed_package_prices_a_workload_outside_the_repository(wheel: Path,
     env = {**os.environ, "PYTHONPATH": str(site)}
     where = subprocess.run(
         [sys.executable, "-c", "import lambda_cost.tables.catalog as t; print(t.__file__); "
-                               "print(t.bundled_pricing_dir())"],
+                               "print(t.bundled_pricing_dir()); print(t.TableCatalog()._compiled is not None)"],
         cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
     ).stdout.split()
-    assert all(line.startswith(str(site)) for line in where), where
+    *paths, compiled_in_use = where
+    assert all(line.startswith(str(site)) for line in paths), where
+    assert compiled_in_use == "True"
     completed = subprocess.run(
         [sys.executable, "-m", "lambda_cost", "estimate", "w.yaml", "--format", "json"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,

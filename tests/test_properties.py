@@ -9,7 +9,7 @@ from conftest import estimate_text, workload_yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lambda_cost.numbers import ARITHMETIC, QUANTUM, allocate
+from lambda_cost.numbers import ARITHMETIC, QUANTUM, allocate, plain
 
 PROFILE = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -117,3 +117,12 @@ def test_allocation_sums_exactly_and_never_exceeds_a_weight(weights: list[Decima
         assert sum(shares, Decimal(0)) == amount
     for share, weight in zip(shares, weights, strict=True):
         assert 0 <= share <= weight
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.decimals(allow_nan=False, allow_infinity=False) | st.decimals(places=40, allow_nan=False,
+                                                                        allow_infinity=False))
+def test_plain_writes_every_decimal_exactly_without_exponent_or_trailing_zeros(value: Decimal) -> None:
+    text = plain(value)
+    assert Decimal(text) == value and "E" not in text and "e" not in text
+    assert text == "0" if value == 0 else not (("." in text and text.endswith("0")) or text.endswith("."))

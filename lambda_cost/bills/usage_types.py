@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -165,7 +165,7 @@ def load_usage_types(path: Path | None = None) -> UsageTypes:
     try:
         spec = UsageTypeMap.model_validate(data)
     except ValidationError as error:
-        problems = [replace(problem_from_pydantic(item, tuple(item["loc"]), data, UsageTypeMap), file=str(file))
+        problems = [problem_from_pydantic(item, tuple(item["loc"]), data, UsageTypeMap).replace(file=str(file))
                     for item in error.errors()]
         raise TableError(f"{file}: the map of usage types is damaged", problems=problems) from None
     return UsageTypes(spec)

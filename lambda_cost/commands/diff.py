@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import TextIO
 
 from lambda_cost.commands.common import catalog, emit, render_options, without_gc
@@ -40,7 +39,7 @@ def run(
             load_snapshot(base, pricing=base_pricing, catalog=tables),
             load_snapshot(head, pricing=pricing, catalog=tables),
         )
-    report = replace(report, gate=increase_gate(report.total, max_increase))
+    report = report.replace(gate=increase_gate(report.total, max_increase))
     options = render_options(output_format, color, output, out)
     emit(lambda stream: write("diff", output_format, report, options, stream), output, force, out)
     if output is not None:

@@ -31,11 +31,14 @@ def run(
     """`lambda-cost estimate`: price a workload (several: one account) and print it in the chosen format."""
     from lambda_cost.render import write
     from lambda_cost.stages.account import estimate_workloads
-    from lambda_cost.stages.edit import parse_assignment
 
     out = stdout or sys.stdout
     with without_gc():
-        overrides = [parse_assignment(text) for text in assignments or []]
+        overrides = []
+        if assignments:  # the edit stage is loaded only for --set
+            from lambda_cost.stages.edit import parse_assignment
+
+            overrides = [parse_assignment(text) for text in assignments]
         limit = None if budget is None else parse_usd(budget, "--budget")
         result = estimate_workloads(
             workloads,

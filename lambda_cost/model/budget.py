@@ -1,7 +1,7 @@
 """Pydantic schema of a workload's `budget:`: monthly limits in USD for the total, functions, components."""
 
-from __future__ import annotations
-
+# Annotations are objects, not strings (no `from __future__ import annotations`): pydantic reads every field's,
+# and a string it must compile and eval, which slows every start.
 from decimal import Decimal
 from typing import Annotated, Union
 
@@ -35,7 +35,7 @@ Usd = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, description="US dollar
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class FunctionBudget(_Strict):

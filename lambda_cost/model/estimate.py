@@ -3,35 +3,53 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
 from lambda_cost.errors import Problem
 from lambda_cost.model.priced import FreeTierUse, PricedFunction
+from lambda_cost.model.value import Value
 from lambda_cost.model.verdict import BudgetReport
 from lambda_cost.numbers import exact_sum
 
 
-@dataclass(frozen=True)
-class PricingInfo:
+class PricingInfo(Value):
     """Which table priced the estimate, so that it can be reproduced."""
 
-    version: str
-    effective: dt.date
-    sha256: str
-    sources: tuple[str, ...]
-    notes: tuple[str, ...]
+    __slots__ = ("effective", "notes", "sha256", "sources", "version")
+
+    def __init__(
+        self,
+        version: str,
+        effective: dt.date,
+        sha256: str,
+        sources: tuple[str, ...],
+        notes: tuple[str, ...],
+    ) -> None:
+        self.version = version
+        self.effective = effective
+        self.sha256 = sha256
+        self.sources = sources
+        self.notes = notes
 
 
-@dataclass(frozen=True)
-class FileSubtotal:
+class FileSubtotal(Value):
     """One workload file's part of an estimate of several files priced as one account."""
 
-    workload: str
-    prefix: str  # the qualifier of its function names: prefix/name
-    functions: int
-    total: Decimal  # its part of the Lambda total
-    related_total: Decimal = Decimal(0)  # its part of the related charges
+    __slots__ = ("functions", "prefix", "related_total", "total", "workload")
+
+    def __init__(
+        self,
+        workload: str,
+        prefix: str,
+        functions: int,
+        total: Decimal,
+        related_total: Decimal = Decimal(0),
+    ) -> None:
+        self.workload = workload
+        self.prefix = prefix  # the qualifier of its function names: prefix/name
+        self.functions = functions
+        self.total = total  # its part of the Lambda total
+        self.related_total = related_total  # its part of the related charges
 
     @property
     def grand_total(self) -> Decimal:
@@ -39,23 +57,51 @@ class FileSubtotal:
         return exact_sum([self.total, self.related_total])
 
 
-@dataclass(frozen=True)
-class Estimate:
+class Estimate(Value):
     """A monthly estimate of one workload, ready to render."""
 
-    workload: str
-    default_region: str
-    pricing: PricingInfo
-    free_tier: FreeTierUse
-    functions: tuple[PricedFunction, ...]
-    warnings: tuple[Problem, ...]  # located in the workload files where they are small enough
-    total: Decimal  # the exact sum of the function totals: the Lambda total
-    related_total: Decimal = Decimal(0)  # charges of other services the invocations cause (dead letters, logs)
-    savings_discount: Decimal | None = None
-    budget: BudgetReport | None = None
-    files: tuple[FileSubtotal, ...] = ()  # several files priced as one account; empty for one file
-    # Lambda's cost per component (component_group: tiers and free-tier credits joined), in order of appearance.
-    by_component: tuple[tuple[str, Decimal], ...] = ()
+    __slots__ = (
+        "budget",
+        "by_component",
+        "default_region",
+        "files",
+        "free_tier",
+        "functions",
+        "pricing",
+        "related_total",
+        "savings_discount",
+        "total",
+        "warnings",
+        "workload",
+    )
+
+    def __init__(
+        self,
+        workload: str,
+        default_region: str,
+        pricing: PricingInfo,
+        free_tier: FreeTierUse,
+        functions: tuple[PricedFunction, ...],
+        warnings: tuple[Problem, ...],
+        total: Decimal,
+        related_total: Decimal = Decimal(0),
+        savings_discount: Decimal | None = None,
+        budget: BudgetReport | None = None,
+        files: tuple[FileSubtotal, ...] = (),
+        by_component: tuple[tuple[str, Decimal], ...] = (),
+    ) -> None:
+        self.workload = workload
+        self.default_region = default_region
+        self.pricing = pricing
+        self.free_tier = free_tier
+        self.functions = functions
+        self.warnings = warnings  # located in the workload files where they are small enough
+        self.total = total  # the exact sum of the function totals: the Lambda total
+        self.related_total = related_total  # charges of other services the invocations cause (dead letters, logs)
+        self.savings_discount = savings_discount
+        self.budget = budget
+        self.files = files  # several files priced as one account; empty for one file
+        self.by_component = by_component
 
     @property
     def grand_total(self) -> Decimal:

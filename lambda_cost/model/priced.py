@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 
 from lambda_cost.model.usage import FunctionUsage
+from lambda_cost.model.value import Value
 from lambda_cost.numbers import ZERO, exact_sum
 
 _TIER_SUFFIX = re.compile(r"_tier_\d+$")
@@ -18,40 +18,95 @@ def component_group(component: str) -> str:
     return _TIER_SUFFIX.sub("", component.removeprefix("free_tier_"))
 
 
-@dataclass(frozen=True, slots=True)
-class LineItem:
+class LineItem(Value):
     """One priced component of a function: quantity × unit price = cost, exactly."""
 
-    component: str  # stable name: requests, duration_tier_N, ephemeral_storage, free_tier_*, ... (README)
-    description: str
-    quantity: Decimal
-    unit: str
-    unit_price: Decimal
-    cost: Decimal
-    why: str = ""  # where the quantity comes from, for --explain
+    __slots__ = ("component", "cost", "description", "quantity", "unit", "unit_price", "why")
 
-@dataclass(frozen=True, slots=True)
-class PricedFunction:
+    def __init__(
+        self,
+        component: str,
+        description: str,
+        quantity: Decimal,
+        unit: str,
+        unit_price: Decimal,
+        cost: Decimal,
+        why: str = "",
+    ) -> None:
+        # stable name: requests, duration_tier_N, ephemeral_storage, free_tier_*, ... (README)
+        self.component = component
+        self.description = description
+        self.quantity = quantity
+        self.unit = unit
+        self.unit_price = unit_price
+        self.cost = cost
+        self.why = why  # where the quantity comes from, for --explain
+
+class PricedFunction(Value):
     """A function's usage in billing units and its line items."""
 
-    usage: FunctionUsage
-    requests: Decimal
-    billed_seconds: Decimal
-    gb_seconds: Decimal
-    storage_gb_seconds: Decimal
-    free_requests: Decimal
-    free_gb_seconds: Decimal
-    line_items: tuple[LineItem, ...]
-    total: Decimal
-    billed_ms: Decimal  # a successful attempt's duration, rounded up to the granularity
-    billed_error_ms: Decimal
-    granularity_ms: int
-    extras: Extras | None = None
-    related_items: tuple[LineItem, ...] = ()
-    related_total: Decimal = ZERO  # charges of other services (dead letters, logs), apart from the Lambda total
-    extra_storage_mb: int = 0  # ephemeral storage configured beyond what the price of duration includes
-    billed_init_ms: Decimal = ZERO  # one INIT's duration, rounded up to the granularity (when INIT is billed)
-    modes: ModeUse | None = None  # Managed Instances, durable functions, tenant isolation, where used
+    __slots__ = (
+        "billed_error_ms",
+        "billed_init_ms",
+        "billed_ms",
+        "billed_seconds",
+        "extra_storage_mb",
+        "extras",
+        "free_gb_seconds",
+        "free_requests",
+        "gb_seconds",
+        "granularity_ms",
+        "line_items",
+        "modes",
+        "related_items",
+        "related_total",
+        "requests",
+        "storage_gb_seconds",
+        "total",
+        "usage",
+    )
+
+    def __init__(
+        self,
+        usage: FunctionUsage,
+        requests: Decimal,
+        billed_seconds: Decimal,
+        gb_seconds: Decimal,
+        storage_gb_seconds: Decimal,
+        free_requests: Decimal,
+        free_gb_seconds: Decimal,
+        line_items: tuple[LineItem, ...],
+        total: Decimal,
+        billed_ms: Decimal,
+        billed_error_ms: Decimal,
+        granularity_ms: int,
+        extras: Extras | None = None,
+        related_items: tuple[LineItem, ...] = (),
+        related_total: Decimal = ZERO,
+        extra_storage_mb: int = 0,
+        billed_init_ms: Decimal = ZERO,
+        modes: ModeUse | None = None,
+    ) -> None:
+        self.usage = usage
+        self.requests = requests
+        self.billed_seconds = billed_seconds
+        self.gb_seconds = gb_seconds
+        self.storage_gb_seconds = storage_gb_seconds
+        self.free_requests = free_requests
+        self.free_gb_seconds = free_gb_seconds
+        self.line_items = line_items
+        self.total = total
+        self.billed_ms = billed_ms  # a successful attempt's duration, rounded up to the granularity
+        self.billed_error_ms = billed_error_ms
+        self.granularity_ms = granularity_ms
+        self.extras = extras
+        self.related_items = related_items
+        # charges of other services (dead letters, logs), apart from the Lambda total
+        self.related_total = related_total
+        # ephemeral storage configured beyond what the price of duration includes
+        self.extra_storage_mb = extra_storage_mb
+        self.billed_init_ms = billed_init_ms  # one INIT's duration, rounded up to the granularity (when INIT is billed)
+        self.modes = modes  # Managed Instances, durable functions, tenant isolation, where used
 
     @property
     def busy_gb_seconds(self) -> Decimal:
@@ -60,31 +115,72 @@ class PricedFunction:
         init = self.extras.init_gb_seconds if self.extras else ZERO
         return exact_sum([self.gb_seconds, -init, served])
 
-@dataclass(frozen=True)
-class FreeTierUse:
+class FreeTierUse(Value):
     """How much of the account's monthly free tier the workload used."""
 
-    enabled: bool
-    requests_allowance: Decimal
-    requests_used: Decimal
-    gb_seconds_allowance: Decimal
-    gb_seconds_used: Decimal
-    streaming_gb_allowance: Decimal | None = None  # None: the table has no free streaming
-    streaming_gb_used: Decimal = ZERO
+    __slots__ = (
+        "enabled",
+        "gb_seconds_allowance",
+        "gb_seconds_used",
+        "requests_allowance",
+        "requests_used",
+        "streaming_gb_allowance",
+        "streaming_gb_used",
+    )
+
+    def __init__(
+        self,
+        enabled: bool,
+        requests_allowance: Decimal,
+        requests_used: Decimal,
+        gb_seconds_allowance: Decimal,
+        gb_seconds_used: Decimal,
+        streaming_gb_allowance: Decimal | None = None,
+        streaming_gb_used: Decimal = ZERO,
+    ) -> None:
+        self.enabled = enabled
+        self.requests_allowance = requests_allowance
+        self.requests_used = requests_used
+        self.gb_seconds_allowance = gb_seconds_allowance
+        self.gb_seconds_used = gb_seconds_used
+        self.streaming_gb_allowance = streaming_gb_allowance  # None: the table has no free streaming
+        self.streaming_gb_used = streaming_gb_used
 
 
-@dataclass(frozen=True, slots=True)
-class Provisioning:
+class Provisioning(Value):
     """Provisioned concurrency of one configuration, and how much of its traffic it serves."""
 
-    units: Decimal
-    unit_seconds: Decimal  # Σ units × configured seconds (rounded up)
-    window_share: Decimal  # the share of the month it is configured
-    traffic_share: Decimal  # the share of the attempts that arrive while it is configured
-    needed: Decimal  # mean concurrency the traffic needs while it is configured: arrival rate × billed duration
-    served_share: Decimal  # the share of all attempts it serves
-    served_invocations: Decimal
-    spillover_invocations: Decimal  # attempts during its hours beyond its units: on-demand
+    __slots__ = (
+        "needed",
+        "served_invocations",
+        "served_share",
+        "spillover_invocations",
+        "traffic_share",
+        "unit_seconds",
+        "units",
+        "window_share",
+    )
+
+    def __init__(
+        self,
+        units: Decimal,
+        unit_seconds: Decimal,
+        window_share: Decimal,
+        traffic_share: Decimal,
+        needed: Decimal,
+        served_share: Decimal,
+        served_invocations: Decimal,
+        spillover_invocations: Decimal,
+    ) -> None:
+        self.units = units
+        self.unit_seconds = unit_seconds  # Σ units × configured seconds (rounded up)
+        self.window_share = window_share  # the share of the month it is configured
+        self.traffic_share = traffic_share  # the share of the attempts that arrive while it is configured
+        # mean concurrency the traffic needs while it is configured: arrival rate × billed duration
+        self.needed = needed
+        self.served_share = served_share  # the share of all attempts it serves
+        self.served_invocations = served_invocations
+        self.spillover_invocations = spillover_invocations  # attempts during its hours beyond its units: on-demand
 
     @property
     def utilization(self) -> Decimal:
@@ -103,41 +199,99 @@ class Provisioning:
     def traffic_percent(self) -> Decimal:
         return self.traffic_share * 100
 
-@dataclass(frozen=True, slots=True)
-class Extras:
+class Extras(Value):
     """A configuration's usage in the units of the dimensions beyond requests and on-demand duration."""
 
-    edge: bool
-    extra_requests: Decimal  # asynchronous payload chunks beyond the first
-    provisioning: Provisioning | None
-    pc_gb_seconds: Decimal
-    pc_duration_gb_seconds: Decimal
-    cold_starts: Decimal
-    init_gb_seconds: Decimal  # included in on-demand duration
-    snapstart_cache_gb_seconds: Decimal
-    snapstart_restore_gb: Decimal
-    streamed_gb: Decimal
-    esm_epu_hours: tuple[tuple[str, Decimal], ...]  # (kafka | sqs, EPU-hours) per source in provisioned mode
-    dead_letters: tuple[tuple[str, Decimal], ...]  # (sqs | sns, messages)
-    log_gb: Decimal
-    init_unbilled: str | None = None  # why the INIT phase the workload gives is not billed
+    __slots__ = (
+        "cold_starts",
+        "dead_letters",
+        "edge",
+        "esm_epu_hours",
+        "extra_requests",
+        "init_gb_seconds",
+        "init_unbilled",
+        "log_gb",
+        "pc_duration_gb_seconds",
+        "pc_gb_seconds",
+        "provisioning",
+        "snapstart_cache_gb_seconds",
+        "snapstart_restore_gb",
+        "streamed_gb",
+    )
+
+    def __init__(
+        self,
+        edge: bool,
+        extra_requests: Decimal,
+        provisioning: Provisioning | None,
+        pc_gb_seconds: Decimal,
+        pc_duration_gb_seconds: Decimal,
+        cold_starts: Decimal,
+        init_gb_seconds: Decimal,
+        snapstart_cache_gb_seconds: Decimal,
+        snapstart_restore_gb: Decimal,
+        streamed_gb: Decimal,
+        esm_epu_hours: tuple[tuple[str, Decimal], ...],
+        dead_letters: tuple[tuple[str, Decimal], ...],
+        log_gb: Decimal,
+        init_unbilled: str | None = None,
+    ) -> None:
+        self.edge = edge
+        self.extra_requests = extra_requests  # asynchronous payload chunks beyond the first
+        self.provisioning = provisioning
+        self.pc_gb_seconds = pc_gb_seconds
+        self.pc_duration_gb_seconds = pc_duration_gb_seconds
+        self.cold_starts = cold_starts
+        self.init_gb_seconds = init_gb_seconds  # included in on-demand duration
+        self.snapstart_cache_gb_seconds = snapstart_cache_gb_seconds
+        self.snapstart_restore_gb = snapstart_restore_gb
+        self.streamed_gb = streamed_gb
+        self.esm_epu_hours = esm_epu_hours  # (kafka | sqs, EPU-hours) per source in provisioned mode
+        self.dead_letters = dead_letters  # (sqs | sns, messages)
+        self.log_gb = log_gb
+        self.init_unbilled = init_unbilled  # why the INIT phase the workload gives is not billed
 
 
-@dataclass(frozen=True, slots=True)
-class ManagedUse:
+class ManagedUse(Value):
     """A configuration on Lambda Managed Instances: the instance-hours it runs and what one costs."""
 
-    instance_type: str
-    instance_hours: Decimal
-    on_demand_price: Decimal  # EC2 on-demand USD per instance-hour: the management fee's base
-    hourly_price: Decimal  # what an instance-hour of EC2 costs after a discount or as stated
-    discount: Decimal | None  # the Savings Plan or RI discount, when the price follows from it
-    fee_share: Decimal  # the management fee's share of the on-demand price
-    # From throughput (absent when the workload states instance_hours):
-    needed_concurrency: Decimal | None = None  # busy seconds a month / seconds of the month
-    concurrency_per_instance: Decimal | None = None
-    minimum_instances: int | None = None
-    instances: Decimal | None = None  # max(minimum, ceil(needed / per instance)), all month
+    __slots__ = (
+        "concurrency_per_instance",
+        "discount",
+        "fee_share",
+        "hourly_price",
+        "instance_hours",
+        "instance_type",
+        "instances",
+        "minimum_instances",
+        "needed_concurrency",
+        "on_demand_price",
+    )
+
+    def __init__(
+        self,
+        instance_type: str,
+        instance_hours: Decimal,
+        on_demand_price: Decimal,
+        hourly_price: Decimal,
+        discount: Decimal | None,
+        fee_share: Decimal,
+        needed_concurrency: Decimal | None = None,
+        concurrency_per_instance: Decimal | None = None,
+        minimum_instances: int | None = None,
+        instances: Decimal | None = None,
+    ) -> None:
+        self.instance_type = instance_type
+        self.instance_hours = instance_hours
+        self.on_demand_price = on_demand_price  # EC2 on-demand USD per instance-hour: the management fee's base
+        self.hourly_price = hourly_price  # what an instance-hour of EC2 costs after a discount or as stated
+        self.discount = discount  # the Savings Plan or RI discount, when the price follows from it
+        self.fee_share = fee_share  # the management fee's share of the on-demand price
+        # From throughput (absent when the workload states instance_hours):
+        self.needed_concurrency = needed_concurrency  # busy seconds a month / seconds of the month
+        self.concurrency_per_instance = concurrency_per_instance
+        self.minimum_instances = minimum_instances
+        self.instances = instances  # max(minimum, ceil(needed / per instance)), all month
 
     @property
     def fee_per_hour(self) -> Decimal:
@@ -148,61 +302,131 @@ class ManagedUse:
         return self.fee_share * 100
 
 
-@dataclass(frozen=True, slots=True)
-class DurableUse:
+class DurableUse(Value):
     """A durable function's executions, operations and data, in billing units."""
 
-    executions: Decimal
-    invocations_per_execution: Decimal
-    operations_per_execution: Decimal
-    operations: Decimal
-    kb_per_execution: Decimal
-    kb_per_gb: int
-    data_written_gb: Decimal
-    retained_days: Decimal  # while the execution runs, and after it completes
-    days_per_month: int
-    retained_gb_months: Decimal
+    __slots__ = (
+        "data_written_gb",
+        "days_per_month",
+        "executions",
+        "invocations_per_execution",
+        "kb_per_execution",
+        "kb_per_gb",
+        "operations",
+        "operations_per_execution",
+        "retained_days",
+        "retained_gb_months",
+    )
+
+    def __init__(
+        self,
+        executions: Decimal,
+        invocations_per_execution: Decimal,
+        operations_per_execution: Decimal,
+        operations: Decimal,
+        kb_per_execution: Decimal,
+        kb_per_gb: int,
+        data_written_gb: Decimal,
+        retained_days: Decimal,
+        days_per_month: int,
+        retained_gb_months: Decimal,
+    ) -> None:
+        self.executions = executions
+        self.invocations_per_execution = invocations_per_execution
+        self.operations_per_execution = operations_per_execution
+        self.operations = operations
+        self.kb_per_execution = kb_per_execution
+        self.kb_per_gb = kb_per_gb
+        self.data_written_gb = data_written_gb
+        self.retained_days = retained_days  # while the execution runs, and after it completes
+        self.days_per_month = days_per_month
+        self.retained_gb_months = retained_gb_months
 
 
-@dataclass(frozen=True, slots=True)
-class TenantUse:
+class TenantUse(Value):
     """New tenant-isolated execution environments, charged by the memory each has."""
 
-    environments: Decimal
-    memory_gb: Decimal
-    environment_gb: Decimal  # environments × memory GB
+    __slots__ = ("environment_gb", "environments", "memory_gb")
+
+    def __init__(self, environments: Decimal, memory_gb: Decimal, environment_gb: Decimal) -> None:
+        self.environments = environments
+        self.memory_gb = memory_gb
+        self.environment_gb = environment_gb  # environments × memory GB
 
 
-@dataclass(frozen=True, slots=True)
-class MicroVmUse:
+class MicroVmUse(Value):
     """Lambda MicroVMs in billing units: seconds at baseline and at peak, snapshot data, snapshots stored."""
 
-    launches: Decimal
-    baseline_seconds: Decimal
-    peak_seconds: Decimal
-    baseline_vcpus: Decimal
-    peak_vcpus: Decimal
-    baseline_gb: Decimal
-    peak_gb: Decimal
-    vcpu_seconds: Decimal
-    gb_seconds: Decimal
-    suspends: Decimal  # suspend and resume cycles
-    written_gb: Decimal  # state written at each suspend
-    read_gb: Decimal  # state read at each resume, the image at each launch
-    image_gb_months: Decimal
-    suspended_gb_months: Decimal
-    storage_hours_per_month: int
+    __slots__ = (
+        "baseline_gb",
+        "baseline_seconds",
+        "baseline_vcpus",
+        "gb_seconds",
+        "image_gb_months",
+        "launches",
+        "peak_gb",
+        "peak_seconds",
+        "peak_vcpus",
+        "read_gb",
+        "storage_hours_per_month",
+        "suspended_gb_months",
+        "suspends",
+        "vcpu_seconds",
+        "written_gb",
+    )
+
+    def __init__(
+        self,
+        launches: Decimal,
+        baseline_seconds: Decimal,
+        peak_seconds: Decimal,
+        baseline_vcpus: Decimal,
+        peak_vcpus: Decimal,
+        baseline_gb: Decimal,
+        peak_gb: Decimal,
+        vcpu_seconds: Decimal,
+        gb_seconds: Decimal,
+        suspends: Decimal,
+        written_gb: Decimal,
+        read_gb: Decimal,
+        image_gb_months: Decimal,
+        suspended_gb_months: Decimal,
+        storage_hours_per_month: int,
+    ) -> None:
+        self.launches = launches
+        self.baseline_seconds = baseline_seconds
+        self.peak_seconds = peak_seconds
+        self.baseline_vcpus = baseline_vcpus
+        self.peak_vcpus = peak_vcpus
+        self.baseline_gb = baseline_gb
+        self.peak_gb = peak_gb
+        self.vcpu_seconds = vcpu_seconds
+        self.gb_seconds = gb_seconds
+        self.suspends = suspends  # suspend and resume cycles
+        self.written_gb = written_gb  # state written at each suspend
+        self.read_gb = read_gb  # state read at each resume, the image at each launch
+        self.image_gb_months = image_gb_months
+        self.suspended_gb_months = suspended_gb_months
+        self.storage_hours_per_month = storage_hours_per_month
 
     @property
     def stored_gb_months(self) -> Decimal:
         return self.image_gb_months + self.suspended_gb_months
 
 
-@dataclass(frozen=True, slots=True)
-class ModeUse:
+class ModeUse(Value):
     """The compute and billing modes of one configuration, as metered."""
 
-    managed: ManagedUse | None = None
-    durable: DurableUse | None = None
-    tenant: TenantUse | None = None
-    microvm: MicroVmUse | None = None
+    __slots__ = ("durable", "managed", "microvm", "tenant")
+
+    def __init__(
+        self,
+        managed: ManagedUse | None = None,
+        durable: DurableUse | None = None,
+        tenant: TenantUse | None = None,
+        microvm: MicroVmUse | None = None,
+    ) -> None:
+        self.managed = managed
+        self.durable = durable
+        self.tenant = tenant
+        self.microvm = microvm

@@ -1,7 +1,7 @@
 """Pydantic schema of one resolved pricing table: rates, billing rules, free tier, provenance."""
 
-from __future__ import annotations
-
+# Annotations are objects, not strings (no `from __future__ import annotations`): pydantic reads every field's,
+# and a string it must compile and eval, which slows every start.
 import datetime as dt
 import re
 from decimal import Context, Decimal
@@ -42,7 +42,7 @@ PositiveInt = Annotated[int, Field(gt=0)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Source(_Strict):
@@ -61,7 +61,7 @@ class Range(_Strict):
     step: PositiveInt = 1
 
     @model_validator(mode="after")
-    def _ordered(self) -> Range:
+    def _ordered(self) -> "Range":
         if self.min > self.max:
             raise ValueError(f"min {self.min} is above max {self.max}")
         return self
@@ -350,7 +350,7 @@ class Derivation(_Strict):
     why: str = Field(min_length=1, description="the rule, and why it is assumed")
 
     @model_validator(mode="after")
-    def _one_reference(self) -> Derivation:
+    def _one_reference(self) -> "Derivation":
         if (self.of_rate is None) == (self.of_region is None):
             raise ValueError("give either of_rate (a rate of the same region) or of_region (the same rate there)")
         return self
@@ -402,7 +402,7 @@ class PricingTable(_Strict):
         return needed
 
     @model_validator(mode="after")
-    def _regions_cover_architectures(self) -> PricingTable:
+    def _regions_cover_architectures(self) -> "PricingTable":
         for name, rates in self.regions.items():
             missing = [a for a in self.billing.architectures if a not in rates.duration]
             if missing:
@@ -416,7 +416,7 @@ class PricingTable(_Strict):
         return self
 
     @model_validator(mode="after")
-    def _derivations_name_rates(self) -> PricingTable:
+    def _derivations_name_rates(self) -> "PricingTable":
         # Every derived rate and its reference must exist: a typo would otherwise mark nothing, silently.
         values = {name: rate_values(rates) for name, rates in self.regions.items()}
         for derivation in self.derived:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -11,6 +10,7 @@ from pydantic import BeforeValidator, Field, GetJsonSchemaHandler, PlainValidato
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
+from lambda_cost.model.value import Value
 from lambda_cost.numbers import GROUPED, too_large, too_large_message
 
 # What `init` writes where a template cannot know a value: YAML keeps it as a string, validation refuses it.
@@ -149,13 +149,15 @@ def parse_share(value: Any) -> Any:
     return _number(value.strip()[:-1].strip(), SHARE_SPELLINGS).scaleb(-2)
 
 
-@dataclass(frozen=True)
-class RateValue:
+class RateValue(Value):
     """`50/s`: a count per period, kept as written so that the monthly volume is computed exactly once."""
 
-    count: Decimal
-    period: str  # second, minute, hour, day or month
-    text: str
+    __slots__ = ("count", "period", "text")
+
+    def __init__(self, count: Decimal, period: str, text: str) -> None:
+        self.count = count
+        self.period = period  # second, minute, hour, day or month
+        self.text = text
 
     @property
     def per_month(self) -> Decimal:
@@ -197,12 +199,14 @@ def parse_rate(value: Any) -> RateValue:
     return RateValue(Decimal(count), RATE_PERIODS[period][0], value.strip())
 
 
-@dataclass(frozen=True)
-class HumanSpelling:
+class HumanSpelling(Value):
     """Adds the accepted string spellings to a field's JSON Schema, beside its numeric range."""
 
-    pattern: str
-    description: str
+    __slots__ = ("description", "pattern")
+
+    def __init__(self, pattern: str, description: str) -> None:
+        self.pattern = pattern
+        self.description = description
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from lambda_cost.errors import EXIT_BUDGET, EXIT_OK
+from lambda_cost.model.value import Value
 from lambda_cost.numbers import money
 
 
-@dataclass(frozen=True, slots=True)
-class BudgetCheck:
+class BudgetCheck(Value):
     """One limit against the estimate."""
 
-    scope: str  # total | file | function | component | function_component
-    name: str  # "" for the total; a function, a component, or function.component
-    limit: Decimal
-    actual: Decimal
-    status: str  # ok | warning | over
-    drivers: tuple[tuple[str, Decimal], ...]  # what the actual is made of, largest first
-    warn_at: Decimal = Decimal("0.8")  # the share of the limit that warns: its own workload's `warn_at`
+    __slots__ = ("actual", "drivers", "limit", "name", "scope", "status", "warn_at")
+
+    def __init__(
+        self,
+        scope: str,
+        name: str,
+        limit: Decimal,
+        actual: Decimal,
+        status: str,
+        drivers: tuple[tuple[str, Decimal], ...],
+        warn_at: Decimal = Decimal("0.8"),
+    ) -> None:
+        self.scope = scope  # total | file | function | component | function_component
+        self.name = name  # "" for the total; a function, a component, or function.component
+        self.limit = limit
+        self.actual = actual
+        self.status = status  # ok | warning | over
+        self.drivers = drivers  # what the actual is made of, largest first
+        self.warn_at = warn_at  # the share of the limit that warns: its own workload's `warn_at`
 
     @property
     def headroom(self) -> Decimal:
@@ -31,12 +42,14 @@ class BudgetCheck:
                 "component": f"component {self.name}", "function_component": f"{self.name}"}[self.scope]
 
 
-@dataclass(frozen=True, slots=True)
-class BudgetReport:
+class BudgetReport(Value):
     """Every budget of the workload, checked."""
 
-    warn_at: Decimal
-    checks: tuple[BudgetCheck, ...]
+    __slots__ = ("checks", "warn_at")
+
+    def __init__(self, warn_at: Decimal, checks: tuple[BudgetCheck, ...]) -> None:
+        self.warn_at = warn_at
+        self.checks = checks
 
     @property
     def status(self) -> str:
@@ -48,62 +61,86 @@ class BudgetReport:
         return EXIT_BUDGET if self.status == "over" else EXIT_OK
 
 
-@dataclass(frozen=True, slots=True)
-class Snapshot:
+class Snapshot(Value):
     """What a diff compares: per function, the cost of each component.
 
     Totals are what the account pays, as budgets count it: Lambda and the related charges (dead letters, logs)
     its invocations cause; related components (cloudwatch_logs_ingestion, ...) sit beside Lambda's.
     """
 
-    name: str
-    pricing_version: str
-    total: Decimal
-    function_totals: dict[str, Decimal]
-    components: dict[str, dict[str, Decimal]]  # function -> component -> cost
+    __slots__ = ("components", "function_totals", "name", "pricing_version", "total")
+
+    def __init__(
+        self,
+        name: str,
+        pricing_version: str,
+        total: Decimal,
+        function_totals: dict[str, Decimal],
+        components: dict[str, dict[str, Decimal]],
+    ) -> None:
+        self.name = name
+        self.pricing_version = pricing_version
+        self.total = total
+        self.function_totals = function_totals
+        self.components = components  # function -> component -> cost
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(Value):
     """A figure before and after; `percent` is None when there was nothing before."""
 
-    name: str
-    base: Decimal
-    head: Decimal
-    change: Decimal
-    percent: Decimal | None
+    __slots__ = ("base", "change", "head", "name", "percent")
+
+    def __init__(self, name: str, base: Decimal, head: Decimal, change: Decimal, percent: Decimal | None) -> None:
+        self.name = name
+        self.base = base
+        self.head = head
+        self.change = change
+        self.percent = percent
 
 
-@dataclass(frozen=True, slots=True)
-class FunctionChange:
+class FunctionChange(Value):
     """A function's change: its total and each component."""
 
-    status: str  # added | removed | changed | unchanged
-    total: Change
-    components: tuple[Change, ...]
+    __slots__ = ("components", "status", "total")
+
+    def __init__(self, status: str, total: Change, components: tuple[Change, ...]) -> None:
+        self.status = status  # added | removed | changed | unchanged
+        self.total = total
+        self.components = components
 
 
-@dataclass(frozen=True, slots=True)
-class Gate:
+class Gate(Value):
     """--max-increase: the limit and whether the change exceeds it."""
 
-    limit: Decimal
-    percent: bool
-    exceeded: bool
+    __slots__ = ("exceeded", "limit", "percent")
+
+    def __init__(self, limit: Decimal, percent: bool, exceeded: bool) -> None:
+        self.limit = limit
+        self.percent = percent
+        self.exceeded = exceeded
 
     def describe(self) -> str:
         return f"{self.limit}%" if self.percent else money(self.limit)
 
 
-@dataclass(frozen=True, slots=True)
-class DiffReport:
+class DiffReport(Value):
     """Everything a diff shows."""
 
-    base: Snapshot
-    head: Snapshot
-    total: Change
-    functions: tuple[FunctionChange, ...]
-    gate: Gate | None
+    __slots__ = ("base", "functions", "gate", "head", "total")
+
+    def __init__(
+        self,
+        base: Snapshot,
+        head: Snapshot,
+        total: Change,
+        functions: tuple[FunctionChange, ...],
+        gate: Gate | None,
+    ) -> None:
+        self.base = base
+        self.head = head
+        self.total = total
+        self.functions = functions
+        self.gate = gate
 
     @property
     def exit_code(self) -> int:

@@ -1,7 +1,7 @@
 """Pydantic schema of a workload file (format version 1): functions and how each is invoked."""
 
-from __future__ import annotations
-
+# Annotations are objects, not strings (no `from __future__ import annotations`): pydantic reads every field's,
+# and a string it must compile and eval, which slows every start.
 import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
@@ -63,7 +63,7 @@ ALIAS_PC_KEY = "provisioned_concurrency"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ProvisionedConcurrency(_Strict):
@@ -79,7 +79,7 @@ class ProvisionedConcurrency(_Strict):
     )
 
     @model_validator(mode="after")
-    def _one_schedule(self) -> ProvisionedConcurrency:
+    def _one_schedule(self) -> "ProvisionedConcurrency":
         if (self.hours_per_month is None) == (self.hours_per_day is None):
             found = "both" if self.hours_per_month is not None else "neither"
             raise ValueError(f"give exactly one of hours_per_month, hours_per_day (found {found}), for example "
@@ -135,7 +135,7 @@ class _Source(_Strict):
     target: str | None = Field(default=None, min_length=1, description="an alias or version (default: the function)")
 
     @model_validator(mode="after")
-    def _one_rate(self) -> _Source:
+    def _one_rate(self) -> "_Source":
         given = [name for name in RATE_FIELDS if getattr(self, name) is not None]
         if len(given) != 1:
             found = ", ".join(given) if given else "none"
@@ -189,7 +189,7 @@ class SqsSource(_Source):
     provisioned_mode: ProvisionedMode | None = None
 
     @model_validator(mode="after")
-    def _fifo_batch(self) -> SqsSource:
+    def _fifo_batch(self) -> "SqsSource":
         if self.fifo and self.batch_size > 10:
             raise ValueError(f"a FIFO queue takes a batch_size of at most 10, not {self.batch_size}")
         if self.provisioned_mode is not None and self.provisioned_mode.event_pollers < 2:
@@ -209,7 +209,7 @@ class StreamSource(_Source):
     provisioned_mode: ProvisionedMode | None = None
 
     @model_validator(mode="after")
-    def _provisioned_kafka(self) -> StreamSource:
+    def _provisioned_kafka(self) -> "StreamSource":
         if self.provisioned_mode is not None and self.type not in ("msk", "kafka"):
             raise ValueError(f"provisioned_mode is for msk, kafka and sqs sources, not {self.type}")
         return self
@@ -245,7 +245,7 @@ class _Configuration(_Strict):
     provisioned_concurrency: ProvisionedConcurrency | None = None
 
     @model_validator(mode="after")
-    def _one_cold_start_figure(self) -> _Configuration:
+    def _one_cold_start_figure(self) -> "_Configuration":
         if self.cold_start_rate is not None and self.cold_starts_per_month is not None:
             raise ValueError("give cold_start_rate or cold_starts_per_month, not both")
         return self

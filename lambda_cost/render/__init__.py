@@ -5,8 +5,9 @@ from __future__ import annotations
 import importlib
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
+
+from lambda_cost.model.value import Value
 
 if TYPE_CHECKING:
     from lambda_cost.model.estimate import Estimate
@@ -39,15 +40,24 @@ RENDERERS: dict[tuple[str, str], str] = {
 }
 
 
-@dataclass(frozen=True)
-class RenderOptions:
+class RenderOptions(Value):
     """How to render: colour, width, and whether to show the arithmetic."""
 
-    color: bool = False
-    width: int = 100
-    explain: bool = False
-    chart: bool = False  # bar charts of cost by function and component (table only)
-    quiet: bool = False  # only what is wrong (validate)
+    __slots__ = ("chart", "color", "explain", "quiet", "width")
+
+    def __init__(
+        self,
+        color: bool = False,
+        width: int = 100,
+        explain: bool = False,
+        chart: bool = False,
+        quiet: bool = False,
+    ) -> None:
+        self.color = color
+        self.width = width
+        self.explain = explain
+        self.chart = chart  # bar charts of cost by function and component (table only)
+        self.quiet = quiet  # only what is wrong (validate)
 
 
 def formats(kind: str) -> list[str]:

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
-
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from lambda_cost.model.estimate import Estimate
 from lambda_cost.model.priced import LineItem, PricedFunction
@@ -16,91 +10,78 @@ from lambda_cost.model.units import HOURS_PER_MONTH
 from lambda_cost.numbers import money, percent, readable
 from lambda_cost.render import RenderOptions
 from lambda_cost.render.explain import item_text, source_text, usage_text
+from lambda_cost.render.layout import Column, Grid, Layout, layout
 from lambda_cost.render.lines import counted_items, dimension_notes, source_outcome, unit_price
 
 
 def render(estimate: Estimate, options: RenderOptions) -> str:
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=options.width,
-        force_terminal=options.color,
-        color_system="standard" if options.color else None,
-        no_color=not options.color,
-        highlight=False,
-        emoji=False,
-        markup=False,  # names and paths come from the workload: `[bold]` or `x[/]` is text, not markup
-    )
-    console.print(Text(f"lambda-cost estimate: {estimate.workload}", style="bold"))
-    console.print()
+    out = layout(options.width, options.color)
+    out.line(f"lambda-cost estimate: {estimate.workload}", style="bold")
+    out.line()
     for priced in estimate.functions:
-        _print_function(console, priced, options)
-    console.print(Text(f"Total for the month: {money(estimate.total)}", style="bold"))
+        _print_function(out, priced, options)
+    out.line(f"Total for the month: {money(estimate.total)}", style="bold")
     if estimate.related_total:
-        console.print(f"Related charges (other services): {money(estimate.related_total)}")
-        console.print(Text(f"Grand total: {money(estimate.grand_total)}", style="bold"))
-    console.print()
+        out.line(f"Related charges (other services): {money(estimate.related_total)}")
+        out.line(f"Grand total: {money(estimate.grand_total)}", style="bold")
+    out.line()
     if estimate.files:
-        _print_files(console, estimate)
+        _print_files(out, estimate)
     if options.chart:
-        _print_charts(console, estimate, options)
-    _print_assumptions(console, estimate)
-    _print_retries(console, estimate, options)
-    _print_budget(console, estimate)
-    _print_warnings(console, estimate)
-    # Rich pads every line to the console width; trailing blanks only get in the way of diffs and pipes.
-    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+        _print_charts(out, estimate, options)
+    _print_assumptions(out, estimate)
+    _print_retries(out, estimate, options)
+    _print_budget(out, estimate)
+    _print_warnings(out, estimate)
+    return out.text()
 
 
-def _print_function(console: Console, priced: PricedFunction, options: RenderOptions) -> None:
+def _print_function(out: Layout, priced: PricedFunction, options: RenderOptions) -> None:
     function = priced.usage.function
     storage = f", {function.ephemeral_storage_mb} MB ephemeral storage" if priced.extra_storage_mb else ""
     title = (
         f"{function.label}: {priced.usage.region}, {function.architecture}, "
         f"{function.memory_mb} MB{storage}"
     )
-    console.print(_items_table(title, "Function total", priced.line_items, priced.total))
+    out.grid(_items_table(title, "Function total", priced.line_items, priced.total))
     notes = dimension_notes(priced)
     for line in notes:
-        _hanging(console, "  ", line)
+        out.hanging("  ", line)
     if notes:
-        console.print()
+        out.line()
     if priced.related_items:
-        console.print(_items_table(f"{function.label}: related charges", "Related total", priced.related_items,
-                                   priced.related_total))
+        out.grid(_items_table(f"{function.label}: related charges", "Related total", priced.related_items,
+                              priced.related_total))
     if options.explain:
-        console.print(Text("  How these numbers arise:", style="bold"))
-        _hanging(console, "  - ", f"usage: {usage_text(priced)}", style="dim")
+        out.line("  How these numbers arise:", style="bold")
+        out.hanging("  - ", f"usage: {usage_text(priced)}", style="dim")
         for item in (*priced.line_items, *priced.related_items):
-            _hanging(console, "  - ", f"{item.description}: {item_text(item)}", style="dim")
-        console.print()
+            out.hanging("  - ", f"{item.description}: {item_text(item)}", style="dim")
+        out.line()
 
 
-def _items_table(title: str, footer: str, items: tuple[LineItem, ...], total: Decimal) -> Table:
+def _items_table(title: str, footer: str, items: tuple[LineItem, ...], total: Decimal) -> Grid:
     """Line items with quantity, unit, unit price and cost, and their total in the footer."""
-    table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, show_footer=True)
-    table.add_column("Component", footer=footer)
     # Figures are never cut short: they fold onto a second line before an ellipsis could hide digits.
-    table.add_column("Quantity", justify="right", overflow="fold")
-    table.add_column("Unit")
-    table.add_column("Unit price", justify="right", overflow="fold")
-    table.add_column("Cost", justify="right", footer=money(total), overflow="fold")
+    grid = Grid(title, [
+        Column("Component", footer=footer),
+        Column("Quantity", "right", "fold"),
+        Column("Unit"),
+        Column("Unit price", "right", "fold"),
+        Column("Cost", "right", "fold", footer=money(total)),
+    ], show_footer=True)
     for item in items:
-        table.add_row(
-            item.description,
-            readable(item.quantity, 2),
-            item.unit,
-            unit_price(item),
-            money(item.cost),
-            style="green" if item.cost < 0 else None,
+        grid.add_row(
+            [item.description, readable(item.quantity, 2), item.unit, unit_price(item), money(item.cost)],
+            style="green" if item.cost < 0 else "",
         )
-    return table
+    return grid
 
 
-def _print_assumptions(console: Console, estimate: Estimate) -> None:
+def _print_assumptions(out: Layout, estimate: Estimate) -> None:
     pricing = estimate.pricing
     free = estimate.free_tier
-    console.print(Text("Assumptions", style="bold"))
+    out.line("Assumptions", style="bold")
     lines = [
         f"default region: {estimate.default_region}",
         f"pricing version: {pricing.version} (effective {pricing.effective}, sha256 {pricing.sha256[:12]})",
@@ -120,73 +101,66 @@ def _print_assumptions(console: Console, estimate: Estimate) -> None:
         lines.append(f"Compute Savings Plan: {percent(estimate.savings_discount)} off duration and provisioned "
                      "concurrency")
     for line in lines:
-        _hanging(console, "  ", line)
-    console.print()
+        out.hanging("  ", line)
+    out.line()
 
 
-def _print_retries(console: Console, estimate: Estimate, options: RenderOptions) -> None:
-    console.print(Text("Retries and dead letters", style="bold"))
+def _print_retries(out: Layout, estimate: Estimate, options: RenderOptions) -> None:
+    out.line("Retries and dead letters", style="bold")
     for priced in estimate.functions:
         name = priced.usage.function.label
         for source in priced.usage.sources:
             batch = "" if source.batch_size is None else f", batches of {source.batch_size}"
-            _hanging(
-                console, "  ",
+            out.hanging("  ",
                 f"{name}, {source.type}{batch}: {counted_items(source.volume, source.volume_unit)} → "
                 f"{source_outcome(source)}",
             )
             if options.explain:
-                _hanging(console, "    ", source_text(source), style="dim")
-    console.print()
+                out.hanging("    ", source_text(source), style="dim")
+    out.line()
 
 
-def _print_budget(console: Console, estimate: Estimate) -> None:
+def _print_budget(out: Layout, estimate: Estimate) -> None:
     report = estimate.budget
     if report is None:
         return
-    table = Table(title=f"Budget: {report.status}", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD)
-    for column, justify in (("Budget", "left"), ("Limit", "right"), ("Actual", "right"), ("Headroom", "right"),
-                            ("Status", "left")):
-        # A long function name folds rather than end in an ellipsis, which would make its checks read alike.
-        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    # A long function name folds rather than end in an ellipsis, which would make its checks read alike.
+    grid = Grid(f"Budget: {report.status}", [
+        Column("Budget", "left", "fold"),
+        Column("Limit", "right", "fold"),
+        Column("Actual", "right", "fold"),
+        Column("Headroom", "right", "fold"),
+        Column("Status", "left", "fold"),
+    ])
     style = {"over": "bold red", "warning": "yellow", "ok": "green"}
     for check in report.checks:
-        table.add_row(check.label, money(check.limit), money(check.actual), money(check.headroom),
-                      Text(check.status, style=style[check.status]))
-    console.print(table)
+        grid.add_row([check.label, money(check.limit), money(check.actual), money(check.headroom), check.status],
+                     last_style=style[check.status])
+    out.grid(grid)
 
 
-def _print_warnings(console: Console, estimate: Estimate) -> None:
+def _print_warnings(out: Layout, estimate: Estimate) -> None:
     if not estimate.warnings:
         return
-    console.print(Text("Warnings", style="bold yellow"))
+    out.line("Warnings", style="bold yellow")
     for warning in estimate.warnings:
         prefix = f"{warning.where}: " if warning.where else ""
-        _hanging(console, "  ! ", f"{prefix}{warning.message}")
+        out.hanging("  ! ", f"{prefix}{warning.message}")
 
 
-def _print_files(console: Console, estimate: Estimate) -> None:
-    console.print(Text("Subtotals by file (priced as one account: one free tier, shared tiers)", style="bold"))
+def _print_files(out: Layout, estimate: Estimate) -> None:
+    out.line("Subtotals by file (priced as one account: one free tier, shared tiers)", style="bold")
     for subtotal in estimate.files:
         count = f"{subtotal.functions} function{'s' if subtotal.functions != 1 else ''}"
         related = f"; with related charges {money(subtotal.grand_total)}" if subtotal.related_total else ""
-        _hanging(console, "  ", f"{subtotal.workload} ({subtotal.prefix}/…, {count}): {money(subtotal.total)}{related}")
-    console.print()
+        out.hanging("  ", f"{subtotal.workload} ({subtotal.prefix}/…, {count}): {money(subtotal.total)}{related}")
+    out.line()
 
 
-def _print_charts(console: Console, estimate: Estimate, options: RenderOptions) -> None:
+def _print_charts(out: Layout, estimate: Estimate, options: RenderOptions) -> None:
     from lambda_cost.render.chart import estimate_charts
 
     functions = [(priced.usage.function.label, priced.total) for priced in estimate.functions]
     for line in estimate_charts(functions, estimate.by_component, options.width):
-        console.print(Text(line, style="cyan" if line.startswith("  ") else "bold"))
-    console.print()
-
-
-def _hanging(console: Console, marker: str, text: str, style: str = "") -> None:
-    """One line of a list: a line too long for the width wraps under its text, not under the marker."""
-    grid = Table.grid()
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")  # a long word with no space to break at (a path) folds, never truncates
-    grid.add_row(marker, Text(text, style=style))
-    console.print(grid)
+        out.line(line, style="cyan" if line.startswith("  ") else "bold")
+    out.line()

@@ -20,11 +20,11 @@ when first used, so that a command pays only for the stages it runs.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from lambda_cost.errors import InputError, PricingError, Problem
+from lambda_cost.model.value import Value
 
 if TYPE_CHECKING:
     from lambda_cost.model.budget import Budget
@@ -37,18 +37,39 @@ if TYPE_CHECKING:
 LOCATE_WARNINGS_UP_TO = 1024 * 1024  # characters of YAML
 
 
-@dataclass
-class Expanded:
+class Expanded(Value):
     """One workload checked against its pricing table and expanded to usages, ready to price."""
 
-    source: Source
-    usages: list[FunctionUsage]
-    resolved: ResolvedTable
-    free_tier: bool
-    default_region: str
-    warnings: list[Problem]  # located where the file is small enough
-    budget: Budget | None
-    savings_discount: Decimal | None
+    __slots__ = (
+        "budget",
+        "default_region",
+        "free_tier",
+        "resolved",
+        "savings_discount",
+        "source",
+        "usages",
+        "warnings",
+    )
+
+    def __init__(
+        self,
+        source: Source,
+        usages: list[FunctionUsage],
+        resolved: ResolvedTable,
+        free_tier: bool,
+        default_region: str,
+        warnings: list[Problem],
+        budget: Budget | None,
+        savings_discount: Decimal | None,
+    ) -> None:
+        self.source = source
+        self.usages = usages
+        self.resolved = resolved
+        self.free_tier = free_tier
+        self.default_region = default_region
+        self.warnings = warnings  # located where the file is small enough
+        self.budget = budget
+        self.savings_discount = savings_discount
 
 
 def expand_source(
@@ -98,7 +119,11 @@ def _expand(source: Source, pricing: str | None, as_of: dt.date | None, free_tie
         except PricingError as error:
             field = "pricing" if workload.pricing is not None else "as_of"
             table_problems.append(Problem(error.message, (field,), error.hint))
-    expansion = expand(workload, checked.indices)
+    use_free_tier = workload.free_tier if free_tier is None else free_tier
+    default_region, budget = workload.region, workload.budget
+    savings_discount = workload.savings_plan.discount if workload.savings_plan else None
+    expansion = expand(workload, checked.indices, release=True)
+    del workload  # the usages carry what is needed; a large workload's models can go
     if resolved is not None:
         table_problems += check_compatible(expansion.usages, resolved, catalog)
     problems = [*checked.problems, *expansion.problems]
@@ -111,9 +136,7 @@ def _expand(source: Source, pricing: str | None, as_of: dt.date | None, free_tie
     # told its warnings by field path only, so that the happy path stays fast.
     if warnings and len(source.text) <= LOCATE_WARNINGS_UP_TO:
         warnings = locate_problems(warnings, source)
-    savings_discount = workload.savings_plan.discount if workload.savings_plan else None
-    use_free_tier = workload.free_tier if free_tier is None else free_tier
-    return Expanded(source, expansion.usages, resolved, use_free_tier, workload.region, warnings, workload.budget,
+    return Expanded(source, expansion.usages, resolved, use_free_tier, default_region, warnings, budget,
                     savings_discount)
 
 
@@ -146,4 +169,4 @@ def estimate_source(
         savings_discount=expanded.savings_discount,
     )
     verdict = evaluate(estimate.functions, estimate.grand_total, expanded.budget, budget)
-    return replace(estimate, budget=verdict) if verdict else estimate
+    return estimate.replace(budget=verdict) if verdict else estimate

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 from collections import Counter
 from decimal import Decimal
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from lambda_cost.errors import InputError, PricingError, Problem
 from lambda_cost.model.budget import Budget
@@ -16,12 +16,14 @@ from lambda_cost.model.usage import FunctionUsage
 from lambda_cost.model.verdict import BudgetCheck, BudgetReport
 from lambda_cost.numbers import exact_sum, percent
 from lambda_cost.stages import Expanded, estimate_source, expand_source
-from lambda_cost.stages.edit import Assignment, Edit, editor
 from lambda_cost.stages.gate import evaluate, file_checks
 from lambda_cost.stages.load import refuse_stdin_twice
 from lambda_cost.stages.price import price
 from lambda_cost.stages.report import build_estimate
 from lambda_cost.tables.catalog import TableCatalog
+
+if TYPE_CHECKING:
+    from lambda_cost.stages.edit import Assignment
 
 
 def prefixes(names: list[str]) -> list[str]:
@@ -65,11 +67,19 @@ def estimate_workloads(
     """
     from lambda_cost.stages.load import read_source
 
+    # The edit stage is loaded only when it has work (--set, or several files): a plain run never needs it.
     assignments = assignments or []
     catalog = catalog or TableCatalog()
     if len(paths) == 1:
+        one_edit = None
+        if assignments:
+            from lambda_cost.stages.edit import Edit
+
+            one_edit = Edit(assignments)
         return estimate_source(read_source(paths[0]), pricing=pricing, as_of=as_of, free_tier=free_tier,
-                               budget=budget, catalog=catalog, edit=editor(assignments))
+                               budget=budget, catalog=catalog, edit=one_edit)
+    from lambda_cost.stages.edit import Edit
+
     _refuse_repeated_files(paths)
     edit = Edit(assignments, lenient=True)  # with several files an assignment applies where its path exists
     expanded: list[Expanded] = []
@@ -109,8 +119,7 @@ def _one_account(
     usages: list[FunctionUsage] = []
     for label, item in zip(labels, expanded, strict=True):
         for usage in item.usages:
-            usages.append(dataclasses.replace(
-                usage, function=dataclasses.replace(usage.function, name=f"{label}/{usage.function.name}")))
+            usages.append(usage.replace(function=usage.function.replace(name=f"{label}/{usage.function.name}")))
     resolved = expanded[0].resolved
     savings_discount = expanded[0].savings_discount
     priced, free_tier_use = price(usages, resolved, expanded[0].free_tier, savings_discount or Decimal(0))
@@ -140,7 +149,7 @@ def _one_account(
         assert account is not None
         checks = [*account.checks, *checks]
     verdict = BudgetReport(warn_at, tuple(checks))
-    return dataclasses.replace(estimate, files=tuple(subtotals), budget=verdict if checks else None)
+    return estimate.replace(files=tuple(subtotals), budget=verdict if checks else None)
 
 
 def _account_warn_at(expanded: list[Expanded]) -> Decimal:

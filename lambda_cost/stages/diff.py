@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -153,7 +152,7 @@ def saved_estimate(source: Source, command: str = "diff") -> SavedEstimate | Non
     except (ValidationError, InvalidOperation) as error:
         problems = []
         if isinstance(error, ValidationError):
-            problems = [replace(problem_from_pydantic(item, tuple(item["loc"]), data, SavedEstimate), file=source.name)
+            problems = [problem_from_pydantic(item, tuple(item["loc"]), data, SavedEstimate).replace(file=source.name)
                         for item in error.errors()]
         raise InputError(f"{source.name}: not a lambda-cost JSON estimate", problems=problems) from None
     if (saved.currency, saved.period) != ("USD", "month"):  # figures in other units cannot be subtracted from ours

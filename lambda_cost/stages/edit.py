@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import dataclasses
 import difflib
 import itertools
 from dataclasses import dataclass, field
@@ -129,7 +128,8 @@ def _blamed(problem: Problem, changed: dict[Place, Assignment]) -> Problem:
         path[:len(place)] == place or place[:len(path)] == path)), None)
     if cause is None:
         return problem
-    return dataclasses.replace(problem, hint=f"{problem.hint}; from {cause}" if problem.hint else f"from {cause}")
+    hint = f"{problem.hint}; from {cause}" if problem.hint else f"from {cause}"
+    return Problem(problem.message, problem.path, hint, problem.file, problem.line, problem.column)
 
 
 def editor(assignments: list[Assignment]) -> Edit | None:

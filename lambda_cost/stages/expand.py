@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from lambda_cost.errors import Problem
 from lambda_cost.model.units import SECONDS_PER_MONTH
@@ -42,16 +42,21 @@ class Expansion:
 
 
 @exact
-def expand(workload: Workload, indices: Sequence[int] | None = None) -> Expansion:
+def expand(workload: Workload, indices: Sequence[int] | None = None, *, release: bool = False) -> Expansion:
     """Expected billable attempts for every function (and version) of a workload.
 
     `indices`: where each of workload.functions is in the file, when some were left out (they did not validate).
+    With `release` (the runner's, which uses the workload no further), each function's model leaves
+    workload.functions once it is expanded: a large workload's models and usages are never all in memory at once.
     """
     warnings: list[Problem] = []
     problems: list[Problem] = []
     usages: list[FunctionUsage] = []
     positions = range(len(workload.functions)) if indices is None else indices
-    for index, function in zip(positions, workload.functions, strict=True):
+    functions = cast("list[Function | None]", workload.functions)  # emptied slot by slot with `release`
+    for slot, index in enumerate(positions):
+        function = functions[slot]
+        assert function is not None
         routed: dict[str | None, list[SourceUsage]] = defaultdict(list)
         for source_index, source in enumerate(function.invocations):
             path = ("functions", index, "invocations", source_index)
@@ -70,9 +75,9 @@ def expand(workload: Workload, indices: Sequence[int] | None = None) -> Expansio
         warnings.extend(_unused_error_duration(function, index, rows))
         if function.versions:
             warnings.extend(_inherited_counts(function, index, rows))
-    reserved = {index: function.reserved_concurrency for index, function in zip(positions, workload.functions,
-                                                                                   strict=True)}
-    warnings.extend(_concurrency_warnings(usages, workload, reserved))
+        if release:
+            functions[slot] = None
+    warnings.extend(_concurrency_warnings(usages, workload))
     usages.extend(_microvms(workload))
     return Expansion(usages, warnings, problems)
 
@@ -165,8 +170,7 @@ def _unused_error_duration(function: Function, index: int, rows: list[FunctionUs
     return list(dict.fromkeys(warnings))
 
 
-def _concurrency_warnings(usages: list[FunctionUsage], workload: Workload, reserved: dict[int, int | None]
-                          ) -> list[Problem]:
+def _concurrency_warnings(usages: list[FunctionUsage], workload: Workload) -> list[Problem]:
     """Throttles the estimate cannot bill: peaks above reserved concurrency or the account's regional limit."""
     warnings = []
     per_function: dict[int, Decimal] = defaultdict(Decimal)
@@ -174,12 +178,14 @@ def _concurrency_warnings(usages: list[FunctionUsage], workload: Workload, reser
     for usage in usages:
         per_function[usage.index] += usage.peak_concurrency
         per_region[usage.region] += usage.peak_concurrency
+    # The function's own reserved concurrency (its versions share it), from its usages: the models may be gone.
+    reserved_of = {usage.index: usage.function.reserved_concurrency for usage in usages}
     peak_note = f"peak-to-average {readable(workload.concurrency.peak_to_average)}"
     for index, peak in per_function.items():
-        most = reserved[index]
-        if most is not None and peak > most:
+        reserved = reserved_of[index]
+        if reserved is not None and peak > reserved:
             warnings.append(Problem(
-                f"peak concurrency {readable(peak, 2)} ({peak_note}) exceeds reserved_concurrency {most}: "
+                f"peak concurrency {readable(peak, 2)} ({peak_note}) exceeds reserved_concurrency {reserved}: "
                 "attempts above it are throttled, which the estimate does not bill and does not model",
                 path=("functions", index, "reserved_concurrency"),
             ))
@@ -270,7 +276,7 @@ def _expand_source(
                        f"max_retry_attempts up to {MAX_RETRY_ATTEMPTS:,}")
     # A discarded batch's on-failure destination gets one record: the failed invocation's, with the batch's metadata.
     label = "discarded, one record per batch to the on-failure destination" if source.dead_letter else "discarded"
-    return replace(_batched(source, index, retries, "records", label), notice_per_batch=True)
+    return _batched(source, index, retries, "records", label).replace(notice_per_batch=True)
 
 
 def _batches_cannot_be_full(source: SqsSource | StreamSource | MqSource, path: tuple[str | int, ...]) -> list[Problem]:
@@ -346,8 +352,8 @@ def _sqs(source: SqsSource, index: int, path: tuple[str | int, ...], warnings: l
         last_retry=receives,
         retry_factor=factor,
         invocations=volume * factor / source.batch_size,
-        failed_invocations=Decimal(0),
-        lost=Decimal(0) if receives is None else volume * p ** (receives + 1),
+        failed_invocations=ZERO,
+        lost=ZERO if receives is None else volume * p ** (receives + 1),
         lost_label="to the queue's DLQ",
         dead_letter=source.dead_letter,
         provisioned_mode=source.provisioned_mode,
@@ -381,7 +387,7 @@ def _batched(
         retry_factor=factor,
         invocations=invocations,
         failed_invocations=invocations * q,
-        lost=Decimal(0) if retries is None else volume * q ** (retries + 1),
+        lost=ZERO if retries is None else volume * q ** (retries + 1),
         lost_label=lost_label,
         dead_letter=getattr(source, "dead_letter", None),
         provisioned_mode=getattr(source, "provisioned_mode", None),

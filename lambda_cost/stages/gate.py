@@ -6,14 +6,19 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from lambda_cost.errors import InputError, Problem
 from lambda_cost.model.budget import Budget, FunctionBudget
 from lambda_cost.model.estimate import FileSubtotal
 from lambda_cost.model.priced import PricedFunction, component_group
-from lambda_cost.model.reconcile import TOTAL, MaxGap, Reconciliation, Side, gap_percent
 from lambda_cost.model.verdict import BudgetCheck, BudgetReport, Change, DiffReport, Gate
 from lambda_cost.numbers import ZERO, dollars, exact_sum, money, percent, readable, too_large, too_large_message
+
+if TYPE_CHECKING:
+    # Loaded where reconcile's gates are judged, not here: its dataclasses would cost every estimate ~40 M
+    # instructions at start-up.
+    from lambda_cost.model.reconcile import MaxGap, Reconciliation
 
 _DRIVERS_SHOWN = 3
 
@@ -131,9 +136,9 @@ def _qualified(check: BudgetCheck, label: str) -> BudgetCheck:
     Its function budgets already name `LABEL/api`; two files limiting one component must not read alike.
     """
     if check.scope == "total":
-        return dataclasses.replace(check, scope="file", name=label)
+        return check.replace(scope="file", name=label)
     if check.scope == "component":
-        return dataclasses.replace(check, name=f"{label}/{check.name}")
+        return check.replace(name=f"{label}/{check.name}")
     return check
 
 
@@ -168,6 +173,8 @@ def gate_messages(report: DiffReport) -> list[str]:
 
 def parse_max_gaps(texts: Sequence[str], components: Sequence[str]) -> list[MaxGap]:
     """--max-gap 10% | $50 | COMPONENT=10% | COMPONENT=$5, repeatable; every bad one is a problem."""
+    from lambda_cost.model.reconcile import TOTAL, MaxGap
+
     names = list(components)
     gates: list[MaxGap] = []
     problems: list[Problem] = []
@@ -201,6 +208,8 @@ def gap_gates(report: Reconciliation, gates: Sequence[MaxGap]) -> Reconciliation
 
 
 def _checked(gate: MaxGap, report: Reconciliation) -> MaxGap:
+    from lambda_cost.model.reconcile import TOTAL, MaxGap, Side
+
     if gate.target == TOTAL:
         return MaxGap(gate.target, gate.limit, gate.percent, report.billed_total, report.estimated_total)
     members = dict(report.groups).get(gate.target, (gate.target,))
@@ -212,6 +221,8 @@ def _checked(gate: MaxGap, report: Reconciliation) -> MaxGap:
 
 def gap_messages(report: Reconciliation) -> list[str]:
     """Lines for people (stderr): each --max-gap the gap exceeds."""
+    from lambda_cost.model.reconcile import TOTAL, gap_percent
+
     lines = []
     for gate in report.gates:
         if gate.exceeded:

@@ -9,8 +9,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -18,6 +17,7 @@ from typing import Any, BinaryIO
 import yaml
 
 from lambda_cost.errors import LoadError, Problem
+from lambda_cost.model.value import Value
 from lambda_cost.numbers import MAX_DIGITS, too_large, too_large_message
 
 MAX_BYTES = 256 * 1024 * 1024
@@ -31,9 +31,10 @@ MAX_DEPTH = 100
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _TAG = "tag:yaml.org,2002:"
+# The tags a plain scalar resolves to, spelt once: the loader compares them for every scalar of a large file.
+_STR, _NULL, _MAP, _SEQ = (_TAG + name for name in ("str", "null", "map", "seq"))
 _IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
 _MERGE_KEY = object()  # the plain key `<<`, which merges mappings
-_STR, _NULL = f"{_TAG}str", f"{_TAG}null"
 YAML_SYNTAX_HINT = "where the YAML reader stopped: the mistake is here or just above"
 _BOOLEANS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False}
 _NULLS = ("", "~", "null", "Null", "NULL")
@@ -44,12 +45,14 @@ _QUOTE_HINT = "quote it to keep it as text"
 _TOO_DEEP_HINT = "no workload, price table or template needs that many"
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(Value):
     """A document's text and the name to report it under."""
 
-    name: str
-    text: str
+    __slots__ = ("name", "text")
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name = name
+        self.text = text
 
 
 class _YamlProblem(Exception):
@@ -224,6 +227,7 @@ def _build(text: str) -> Any:
     container_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     anchors: dict[str, Any] = {}
     sizes: dict[str, int] = {}  # values each anchor holds, aliases expanded; absent while it is still open
+    resolved: dict[str, Any] = {}  # plain scalars and the values they resolve to (immutable: str, int, Decimal...)
     inherited: dict[int, set[Any]] = {}  # keys a mapping got from `<<`, which its own keys may override
     stack: list[tuple[Any, Any, Any, bool, Any, int]] = []
     current: Any = None  # the open mapping or list
@@ -246,9 +250,13 @@ def _build(text: str) -> Any:
                     raise _too_many(repeated, event.start_mark)
                 tag = event.tag
                 text = event.value
-                if tag is None and event.implicit[0]:  # a plain scalar: its tag is resolved from its look
+                plain = tag is None and event.implicit[0]
+                if plain and text in resolved:  # the same keys and many of the same values in every function
+                    value = resolved[text]
+                elif plain:  # its tag is resolved from its look
                     tag = _resolve(text) if text else _NULL
                     value = text if tag is _STR else _construct_scalar(text, tag, event.start_mark, False)
+                    resolved[text] = value  # immutable (str, int, Decimal, date...): equal scalars share one object
                 else:  # quoted, or tagged
                     value = _construct_scalar(text, _STR if tag is None or tag == "!" else tag, event.start_mark,
                                               True)
@@ -263,7 +271,7 @@ def _build(text: str) -> Any:
                     raise _YamlProblem(f"the document is nested more than {MAX_DEPTH} levels deep",
                                        event.start_mark, _TOO_DEEP_HINT, "nested too deeply")
                 tag = event.tag
-                allowed = (None, "!", f"{_TAG}map" if kind is mapping_start else f"{_TAG}seq")
+                allowed = (None, "!", _MAP if kind is mapping_start else _SEQ)
                 if tag not in allowed:
                     raise _YamlProblem(_tag_refused(tag), event.start_mark)
                 stack.append((current, anchor, key, has_key, key_mark, opened))
@@ -641,6 +649,101 @@ def _position(mark: Any) -> tuple[int | None, int | None]:
     if mark is None:
         return None, None
     return mark.line + 1, mark.column + 1
+
+
+FieldPath = tuple[str | int, ...]
+
+
+def locate_all(source: Source, paths: Sequence[FieldPath]) -> list[tuple[int, int] | None]:
+    """locate() for each of several field paths, at once.
+
+    One pass over libyaml's events, keeping only the positions of the paths asked for: the node tree of a large
+    file takes gigabytes. A document with anchors is located on the node tree, where an alias is the very node of
+    its anchor (a node can then be at several paths).
+    """
+    if "&" in source.text:
+        tree = node_tree(source)
+        return [locate(tree, path) for path in paths]
+    wanted = {path[:length] for path in paths for length in range(len(path) + 1)}
+    try:
+        found = _positions(source.text, wanted)
+    except (yaml.YAMLError, _NotOneTree):
+        found = {}
+    if () not in found:  # no document, or not one tree: as locate() without a tree
+        return [(1, 1) if not path else None for path in paths]
+    located: list[tuple[int, int] | None] = []
+    for path in paths:  # the deepest node along the path, as locate() finds it
+        depth = len(path)
+        while path[:depth] not in found:
+            depth -= 1
+        located.append(found[path[:depth]])
+    return located
+
+
+class _NotOneTree(Exception):
+    """A second document, or an alias without its anchor: PyYAML's composer refuses both."""
+
+
+class _Frame:
+    """An open mapping or sequence while _positions() walks the events."""
+
+    __slots__ = ("items", "key_next", "keys", "path", "value_path")
+
+    def __init__(self, path: FieldPath | None, mapping: bool) -> None:
+        self.path = path  # None: no wanted path goes through it, nor through anything inside it
+        self.items = 0  # a sequence's items so far
+        self.keys: set[str] | None = set() if mapping else None  # a mapping's keys so far
+        self.key_next = True  # a mapping's next node is a key (else the value of `value_path`)
+        self.value_path: FieldPath | None = None
+
+
+def _positions(text: str, wanted: set[FieldPath]) -> dict[FieldPath, tuple[int, int]]:
+    """The 1-based position of each wanted path's node: the key's for a mapping's entry, the item's for a list's.
+
+    As in locate(), the first of two equal keys is followed, and a key that is not a plain scalar is no path.
+    """
+    events = _Loader(text)
+    next_event: Callable[[], Any] = events.get_event
+    nodes = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    found: dict[FieldPath, tuple[int, int]] = {}
+    frames: list[_Frame] = []
+    documents = 0
+    while True:
+        event = next_event()
+        kind = event.__class__
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            frames.pop()
+            continue
+        if kind not in nodes:
+            if kind is yaml.StreamEndEvent:
+                return found
+            if kind is yaml.DocumentStartEvent:
+                documents += 1
+            if kind is yaml.AliasEvent or documents > 1:
+                raise _NotOneTree
+            continue
+        path: FieldPath | None = None  # this node's, when a wanted path goes through it
+        place: FieldPath | None = None  # the path this node's position answers
+        if not frames:
+            path = place = ()
+        elif frames[-1].path is not None:
+            frame = frames[-1]
+            parent = frames[-1].path
+            if frame.keys is None:  # an item of a sequence
+                path = place = (*parent, frame.items)
+                frame.items += 1
+            elif frame.key_next:
+                key = event.value if kind is yaml.ScalarEvent else None
+                if key is not None and key not in frame.keys:
+                    frame.keys.add(key)
+                    place = (*parent, key)
+                frame.key_next, frame.value_path = False, place
+            else:
+                path, frame.key_next = frame.value_path, True
+        if place is not None and place in wanted and place not in found:
+            found[place] = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if kind is not yaml.ScalarEvent:
+            frames.append(_Frame(path if path in wanted else None, kind is yaml.MappingStartEvent))
 
 
 def node_tree(source: Source) -> yaml.Node | None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 from lambda_cost.model.priced import Extras, FreeTierUse, LineItem, ModeUse, PricedFunction, component_group
 from lambda_cost.model.pricing import PricingTable, RegionRates, Tier
 from lambda_cost.model.usage import FunctionUsage
+from lambda_cost.model.value import Value
 from lambda_cost.numbers import ARITHMETIC, ZERO, allocate, exact, exact_sum, quantize, readable
 from lambda_cost.stages.meter import measure, round_up
 from lambda_cost.stages.modes import measure_modes, mode_items
@@ -26,22 +26,51 @@ def billed_ms(duration_ms: Decimal, granularity_ms: int) -> Decimal:
     return round_up(duration_ms, granularity_ms)
 
 
-@dataclass(slots=True)
-class _Metered:
+class _Metered(Value):
     """One function's usage in billing units, before the free tier and tiers."""
 
-    usage: FunctionUsage
-    rates: RegionRates
-    requests: Decimal
-    billed_seconds: Decimal
-    gb_seconds: Decimal
-    storage_gb_seconds: Decimal
-    extra_storage_mb: int
-    billed_ms: Decimal
-    billed_error_ms: Decimal
-    extras: Extras
-    edge_gb_seconds: Decimal  # Lambda@Edge duration: its own price, no free tier, no tiers
-    modes: ModeUse | None  # Managed Instances, durable functions, tenant isolation
+    __slots__ = (
+        "billed_error_ms",
+        "billed_ms",
+        "billed_seconds",
+        "edge_gb_seconds",
+        "extra_storage_mb",
+        "extras",
+        "gb_seconds",
+        "modes",
+        "rates",
+        "requests",
+        "storage_gb_seconds",
+        "usage",
+    )
+
+    def __init__(
+        self,
+        usage: FunctionUsage,
+        rates: RegionRates,
+        requests: Decimal,
+        billed_seconds: Decimal,
+        gb_seconds: Decimal,
+        storage_gb_seconds: Decimal,
+        extra_storage_mb: int,
+        billed_ms: Decimal,
+        billed_error_ms: Decimal,
+        extras: Extras,
+        edge_gb_seconds: Decimal,
+        modes: ModeUse | None,
+    ) -> None:
+        self.usage = usage
+        self.rates = rates
+        self.requests = requests
+        self.billed_seconds = billed_seconds
+        self.gb_seconds = gb_seconds
+        self.storage_gb_seconds = storage_gb_seconds
+        self.extra_storage_mb = extra_storage_mb
+        self.billed_ms = billed_ms
+        self.billed_error_ms = billed_error_ms
+        self.extras = extras
+        self.edge_gb_seconds = edge_gb_seconds  # Lambda@Edge duration: its own price, no free tier, no tiers
+        self.modes = modes  # Managed Instances, durable functions, tenant isolation
 
     @property
     def own_compute(self) -> bool:
@@ -97,11 +126,15 @@ def price(
         for i, shares in zip(members, share_tiers([billable[i] for i in members], in_tier), strict=True):
             tier_shares[i] = shares
 
-    priced = [
-        _line_items(m, table, (free_requests[i], free_gbs[i], free_streaming[i]), tier_shares[i], free_tier,
-                    savings_discount)
-        for i, m in enumerate(metered)
-    ]
+    del billable
+    # Each function's intermediate figures leave their lists (popped from the end, hence the reversal) as its
+    # priced result is made: a large workload's would otherwise all be in memory beside all the results.
+    metered.reverse()
+    tier_shares.reverse()
+    priced = []
+    for i in range(len(metered)):
+        priced.append(_line_items(metered.pop(), table, (free_requests[i], free_gbs[i], free_streaming[i]),
+                                  tier_shares.pop(), free_tier, savings_discount))
     use = FreeTierUse(
         enabled=free_tier,
         requests_allowance=allowance.requests,

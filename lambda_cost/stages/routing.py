@@ -9,7 +9,9 @@ from lambda_cost.model.usage import FunctionSpec
 from lambda_cost.model.workload import ALIAS_PC_KEY, Function, ProvisionedConcurrency, Version
 
 HUNDRED = Decimal(100)
-_NO_OVERRIDE = Version()  # one shared empty override: a plain function builds no model of its own
+# One shared empty override: a plain function builds no model of its own (constructed, not validated: it has
+# nothing to validate, and Version's own validator is never needed).
+_NO_OVERRIDE = Version.model_construct()
 _NOTHING_STATED: frozenset[str] = frozenset()
 _T = TypeVar("_T")
 

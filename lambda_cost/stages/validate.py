@@ -26,7 +26,7 @@ from lambda_cost.model.workload import (
     Workload,
 )
 from lambda_cost.numbers import counted
-from lambda_cost.stages.load import Source, locate, node_tree
+from lambda_cost.stages.load import Source, locate_all, node_tree
 from lambda_cost.stages.placeholders import (
     PLACEHOLDER,
     PLACEHOLDER_MESSAGE,
@@ -533,10 +533,8 @@ def _strip_union_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def locate_problems(problems: list[Problem], source: Source) -> list[Problem]:
     """Add file, line and column: this re-reads the YAML with positions, so only errors pay for it."""
-    tree = node_tree(source)
     located = []
-    for problem in problems:
-        position = locate(tree, problem.path)
+    for problem, position in zip(problems, locate_all(source, [p.path for p in problems]), strict=True):
         line, column = position if position else (None, None)
         located.append(Problem(problem.message, problem.path, problem.hint, source.name, line, column))
     return sorted(located, key=lambda p: (p.line or 0, p.column or 0))

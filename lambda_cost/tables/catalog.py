@@ -10,7 +10,6 @@ import json
 import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
@@ -20,9 +19,11 @@ from pydantic import ValidationError
 
 from lambda_cost.errors import InputError, PricingError, Problem, TableError
 from lambda_cost.model.pricing import MOST_DIGITS, SMALLEST, PricingTable, RegionRates
+from lambda_cost.model.value import Value
 from lambda_cost.model.words import MISSING, given, has, problem_from_pydantic
 from lambda_cost.numbers import ARITHMETIC
 from lambda_cost.stages.load import display_name, locate, node_tree, parse, read_source
+from lambda_cost.tables.compiled import SHIPPED, CompiledTables, read_compiled
 
 LATEST = "latest"
 PRICING_DIR_VARIABLE = "LAMBDA_COST_PRICING_DIR"
@@ -52,29 +53,39 @@ def private_pricing_dirs(given: Sequence[str] = ()) -> list[Path]:
     return [Path(directory) for directory in (*given, *from_environment)]
 
 
-@dataclass(frozen=True)
-class ResolvedTable:
+class ResolvedTable(Value):
     """A validated table with its file and the digest of its resolved content."""
 
-    table: PricingTable
-    path: Path
+    __slots__ = ("digest", "path", "table")
+
+    def __init__(self, table: PricingTable, path: Path, digest: str | None = None) -> None:
+        self.table = table
+        self.path = path
+        self.digest = digest  # known when the table comes compiled; else computed when first asked for
 
     @property
     def version(self) -> str:
         return self.table.version
 
-    @cached_property
+    @property
     def sha256(self) -> str:
         """The digest of the validated values, not of the YAML: key order, quotes and how a number is written
         ("0.20", 0.2) leave the table, and so its digest, the same; any changed rate changes it. Computed when an
         output names it: `pricing check` of many tables needs none."""
-        return hashlib.sha256(_canonical_json(self.table.model_dump(mode="python")).encode()).hexdigest()
+        if self.digest is None:
+            self.digest = hashlib.sha256(_canonical_json(self.table.model_dump(mode="python")).encode()).hexdigest()
+        return self.digest
 
 
 class TableCatalog:
-    """The table files of the shipped directory and any private ones, read lazily and resolved on demand."""
+    """The table files of the shipped directory and any private ones, read lazily and resolved on demand.
 
-    def __init__(self, directory: Path | None = None, private: Sequence[Path] = ()) -> None:
+    The shipped tables alone are read from their compiled form when the wheel carries it (tables/compiled.py);
+    private tables may extend a shipped one's raw YAML, so with any of them every table is read from YAML.
+    """
+
+    def __init__(self, directory: Path | None = None, private: Sequence[Path] = (),
+                 compiled: Path | None = None) -> None:
         self.directory = directory or bundled_pricing_dir()
         self.private = list(private)
         self._raw: dict[str, dict[str, Any]] = {}
@@ -82,6 +93,13 @@ class TableCatalog:
         self._trees: dict[str, Any] = {}  # YAML node trees, read only to locate problems
         # The merged data (and its problems) of the tables that others extend: each of a chain is merged once.
         self._merged_cache: dict[str, tuple[dict[str, Any], list[Problem]]] = {}
+        self._compiled_path = compiled or (SHIPPED if directory is None else None)
+
+    @cached_property
+    def _compiled(self) -> CompiledTables | None:
+        if self._compiled_path is None or self.private:
+            return None
+        return read_compiled(self._compiled_path, self.files)
 
     @cached_property
     def files(self) -> dict[str, Path]:
@@ -137,6 +155,8 @@ class TableCatalog:
 
     def effective(self, version: str) -> dt.date:
         """A version's effective date, from its file (quoted or not, as a version id may be)."""
+        if self._compiled is not None:
+            return self._compiled.effective[version]
         value = self._read(version).get("effective")
         path = self.files[version]
         if value is None:
@@ -193,6 +213,17 @@ class TableCatalog:
         cached = self._resolved.get(version)
         if cached is not None:
             return cached
+        compiled = self._compiled.table(version) if self._compiled is not None else None
+        if compiled is not None:
+            resolved = ResolvedTable(compiled[0], self.files[version], compiled[1])
+        else:
+            resolved = ResolvedTable(self._validated(version), self.files[version])
+        if keep:
+            self._resolved[version] = resolved
+        return resolved
+
+    def _validated(self, version: str) -> PricingTable:
+        """A version read from YAML, resolved and validated; every problem of its files at once."""
         merged, problems = self._merged(version)
         path = self.files[version]
         table = None
@@ -204,19 +235,7 @@ class TableCatalog:
                          if not any(problem.path[:len(known)] == known for known in said if known)]
         if problems or table is None:
             raise TableError(f"pricing table {path} is invalid", problems=problems)
-        resolved = ResolvedTable(table, path)
-        if keep:
-            self._resolved[version] = resolved
-        return resolved
-
-    def _located(self, version: str, problems: list[Problem]) -> list[Problem]:
-        """Each problem at its line in the table's own file, where the file itself writes the key at fault."""
-        tree = node_tree(read_source(str(self.files[version])))
-        located = []
-        for problem in problems:
-            place = locate(tree, problem.path, whole=True)
-            located.append(replace(problem, line=place[0], column=place[1]) if place else problem)
-        return located
+        return table
 
     def raw(self, version: str) -> dict[str, Any]:
         """A version's file as written, before `extends` is applied."""
