@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TextIO
 
 from lambda_cost.commands.common import catalog, emit, parse_date, render_options, without_gc
@@ -50,10 +51,18 @@ def run(
         raise InputError(f"--by takes {', '.join(BY)}; not {by!r}")
     usage_types = load_usage_types()
     gates = parse_max_gaps(max_gap, [*usage_types.groups(), UNKNOWN])
-    with without_gc():  # as estimate: a short-lived command allocates much and frees little
-        date = None if as_of is None else parse_date(as_of, "--as-of")
-        estimate = load_estimate(estimate_path, pricing=pricing, as_of=date, catalog=catalog(pricing_dirs))
-        bill = read_bill(bills)
+    date = None if as_of is None else parse_date(as_of, "--as-of")
+    # as estimate: a short-lived command allocates much and frees little
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        with without_gc():
+            # DuckDB reads and sums the bill on its own threads, without the GIL: the workload is priced meanwhile.
+            # An error of the estimate is still the one reported first, as when the two ran one after the other.
+            reading = pool.submit(read_bill, bills)
+            estimate = load_estimate(estimate_path, pricing=pricing, as_of=date, catalog=catalog(pricing_dirs))
+            bill = reading.result()
+    finally:
+        pool.shutdown(wait=False)  # after an error of the estimate, say it now rather than after the bill is read
     if by == "function" and not bill.has_resource_ids:
         raise InputError(f"--by function needs resource IDs, and {bill.files[0]} has none",
                          hint="a CUR with resource IDs included, or Cost Explorer grouped by RESOURCE_ID too")
