@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from lambda_cost.tables.catalog import TableCatalog
 
 from lambda_cost.commands.guard import discard_stdout
-from lambda_cost.errors import InputError, OutputError
-from lambda_cost.numbers import dollars, too_large, too_large_message
+from lambda_cost.errors import SHOWN_PROBLEMS, InputError, OutputError
+from lambda_cost.numbers import counted, dollars, too_large, too_large_message
 
 
 def parse_usd(text: str, option: str) -> Decimal:
@@ -101,8 +101,15 @@ def tell(warnings: tuple[Problem, ...], output: str | None, output_format: str) 
     if output is not None:
         print(f"wrote {output}", file=sys.stderr)
     if output is not None or output_format != "table":
-        for warning in warnings:
+        # As problems are: the first ones, then a count (a generated workload can have thousands; the JSON report
+        # lists every one).
+        for warning in warnings[:SHOWN_PROBLEMS]:
             print(f"warning: {warning.where + ': ' if warning.where else ''}{warning.message}", file=sys.stderr)
+        more = len(warnings) - SHOWN_PROBLEMS
+        if more > 0:
+            where = "the report's `warnings`" if output_format == "json" else "--format json"
+            print(f"warning: ... and {counted(more, 'more warning', 'more warnings')} ({where} lists them all)",
+                  file=sys.stderr)
 
 
 @contextmanager

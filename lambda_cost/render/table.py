@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from lambda_cost.errors import SHOWN_PROBLEMS
 from lambda_cost.model.estimate import Estimate
 from lambda_cost.model.priced import LineItem, PricedFunction
 from lambda_cost.model.units import HOURS_PER_MONTH
-from lambda_cost.numbers import money, percent, readable
+from lambda_cost.numbers import counted, money, percent, readable
 from lambda_cost.render import RenderOptions
 from lambda_cost.render.explain import item_text, source_text, usage_text
 from lambda_cost.render.layout import Column, Grid, Layout, layout
@@ -143,9 +144,12 @@ def _print_warnings(out: Layout, estimate: Estimate) -> None:
     if not estimate.warnings:
         return
     out.line("Warnings", style="bold yellow")
-    for warning in estimate.warnings:
+    for warning in estimate.warnings[:SHOWN_PROBLEMS]:
         prefix = f"{warning.where}: " if warning.where else ""
         out.hanging("  ! ", f"{prefix}{warning.message}")
+    more = len(estimate.warnings) - SHOWN_PROBLEMS
+    if more > 0:  # a generated workload can have thousands: the first ones, then a count
+        out.hanging("  ! ", f"... and {counted(more, 'more warning', 'more warnings')} (--format json lists them all)")
 
 
 def _print_files(out: Layout, estimate: Estimate) -> None:
