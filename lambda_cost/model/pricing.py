@@ -27,9 +27,14 @@ SMALLEST, LARGEST, MOST_DIGITS = Decimal("1e-18"), Decimal("1e18"), 60
 _DIGITS = Context(prec=MOST_DIGITS)
 
 
-def _plausible(value: Decimal) -> Decimal:
+def fits_a_table(value: Decimal) -> bool:
+    """Whether an amount is one a price table can hold: 0, or 10^-18 to 10^18 with at most MOST_DIGITS digits."""
     # Rounding to MOST_DIGITS changes only a number with more (and costs less than counting its digits).
-    if value and not (SMALLEST <= value < LARGEST and _DIGITS.plus(value) == value):
+    return not value or (SMALLEST <= value < LARGEST and _DIGITS.plus(value) == value)
+
+
+def _plausible(value: Decimal) -> Decimal:
+    if not fits_a_table(value):
         shown = str(value) if len(str(value)) <= 24 else str(value)[:20] + "…"
         raise PydanticCustomError(
             "amount", "{shown} is out of range: a price table's amounts are 0 or between 10^-18 and 10^18, with at "

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from lambda_cost.errors import InputError, LoadError, PricingError, Problem
+from lambda_cost.model.pricing import MOST_DIGITS, fits_a_table
 from lambda_cost.tables.catalog import TableCatalog
 from lambda_cost.tables.offer import (
     _LOCATIONS,
@@ -50,6 +51,7 @@ class _Read:
     products: dict[str, tuple[str, str]] = field(default_factory=dict)  # sku -> (region, instance type)
     prices: dict[tuple[str, str], set[Decimal]] = field(default_factory=lambda: defaultdict(set))
     skipped_regions: set[str] = field(default_factory=set)
+    out_of_range: set[tuple[str, str]] = field(default_factory=set)  # (region, instance type) priced absurdly
 
 
 def offer_code(path: Path) -> str | None:
@@ -82,10 +84,15 @@ def import_ec2_offer(
     unmapped = []
     regions: dict[str, dict[str, Any]] = {}
     for (region, instance_type), prices in sorted(read.prices.items()):
+        if (region, instance_type) in read.out_of_range:
+            continue
         if len(prices) != 1:
             unmapped.append(f"{region} {instance_type}: {len(prices)} on-demand prices disagree; not imported")
             continue
         regions.setdefault(region, {"managed_instances": {}})["managed_instances"][instance_type] = prices.pop()
+    unmapped += [f"{region} {instance_type}: a price out of range (0, or 10^-18 to 10^18 an hour, with at most "
+                 f"{MOST_DIGITS} significant digits); not imported"
+                 for region, instance_type in sorted(read.out_of_range)]
     unmapped += [f"region {region}: not in the base version {base_version}, so not imported"
                  for region in sorted(read.skipped_regions)]
     if not regions:
@@ -227,5 +234,9 @@ def _prices(sku: str, terms: Any, read: _Read) -> None:
                 price = Decimal(str(dimension["pricePerUnit"]["USD"]))
             except (KeyError, TypeError, InvalidOperation):
                 continue
-            if price.is_finite() and price > 0:
+            if not price.is_finite() or price <= 0:
+                continue
+            if fits_a_table(price):
                 read.prices[read.products[sku]].add(price.normalize())
+            else:  # 1e999999 would import, then break every estimate: listed, not imported
+                read.out_of_range.add(read.products[sku])

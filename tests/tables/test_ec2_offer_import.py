@@ -129,3 +129,18 @@ def test_a_syntax_error_past_the_first_window_is_located(tmp_path: Path) -> None
         for _ in stream.members():
             stream.value()
     assert (caught.value.line, caught.value.column) == (3, 9)
+
+
+def test_a_price_out_of_range_is_listed_not_imported(tmp_path: Path) -> None:
+    """1e18 an hour would import and then break every estimate: it is named as not imported, the rest goes in."""
+    offer = json.loads((FIXTURES / "offers" / "AmazonEC2-small.json").read_text())
+    sku = next(sku for sku, product in offer["products"].items()
+               if product["attributes"].get("instanceType") == "c7g.large")
+    for term in offer["terms"]["OnDemand"][sku].values():
+        for dimension in term["priceDimensions"].values():
+            dimension["pricePerUnit"]["USD"] = "1000000000000000000"
+    path = tmp_path / "offer.json"
+    path.write_text(json.dumps(offer))
+    result = import_ec2_offer(path, TableCatalog())
+    assert any("c7g.large: a price out of range" in line for line in result.unmapped), result.unmapped
+    assert "c7g.large" not in result.text
