@@ -177,6 +177,9 @@ def import_offer(
         raise PricingError(
             f"{offer_path}: no product of the offer could be mapped to a pricing table",
             hint="is it the AWSLambda offer file? nothing was written",
+            # why each kind of product was left out: what to look at in the file
+            problems=[Problem(f"not mapped: {reason}", path=("products",), file=str(offer_path))
+                      for reason in unmapped.sorted()],
         )
     document = _document(
         offer_path.name, offer, version, effective, base_version, base, regions, allowance, unmapped

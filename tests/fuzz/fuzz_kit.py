@@ -301,6 +301,8 @@ WHOLE_FILE_REFUSALS = (
     # what init --from was given is another tool's file, or describes no function: said of the document as a whole
     "a serverless.yml without provider", "a Pulumi project", "an AWS CDK app", "Terraform's JSON syntax",
     "no AWS::Lambda::Function or AWS::Serverless::Function", "no Lambda function in this",
+    # an offer file none of whose products makes a rate: each kind of product is listed under `products`
+    "no product of the offer could be mapped",
 )
 
 
