@@ -10,6 +10,8 @@ from lambda_cost.model.value import Value
 from lambda_cost.numbers import QUANTUM, ZERO, exact_sum
 
 _TIER_SUFFIX = re.compile(r"_tier_\d+$")
+# The name of the account's free-tier row wherever functions are listed (no function name has a space or brackets).
+FREE_TIER_ROW = "(free tier)"
 
 
 def component_group(component: str) -> str:

@@ -205,14 +205,16 @@ class _Credit:
             description, why = _CREDIT_TEXT[component]
             where = _where(places[component], region, architecture)
             items.append(CreditItem(component, description + where, quantity, unit, unit_price,
-                                    quantity * unit_price, why, region, architecture))
+                                    quantity * unit_price, why.format(where=f"{region} {architecture}"), region,
+                                    architecture))
         covered = [item for item in items if component_group(item.component) in covers]
-        if savings_discount and covered:
-            amount = exact_sum(item.cost for item in covered)
-            regions = sorted({item.region for item in covered})
-            items.append(CreditItem("savings_plan", "Compute Savings Plan discount the free usage does not get",
-                                    amount, "USD", -savings_discount, -savings_discount * amount,
-                                    _FREE_SAVINGS_WHY, regions[0] if len(regions) == 1 else "", ""))
+        regions = sorted({item.region for item in covered}) if savings_discount else []
+        for region in regions:
+            amount = exact_sum(item.cost for item in covered if item.region == region)
+            where = f" ({region})" if len(regions) > 1 else ""
+            items.append(CreditItem("savings_plan", f"Compute Savings Plan discount the free usage does not get{where}",
+                                    amount, "USD", -savings_discount, -savings_discount * amount, _FREE_SAVINGS_WHY,
+                                    region, ""))
         return tuple(items)
 
 
@@ -425,14 +427,15 @@ _CACHE_WHY = "memory GB × the hours the version is active (730 unless snapstart
 _RESTORE_WHY = "cold starts × memory GB restored"
 _STREAMING_WHY = "responses × bytes beyond the free bytes of each response / 2^30"
 _FREE_SAVINGS_WHY = "the discount rate × the free duration's credit: the free usage is not discounted twice"
-# Each credit line's description and why, in the order the row shows them.
+# Each credit line's description and why (of the region and architecture it covers), in the order the row shows them.
 _CREDIT_TEXT = {
-    "free_tier_requests": ("Free tier: requests", "free requests × the price of the requests they cover"),
-    "free_tier_duration": ("Free tier: duration", "free GB-s × the tier-1 price of the duration they cover"),
-    "free_tier_response_streaming": ("Free tier: response streaming",
-                                     "free streamed GB × the price of the streaming they cover"),
+    "free_tier_requests": ("Free tier: requests", "the free requests that cover {where}'s requests (the allowance "
+                           "shared in proportion to the requests), at their price"),
+    "free_tier_duration": ("Free tier: duration", "the free GB-s that cover {where}'s duration (the allowance shared "
+                           "in proportion to the GB-s), at its tier-1 price"),
+    "free_tier_response_streaming": ("Free tier: response streaming", "the free GB that cover {where}'s streamed GB "
+                                     "(the allowance shared in proportion to the GB), at their price"),
 }
-_ESM_WHY = "EPUs (event pollers / pollers per EPU, rounded up) × hours a month"
 
 
 # Texts shared by many line items are made once: a large workload holds one copy, not one per function.
