@@ -54,6 +54,7 @@ class PricedFunction(Value):
         "billed_seconds",
         "extra_storage_mb",
         "extras",
+        "free_share",
         "gb_seconds",
         "granularity_ms",
         "line_items",
@@ -84,6 +85,7 @@ class PricedFunction(Value):
         extra_storage_mb: int = 0,
         billed_init_ms: Decimal = ZERO,
         modes: ModeUse | None = None,
+        free_share: tuple[Decimal, Decimal, Decimal] = (ZERO, ZERO, ZERO),
     ) -> None:
         self.usage = usage
         self.requests = requests
@@ -103,6 +105,10 @@ class PricedFunction(Value):
         self.extra_storage_mb = extra_storage_mb
         self.billed_init_ms = billed_init_ms  # one INIT's duration, rounded up to the granularity (when INIT is billed)
         self.modes = modes  # Managed Instances, durable functions, tenant isolation, where used
+        # The free requests, GB-s and streamed GB of the account's credit that cover this function's usage (shared
+        # in proportion to usage, as a bill attributes free usage to resources): not in its total, which is gross;
+        # reconcile --by function compares it with the bill's free usage per function.
+        self.free_share = free_share
 
     @property
     def busy_gb_seconds(self) -> Decimal:

@@ -196,6 +196,9 @@ def _function(priced: PricedFunction, options: RenderOptions) -> dict[str, Any]:
         **_dimensions(priced),
         "related_total": plain(priced.related_total),
         "related_items": _items(priced.related_items, options),
+        # not in its total: what the account's free-tier credit covers of it (reconcile --by function)
+        "free_tier_share": dict(zip(("requests", "gb_seconds", "response_streaming_gb"),
+                                    (plain(amount) for amount in priced.free_share), strict=True)),
     }
     if options.explain:
         result["explain"] = usage_text(priced)

@@ -90,9 +90,11 @@ class SavedFunction(BaseModel):
     line_items: list[SavedItem]
     related_total: Amount = Decimal(0)  # absent from estimates saved before related charges
     related_items: list[SavedItem] = []
+    free_tier_share: dict[str, Amount] = {}  # schema_version 2: what the account's credit covers of it
 
 
 class SavedCredit(SavedItem):
+    unit_price: Amount = Decimal(0)
     region: str = ""
     architecture: str = ""
 

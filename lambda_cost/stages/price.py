@@ -153,10 +153,12 @@ def price(
     # priced result is made: a large workload's would otherwise all be in memory beside all the results.
     metered.reverse()
     tier_shares.reverse()
-    free_gbs.reverse()
+    free = list(zip(free_requests, free_gbs, free_streaming, strict=True))
+    free.reverse()
+    del free_requests, free_gbs, free_streaming
     priced = []
     for _ in range(len(metered)):
-        priced.append(_line_items(metered.pop(), table, free_gbs.pop(), tier_shares.pop(), savings_discount))
+        priced.append(_line_items(metered.pop(), table, free.pop(), tier_shares.pop(), savings_discount))
     use = FreeTierUse(
         enabled=on,
         requests=requests,
@@ -300,10 +302,11 @@ def _meter(usage: FunctionUsage, table: PricingTable) -> _Metered:
 def _line_items(
     m: _Metered,
     table: PricingTable,
-    free_gbs: Decimal,
+    free: tuple[Decimal, Decimal, Decimal],
     tier_shares: list[Decimal],
     savings_discount: Decimal,
 ) -> PricedFunction:
+    free_gbs = free[1]
     function = m.usage.function
     architecture = function.architecture
     rates = m.rates
@@ -378,6 +381,7 @@ def _line_items(
         billed_init_ms=round_up(function.init_duration_ms, granularity)
         if extras.init_gb_seconds and function.init_duration_ms is not None else ZERO,
         modes=m.modes,
+        free_share=free,
     )
 
 
@@ -426,6 +430,7 @@ _CACHE_WHY = "memory GB × the hours the version is active (730 unless snapstart
     "minimum) × 3600"
 _RESTORE_WHY = "cold starts × memory GB restored"
 _STREAMING_WHY = "responses × bytes beyond the free bytes of each response / 2^30"
+_ESM_WHY = "EPUs (event pollers / pollers per EPU, rounded up) × hours a month"
 _FREE_SAVINGS_WHY = "the discount rate × the free duration's credit: the free usage is not discounted twice"
 # Each credit line's description and why (of the region and architecture it covers), in the order the row shows them.
 _CREDIT_TEXT = {
