@@ -45,9 +45,23 @@ def function(name: str = "fn", memory_mb: int = 1024, duration_ms: int | str = 1
 
 
 def item(estimate: Estimate, function_name: str, component: str) -> Any:
-    """One line item of one function."""
+    """One line item of one function; a free_tier_* component is the account's credit of that component (the
+    credit is the account's, not a function's: the tests that ask for it price one function)."""
+    if component.startswith("free_tier_"):
+        return credit(estimate, component)
     priced = next(f for f in estimate.functions if f.usage.function.name == function_name)
     return next(i for i in priced.line_items if i.component == component)
+
+
+def credit(estimate: Estimate, component: str) -> Any:
+    """The account's free-tier credit of one component, its lines (regions, architectures) added up."""
+    from lambda_cost.model.priced import LineItem
+
+    lines = [i for i in estimate.free_tier.items if i.component == component]
+    assert lines, f"no {component} in the free-tier credit"
+    with localcontext(ARITHMETIC):
+        return LineItem(component, lines[0].description, sum((i.quantity for i in lines), Decimal(0)), lines[0].unit,
+                        lines[0].unit_price, sum((i.cost for i in lines), Decimal(0)))
 
 
 def cents(value: Decimal) -> Decimal:

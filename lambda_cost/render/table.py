@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from lambda_cost.errors import SHOWN_PROBLEMS
 from lambda_cost.model.estimate import Estimate
-from lambda_cost.model.priced import FREE_TIER_ROW, LineItem, PricedFunction
+from lambda_cost.model.priced import LineItem, PricedFunction
 from lambda_cost.model.units import HOURS_PER_MONTH
 from lambda_cost.numbers import counted, money, percent, readable
 from lambda_cost.render import RenderOptions
@@ -68,8 +68,8 @@ def _print_free_tier(out: Layout, estimate: Estimate, options: RenderOptions) ->
     free = estimate.free_tier
     if not free.enabled:
         return
-    out.grid(_items_table(f"Free tier {FREE_TIER_ROW}: one credit for the whole account", "Free-tier credit", free.items,
-                          free.total))
+    out.grid(_items_table("Free tier: one credit for the whole account (the functions above are priced without it)",
+                          "Free-tier credit", free.items, free.total))
     if options.explain:
         out.line("  How these numbers arise:", style="bold")
         for line in free_tier_texts(free):
