@@ -167,7 +167,8 @@ def parse_used(value: Any) -> Decimal | str:
     elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         number = Decimal(value)
     else:
-        raise _error("unit", f"found {type(value).__name__ if value is not None else 'nothing'}; write {USED_SPELLINGS}")
+        kind = {list: "a list", dict: "a mapping", bool: "true or false"}.get(type(value), "nothing")
+        raise _error("unit", f"found {kind}; write {USED_SPELLINGS}")
     if not number.is_finite() or number < 0:
         raise _error("unit", f"{value!r} is not a count of 0 or more; write {USED_SPELLINGS}")
     if number > MAX_COUNT:

@@ -13,8 +13,8 @@ from lambda_cost.model.budget import Budget
 from lambda_cost.model.modes import Durable, ManagedInstances, MicroVm, TenantIsolation
 from lambda_cost.model.pricing import Architecture
 from lambda_cost.model.units import (
-    HOURS_PER_MONTH,
     EXHAUSTED,
+    HOURS_PER_MONTH,
     SECONDS_PER_MONTH,
     Count,
     Discount,

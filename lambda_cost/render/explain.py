@@ -34,7 +34,8 @@ def allowance_text(name: str, unit: str, allowance: Allowance) -> str:
         left = (f"{readable(a.allowance)} {unit} a month − {readable(a.elsewhere)} used elsewhere, more than the "
                 "allowance: none left")
     else:
-        left = f"{readable(a.allowance)} {unit} a month − {readable(a.elsewhere)} used elsewhere = {readable(a.left)} left"
+        left = (f"{readable(a.allowance)} {unit} a month − {readable(a.elsewhere)} used elsewhere = "
+                f"{readable(a.left)} left")
     return (f"{name}: {left}; used here {readable(a.eligible, 2)}; credited min({readable(a.left)}, "
             f"{readable(a.eligible, 2)}) = {readable(a.credited, 2)} {unit}")
 

@@ -130,8 +130,8 @@ def _related_summary(estimate: Estimate) -> list[str]:
                 f"**grand total: {money(estimate.grand_total)}**"]
 
 
-def _summary_table(estimate: Estimate) -> tuple[list[str], list[str], str]:
-    """The table of functions: its header, a row per function, and the total's row."""
+def _summary_table(estimate: Estimate) -> tuple[list[str], list[str], list[str]]:
+    """The table of functions: its header, a row per function, and the closing rows (the free tier, the total)."""
     header = [
         "| function | region | arch | memory | requests | GB-s | monthly cost |",
         "|---|---|---|---:|---:|---:|---:|",

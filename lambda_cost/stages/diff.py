@@ -133,7 +133,7 @@ class SavedEstimate(BaseModel):
     savings_plan: SavedSavingsPlan | None = None
 
     @exact
-    def as_version_2(self) -> "SavedEstimate":
+    def as_version_2(self) -> SavedEstimate:
         """A version 1 estimate as version 2 reads: its functions' free_tier_* line items are the account's
         credit, and each function is gross (its total less them). Where a Compute Savings Plan discounted the
         functions net of their free duration, the discount the free duration does not get moves with it."""

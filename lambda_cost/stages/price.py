@@ -18,8 +18,8 @@ from lambda_cost.model.priced import (
 )
 from lambda_cost.model.pricing import PricingTable, RegionRates, Tier
 from lambda_cost.model.usage import FunctionUsage
-from lambda_cost.model.workload import FreeTier
 from lambda_cost.model.value import Value
+from lambda_cost.model.workload import FreeTier
 from lambda_cost.numbers import ARITHMETIC, ZERO, allocate, exact, exact_sum, quantize, readable
 from lambda_cost.stages.meter import measure, round_up
 from lambda_cost.stages.modes import measure_modes, mode_items

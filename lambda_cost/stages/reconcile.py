@@ -12,6 +12,7 @@ from decimal import Decimal
 from lambda_cost.bills.model import SAVINGS_PLAN_COVERED, SAVINGS_PLAN_NEGATION, USAGE, USAGE_TYPES, Bill, BillGroup
 from lambda_cost.bills.usage_types import UsageTypes
 from lambda_cost.errors import InputError, Problem
+from lambda_cost.model.priced import FREE_TIER_ROW
 from lambda_cost.model.reconcile import (
     HUNDRED,
     Adjustment,
@@ -22,7 +23,6 @@ from lambda_cost.model.reconcile import (
     Side,
     UnknownUsage,
 )
-from lambda_cost.model.priced import FREE_TIER_ROW
 from lambda_cost.numbers import ZERO, exact, exact_sum, money, price, readable
 from lambda_cost.tables.catalog import TableCatalog
 
