@@ -68,7 +68,7 @@ def _print_free_tier(out: Layout, estimate: Estimate, options: RenderOptions) ->
     free = estimate.free_tier
     if not free.enabled:
         return
-    out.grid(_items_table("Free tier: one credit for the whole account (the functions above are priced without it)",
+    out.grid(_items_table("Free tier: one credit for the whole account",
                           "Free-tier credit", free.items, free.total))
     if options.explain:
         out.line("  How these numbers arise:", style="bold")

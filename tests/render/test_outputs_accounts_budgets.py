@@ -173,16 +173,18 @@ def test_a_full_disk_leaves_the_old_file_and_no_temporary_one(tmp_path: Path, mo
 
 
 def test_a_credit_too_small_to_show_is_0_not_minus_0(write: Any) -> None:
-    """`tiny`'s share of the free tier is 1/10,000,000,001 of it: shown as -0 in the table and Markdown."""
+    """Other usage leaves 0.00001 of each free allowance: a credit of -0.00001 requests and GB-s, shown as 0 in the
+    table and Markdown, never -0."""
     big = {"name": "big", "memory_mb": 128, "duration_ms": 1, "invocations": [{"type": "sync", "per_month": "10B"}]}
-    tiny = {**big, "name": "tiny", "invocations": [{"type": "sync", "per_month": 1}]}
-    path = write("w.yaml", workload_yaml(big, tiny))
+    used = {"requests": "999999.99999", "gb_seconds": "399999.99999"}
+    path = write("w.yaml", workload_yaml(big, free_tier={"used_elsewhere": used}))
     table = runner.invoke(app, ["estimate", path]).stdout
-    tiny_part = table.split("tiny: us-east-1")[1]
-    assert "  Free tier: requests                           0   requests      $0.20 / 1M   $0.00\n" in tiny_part
-    assert "  Free tier: duration                           0   GB-s       $0.0000166667   $0.00\n" in tiny_part
+    free_part = table.split("Free tier: one credit")[1]
+    assert "  Free tier: requests          0   requests      $0.20 / 1M   $0.00\n" in free_part
+    assert "  Free tier: duration          0   GB-s       $0.0000166667   $0.00\n" in free_part
     markdown = runner.invoke(app, ["estimate", path, "-f", "markdown"]).stdout
     assert "| Free tier: requests | 0 | requests | $0.20 / 1M | $0.00 |" in markdown
+    assert "| (free tier) |  |  |  | 0 | 0 | $0.00 |" in markdown
     assert "-0 " not in table + markdown and "| -0 |" not in markdown
 
 
