@@ -10,7 +10,7 @@ from lambda_cost.model.value import Value
 from lambda_cost.numbers import QUANTUM, ZERO, exact_sum
 
 _TIER_SUFFIX = re.compile(r"_tier_\d+$")
-# The name of the account's free-tier row wherever functions are listed (no function name has a space or brackets).
+# The name of the account's free-tier row wherever functions are listed (validation keeps it from functions).
 FREE_TIER_ROW = "(free tier)"
 
 

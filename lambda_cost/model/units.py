@@ -7,7 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BeforeValidator, Field, GetJsonSchemaHandler, PlainValidator, WithJsonSchema
+from pydantic import BeforeValidator, Field, GetJsonSchemaHandler, PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -295,6 +295,8 @@ Rate = Annotated[
 UsedAmount = Annotated[
     Union[Literal["exhausted"], Decimal],
     PlainValidator(parse_used),
+    # As written: `exhausted`, or the number as text (the schema's default, a dump): never a type guessed at.
+    PlainSerializer(lambda value: value if value == EXHAUSTED else str(value), return_type=str),
     WithJsonSchema({"anyOf": [
         {"const": EXHAUSTED},
         {"type": "number", "minimum": 0, "maximum": MAX_COUNT},
