@@ -45,12 +45,13 @@ def render(estimate: Estimate, options: RenderOptions) -> str:
     free_tier = _free_tier_details(estimate, options)
     warnings = [_warning(warning) for warning in estimate.warnings]
     assumptions = _assumptions(estimate)
-    # What may be cut short, most important first: each function's row, the warnings, then the details (the
-    # free tier's row and its details are one for the account: always shown).
-    room = CommentRoom([*head, *header, *closing, "", *files, *free_tier, assumptions, "", "**Warnings**", ""])
+    # What may be cut short, most important first: each function's row, the warnings, then the details, the
+    # functions' before the free tier's (its row, in the table, is always shown).
+    room = CommentRoom([*head, *header, *closing, "", *files, assumptions, "", "**Warnings**", ""])
     shown_rows = room.take([row] for row in rows)
     shown_warnings = room.take([warning] for warning in warnings)
     details = room.take([*_details(priced, options), ""] for priced in estimate.functions)
+    free_tier = joined(room.take([free_tier])) if free_tier and len(details) == len(estimate.functions) else []
     functions = len(estimate.functions)
     lines = [*head, *header, *joined(shown_rows)]
     if len(shown_rows) < functions:
