@@ -45,9 +45,23 @@ def function(name: str = "fn", memory_mb: int = 1024, duration_ms: int | str = 1
 
 
 def item(estimate: Estimate, function_name: str, component: str) -> Any:
-    """One line item of one function."""
+    """One line item of one function; a free_tier_* component is the account's credit of that component (the
+    credit is the account's, not a function's: the tests that ask for it price one function)."""
+    if component.startswith("free_tier_"):
+        return credit(estimate, component)
     priced = next(f for f in estimate.functions if f.usage.function.name == function_name)
     return next(i for i in priced.line_items if i.component == component)
+
+
+def credit(estimate: Estimate, component: str) -> Any:
+    """The account's free-tier credit of one component, its lines (regions, architectures) added up."""
+    from lambda_cost.model.priced import LineItem
+
+    lines = [i for i in estimate.free_tier.items if i.component == component]
+    assert lines, f"no {component} in the free-tier credit"
+    with localcontext(ARITHMETIC):
+        return LineItem(component, lines[0].description, sum((i.quantity for i in lines), Decimal(0)), lines[0].unit,
+                        lines[0].unit_price, sum((i.cost for i in lines), Decimal(0)))
 
 
 def cents(value: Decimal) -> Decimal:
@@ -232,17 +246,32 @@ def bill_lines(estimate: Estimate, month: str = BILL_MONTH) -> list[BillLine]:
     """The bill AWS would send for exactly this estimate: usage net of the free tier on priced lines split over
     hours, the free tier as zero-cost lines of the same usage types, resource IDs the functions' ARNs."""
     with localcontext(ARITHMETIC):  # sums of exact costs need more than Python's 28 digits
-        return [line for priced in estimate.functions for line in _function_lines(priced, month)]
+        prices = {(i.component, i.region, i.architecture): i.unit_price for i in estimate.free_tier.items}
+        return [line for priced in estimate.functions for line in _function_lines(priced, month, prices)]
 
 
-def _function_lines(priced: Any, month: str) -> list[BillLine]:
+def free_items(priced: Any, prices: dict[tuple[str, str, str], Decimal]) -> list[Any]:
+    """A function's share of the account's free-tier credit as line items (as a bill attributes free usage to the
+    resources that used it)."""
+    from lambda_cost.model.priced import LineItem
+
+    region, architecture = priced.usage.region, priced.usage.function.architecture
+    items = []
+    for component, amount in zip(_FREE_TIER, priced.free_share, strict=True):
+        key = (component, region, architecture)
+        if amount and key in prices:
+            items.append(LineItem(component, component, -amount, "", prices[key], -amount * prices[key]))
+    return items
+
+
+def _function_lines(priced: Any, month: str, prices: dict[tuple[str, str, str], Decimal]) -> list[BillLine]:
     lines: list[BillLine] = []
     function = priced.usage.function
     region = priced.usage.region
     arn = f"arn:aws:lambda:{region}:{ACCOUNT}:function:{function.name}"
     totals: dict[tuple[str, str], list[Decimal]] = {}
     free: dict[tuple[str, str], Decimal] = {}
-    for item in priced.line_items:
+    for item in (*priced.line_items, *free_items(priced, prices)):
         if item.component == "savings_plan":
             continue  # a bill shows a plan as covered usage: tests that want one build it from these lines
         if item.component in _FREE_TIER:  # after the usage it credits: net that usage of it

@@ -70,16 +70,24 @@ def test_totals_add_up_exactly_and_credits_never_overdraw(funcs: list[dict[str, 
 
 
 def check_sums(estimate: Any) -> None:
-    assert sum((f.total for f in estimate.functions), Decimal(0)) == estimate.total
+    free = estimate.free_tier
+    # gross functions and the account's one credit add up to the total, exactly
+    assert sum((f.total for f in estimate.functions), Decimal(0)) + free.total == estimate.total
+    assert sum((i.cost for i in free.items), Decimal(0)) == free.total
+    assert free.total <= 0 or free.items  # a credit, never a charge (but the Savings Plan's give-back line)
+    # the credit never takes more than the allowance, nor more than was used
+    assert 0 <= free.gb_seconds_used <= min(free.gb_seconds_allowance, sum((f.gb_seconds for f in estimate.functions),
+                                                                           Decimal(0)))
+    assert 0 <= free.requests_used <= min(free.requests_allowance, sum((f.requests for f in estimate.functions),
+                                                                       Decimal(0)))
+    for line in free.items:
+        assert line.quantity * line.unit_price == line.cost
     for priced in estimate.functions:
         assert sum((i.cost for i in priced.line_items), Decimal(0)) == priced.total
         assert priced.total >= 0
-        assert 0 <= priced.free_gb_seconds <= priced.gb_seconds
-        assert 0 <= priced.free_requests <= priced.requests
         for line in priced.line_items:
             assert line.quantity * line.unit_price == line.cost
-            if not line.component.startswith("free_tier"):
-                assert line.cost >= 0
+            assert line.cost >= 0 and not line.component.startswith("free_tier")
         duration = sum((i.quantity for i in priced.line_items if i.component.startswith("duration")), Decimal(0))
         assert duration == priced.gb_seconds
 

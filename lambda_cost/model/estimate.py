@@ -48,7 +48,7 @@ class FileSubtotal(Value):
         self.workload = workload
         self.prefix = prefix  # the qualifier of its function names: prefix/name
         self.functions = functions
-        self.total = total  # its part of the Lambda total
+        self.total = total  # its functions' gross total (the account's free-tier credit is apart)
         self.related_total = related_total  # its part of the related charges
 
     @property
@@ -96,7 +96,8 @@ class Estimate(Value):
         self.free_tier = free_tier
         self.functions = functions
         self.warnings = warnings  # located in the workload files where they are small enough
-        self.total = total  # the exact sum of the function totals: the Lambda total
+        # the Lambda total: the exact sum of the functions' gross totals and the free tier's credit
+        self.total = total
         self.related_total = related_total  # charges of other services the invocations cause (dead letters, logs)
         self.savings_discount = savings_discount
         self.budget = budget

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from lambda_cost.model.usage import FunctionUsage
 from lambda_cost.model.value import Value
-from lambda_cost.numbers import ZERO, exact_sum
+from lambda_cost.numbers import QUANTUM, ZERO, exact_sum
 
 _TIER_SUFFIX = re.compile(r"_tier_\d+$")
+# The name of the account's free-tier row wherever functions are listed (validation keeps it from functions).
+FREE_TIER_ROW = "(free tier)"
 
 
 def component_group(component: str) -> str:
@@ -43,7 +45,7 @@ class LineItem(Value):
         self.why = why  # where the quantity comes from, for --explain
 
 class PricedFunction(Value):
-    """A function's usage in billing units and its line items."""
+    """A function's usage in billing units and its line items, gross: the free tier is the account's credit."""
 
     __slots__ = (
         "billed_error_ms",
@@ -52,8 +54,7 @@ class PricedFunction(Value):
         "billed_seconds",
         "extra_storage_mb",
         "extras",
-        "free_gb_seconds",
-        "free_requests",
+        "free_share",
         "gb_seconds",
         "granularity_ms",
         "line_items",
@@ -73,8 +74,6 @@ class PricedFunction(Value):
         billed_seconds: Decimal,
         gb_seconds: Decimal,
         storage_gb_seconds: Decimal,
-        free_requests: Decimal,
-        free_gb_seconds: Decimal,
         line_items: tuple[LineItem, ...],
         total: Decimal,
         billed_ms: Decimal,
@@ -86,14 +85,13 @@ class PricedFunction(Value):
         extra_storage_mb: int = 0,
         billed_init_ms: Decimal = ZERO,
         modes: ModeUse | None = None,
+        free_share: tuple[Decimal, Decimal, Decimal] = (ZERO, ZERO, ZERO),
     ) -> None:
         self.usage = usage
         self.requests = requests
         self.billed_seconds = billed_seconds
         self.gb_seconds = gb_seconds
         self.storage_gb_seconds = storage_gb_seconds
-        self.free_requests = free_requests
-        self.free_gb_seconds = free_gb_seconds
         self.line_items = line_items
         self.total = total
         self.billed_ms = billed_ms  # a successful attempt's duration, rounded up to the granularity
@@ -107,6 +105,10 @@ class PricedFunction(Value):
         self.extra_storage_mb = extra_storage_mb
         self.billed_init_ms = billed_init_ms  # one INIT's duration, rounded up to the granularity (when INIT is billed)
         self.modes = modes  # Managed Instances, durable functions, tenant isolation, where used
+        # The free requests, GB-s and streamed GB of the account's credit that cover this function's usage (shared
+        # in proportion to usage, as a bill attributes free usage to resources): not in its total, which is gross;
+        # reconcile --by function compares it with the bill's free usage per function.
+        self.free_share = free_share
 
     @property
     def busy_gb_seconds(self) -> Decimal:
@@ -115,36 +117,105 @@ class PricedFunction(Value):
         init = self.extras.init_gb_seconds if self.extras else ZERO
         return exact_sum([self.gb_seconds, -init, served])
 
-class FreeTierUse(Value):
-    """How much of the account's monthly free tier the workload used."""
+class CreditItem(LineItem):
+    """A line of the account's free-tier credit: the free usage of one region and architecture, at its price."""
 
-    __slots__ = (
-        "enabled",
-        "gb_seconds_allowance",
-        "gb_seconds_used",
-        "requests_allowance",
-        "requests_used",
-        "streaming_gb_allowance",
-        "streaming_gb_used",
-    )
+    __slots__ = ("architecture", "region")
+
+    def __init__(
+        self,
+        component: str,
+        description: str,
+        quantity: Decimal,
+        unit: str,
+        unit_price: Decimal,
+        cost: Decimal,
+        why: str,
+        region: str,
+        architecture: str,
+    ) -> None:
+        super().__init__(component, description, quantity, unit, unit_price, cost, why)
+        self.region = region  # the usage it covers: its region and architecture (reconcile compares by them)
+        self.architecture = architecture
+
+
+class Allowance(Value):
+    """One component of the account's monthly free tier, as this estimate sees it."""
+
+    __slots__ = ("allowance", "eligible", "elsewhere")
+
+    def __init__(self, allowance: Decimal, elsewhere: Decimal | None, eligible: Decimal) -> None:
+        self.allowance = allowance  # the price table's monthly allowance
+        self.elsewhere = elsewhere  # what usage the workload does not describe takes first; None: all of it
+        self.eligible = eligible  # the workload's usage the free tier may cover ("used here")
+
+    @property
+    def left(self) -> Decimal:
+        """What other usage leaves of the allowance (never below zero)."""
+        if self.elsewhere is None:
+            return ZERO
+        return max(self.allowance - self.elsewhere, ZERO).quantize(QUANTUM, rounding=ROUND_DOWN)
+
+    @property
+    def credited(self) -> Decimal:
+        """The free quantity this workload is credited: what is left, up to what it uses."""
+        return min(self.left, self.eligible)
+
+    @property
+    def overused(self) -> bool:
+        """Other usage is said to take more than the allowance: none is left (not an error)."""
+        return self.elsewhere is not None and self.elsewhere > self.allowance
+
+
+class FreeTierUse(Value):
+    """The account's monthly free tier: what is left of it for the workload, and the credit it gives (one
+    account-level row: the functions are priced gross)."""
+
+    __slots__ = ("enabled", "gb_seconds", "items", "requests", "streaming_gb")
 
     def __init__(
         self,
         enabled: bool,
-        requests_allowance: Decimal,
-        requests_used: Decimal,
-        gb_seconds_allowance: Decimal,
-        gb_seconds_used: Decimal,
-        streaming_gb_allowance: Decimal | None = None,
-        streaming_gb_used: Decimal = ZERO,
+        requests: Allowance,
+        gb_seconds: Allowance,
+        streaming_gb: Allowance | None = None,
+        items: tuple[CreditItem, ...] = (),
     ) -> None:
         self.enabled = enabled
-        self.requests_allowance = requests_allowance
-        self.requests_used = requests_used
-        self.gb_seconds_allowance = gb_seconds_allowance
-        self.gb_seconds_used = gb_seconds_used
-        self.streaming_gb_allowance = streaming_gb_allowance  # None: the table has no free streaming
-        self.streaming_gb_used = streaming_gb_used
+        self.requests = requests
+        self.gb_seconds = gb_seconds
+        self.streaming_gb = streaming_gb  # None: the table has no free streaming
+        self.items = items  # negative but for the Savings Plan discount the free usage does not get
+
+    @property
+    def total(self) -> Decimal:
+        """The credit: zero or negative."""
+        return exact_sum(item.cost for item in self.items)
+
+    # The figures the assumptions print.
+    @property
+    def requests_allowance(self) -> Decimal:
+        return self.requests.allowance
+
+    @property
+    def requests_used(self) -> Decimal:
+        return self.requests.credited if self.enabled else ZERO
+
+    @property
+    def gb_seconds_allowance(self) -> Decimal:
+        return self.gb_seconds.allowance
+
+    @property
+    def gb_seconds_used(self) -> Decimal:
+        return self.gb_seconds.credited if self.enabled else ZERO
+
+    @property
+    def streaming_gb_allowance(self) -> Decimal | None:
+        return None if self.streaming_gb is None else self.streaming_gb.allowance
+
+    @property
+    def streaming_gb_used(self) -> Decimal:
+        return self.streaming_gb.credited if self.streaming_gb is not None and self.enabled else ZERO
 
 
 class Provisioning(Value):

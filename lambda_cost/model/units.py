@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BeforeValidator, Field, GetJsonSchemaHandler, PlainValidator, WithJsonSchema
+from pydantic import BeforeValidator, Field, GetJsonSchemaHandler, PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -149,6 +150,32 @@ def parse_share(value: Any) -> Any:
     return _number(value.strip()[:-1].strip(), SHARE_SPELLINGS).scaleb(-2)
 
 
+EXHAUSTED = "exhausted"
+USED_SPELLINGS = f"{EXHAUSTED}, or {COUNT_SPELLINGS}"
+
+
+def parse_used(value: Any) -> Decimal | str:
+    """How much of a free allowance other usage takes: `exhausted` (all of it), or a count (250k), exactly."""
+    if isinstance(value, str) and value.strip() == EXHAUSTED:
+        return EXHAUSTED
+    if isinstance(value, str):
+        if not _COUNT.match(value) and not value.strip().startswith(PLACEHOLDER):
+            near = difflib.get_close_matches(value.strip().lower(), [EXHAUSTED], n=1, cutoff=0.6)
+            meant = f" (did you mean {EXHAUSTED!r}?)" if near else ""
+            raise _error("unit", f"cannot read {value!r}{meant}; write {USED_SPELLINGS}")
+        number = parse_count(value)
+    elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        number = Decimal(value)
+    else:
+        kind = {list: "a list", dict: "a mapping", bool: "true or false"}.get(type(value), "nothing")
+        raise _error("unit", f"found {kind}; write {USED_SPELLINGS}")
+    if not number.is_finite() or number < 0:
+        raise _error("unit", f"{value!r} is not a count of 0 or more; write {USED_SPELLINGS}")
+    if number > MAX_COUNT:
+        raise _error("unit", too_large_message(str(value)))
+    return _whole(number)
+
+
 class RateValue(Value):
     """`50/s`: a count per period, kept as written so that the monthly volume is computed exactly once."""
 
@@ -263,4 +290,16 @@ Rate = Annotated[
     RateValue,
     PlainValidator(parse_rate, json_schema_input_type=str),
     WithJsonSchema({"type": "string", "pattern": RATE_PATTERN, "description": RATE_SPELLINGS}),
+]
+# A count of a free allowance already used elsewhere, or `exhausted`.
+UsedAmount = Annotated[
+    Union[Literal["exhausted"], Decimal],
+    PlainValidator(parse_used),
+    # As written: `exhausted`, or the number as text (the schema's default, a dump): never a type guessed at.
+    PlainSerializer(lambda value: value if value == EXHAUSTED else str(value), return_type=str),
+    WithJsonSchema({"anyOf": [
+        {"const": EXHAUSTED},
+        {"type": "number", "minimum": 0, "maximum": MAX_COUNT},
+        {"type": "string", "pattern": _COUNT_PATTERN, "description": COUNT_SPELLINGS},
+    ]}),
 ]

@@ -7,11 +7,13 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from lambda_cost.model.budget import Budget
 from lambda_cost.model.modes import Durable, ManagedInstances, MicroVm, TenantIsolation
 from lambda_cost.model.pricing import Architecture
 from lambda_cost.model.units import (
+    EXHAUSTED,
     HOURS_PER_MONTH,
     SECONDS_PER_MONTH,
     Count,
@@ -22,6 +24,7 @@ from lambda_cost.model.units import (
     Probability,
     Rate,
     Seconds,
+    UsedAmount,
 )
 
 # The largest retry limits an event source mapping accepts: an SQS queue's maxReceiveCount, a stream's
@@ -115,6 +118,48 @@ class Concurrency(_Strict):
 
     account_limit: int = Field(default=1000, ge=1)
     peak_to_average: Annotated[Decimal, Field(ge=1, le=10**6, allow_inf_nan=False)] = Decimal(1)
+
+
+FREE_TIER_COMPONENTS = ("requests", "gb_seconds", "response_streaming_gb")
+
+
+class UsedElsewhere(_Strict):
+    """How much of each component of the account's monthly free tier other usage takes first."""
+
+    requests: UsedAmount = Field(default=Decimal(0), description="requests, or exhausted")
+    gb_seconds: UsedAmount = Field(default=Decimal(0), description="GB-s of duration, or exhausted")
+    response_streaming_gb: UsedAmount = Field(default=Decimal(0), description="GB of response streaming, or exhausted")
+
+    def elsewhere(self, component: str) -> Decimal | None:
+        """What other usage takes of a component; None when it takes all of it."""
+        amount = getattr(self, component)
+        return None if amount == EXHAUSTED else Decimal(amount)
+
+
+def _all_used(value: Any) -> Any:
+    """`used_elsewhere: exhausted` is every component exhausted; a mapping is read as it is."""
+    if isinstance(value, str) and value.strip() == EXHAUSTED:
+        return dict.fromkeys(FREE_TIER_COMPONENTS, EXHAUSTED)
+    if value is None or isinstance(value, (str, int, Decimal, list)):
+        raise PydanticCustomError("unit", "found {shown}; used_elsewhere is exhausted, or a mapping of "
+                                  f"{', '.join(FREE_TIER_COMPONENTS)}", {"shown": _shown(value)})
+    return value
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 24 else repr(value[:20] + "…")
+    return "a list" if isinstance(value, list) else "nothing" if value is None else str(value)
+
+
+class FreeTier(_Strict):
+    """The account's free tier as this workload sees it: what other usage of the account already takes."""
+
+    used_elsewhere: Annotated[
+        UsedElsewhere,
+        BeforeValidator(_all_used, json_schema_input_type=Union[Literal["exhausted"], UsedElsewhere]),
+    ] = Field(default=UsedElsewhere(), description="per component (requests, gb_seconds, response_streaming_gb): "
+              "a number or exhausted; or exhausted for all of them")
 
 
 class SavingsPlan(_Strict):
@@ -302,7 +347,10 @@ class Workload(_Strict):
 
     version: Literal[1]
     region: str = Field(default="us-east-1", min_length=1)
-    free_tier: bool = True
+    free_tier: Union[bool, FreeTier] = Field(
+        default=True, description="true, false, or {used_elsewhere: ...}: the part of the account's monthly free "
+        "tier other usage takes"
+    )
     pricing: Annotated[str | None, BeforeValidator(_version_text)] = Field(
         default=None, description="a pricing table version, or 'latest'"
     )
@@ -312,6 +360,14 @@ class Workload(_Strict):
     functions: list[Function] = Field(min_length=1)
     budget: Budget | None = Field(default=None, description="monthly limits that gate CI (exit code 1)")
     microvms: list[MicroVm] | None = Field(default=None, description="Lambda MicroVMs to price beside the functions")
+
+    def free_tier_setting(self, override: bool | None = None) -> FreeTier | None:
+        """The account's free tier as priced: None when off; `override` is the command line's --[no-]free-tier,
+        which switches it on or off and keeps what the file says other usage takes."""
+        on = self.free_tier is not False if override is None else override
+        if not on:
+            return None
+        return self.free_tier if isinstance(self.free_tier, FreeTier) else FreeTier()
 
     def region_of(self, function: Function) -> str:
         return function.region or self.region

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 
 from lambda_cost.model.estimate import Estimate
+from lambda_cost.model.priced import FREE_TIER_ROW
 from lambda_cost.numbers import plain
 from lambda_cost.render import RenderOptions
 
@@ -41,6 +42,10 @@ def render(estimate: Estimate, options: RenderOptions) -> str:
                 plain(item.cost),
                 section,
             )))
+    for credit in estimate.free_tier.items:  # the account's row: one credit, apart from the functions
+        lines.append(row((FREE_TIER_ROW, credit.region, credit.architecture, credit.component, credit.description,
+                          plain(credit.quantity), credit.unit, plain(credit.unit_price), plain(credit.cost),
+                          "free_tier")))
     return "".join(lines)
 
 

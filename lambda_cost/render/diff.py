@@ -7,7 +7,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from lambda_cost.model.verdict import Change, DiffReport
+from lambda_cost.model.priced import FREE_TIER_ROW
+from lambda_cost.model.verdict import Change, DiffReport, FunctionChange
 from lambda_cost.numbers import ZERO, money, plain, significant, unsigned_zero
 from lambda_cost.render import RenderOptions
 from lambda_cost.render.csv_format import _text, row
@@ -129,19 +130,25 @@ def markdown(report: DiffReport, options: RenderOptions) -> str:
     if report.gate is not None:
         head += [f"{'❌' if report.gate.exceeded else '✅'} {_verdict(report)}", ""]
     head += ["| function | base | head | change | % | |", "|---|---:|---:|---:|---:|---|"]
-    rows = [f"| {_md(f.total.name)} | {money(f.total.base)} | {money(f.total.head)} | {_signed(f.total.change)} | "
-            f"{_percent(f.total)} | {f.status} |" for f in report.functions]
+    def line_of(f: FunctionChange) -> str:
+        return (f"| {_md(f.total.name)} | {money(f.total.base)} | {money(f.total.head)} | {_signed(f.total.change)} | "
+                f"{_percent(f.total)} | {f.status} |")
+
+    rows = [line_of(f) for f in report.functions if f.total.name != FREE_TIER_ROW]
+    # The account's free-tier row closes the table whatever is left out of it, as in an estimate.
+    closing = [line_of(f) for f in report.functions if f.total.name == FREE_TIER_ROW]
     changes = [f"| {_md(function.total.name)} | {c.name} | {money(c.base)} | {money(c.head)} | {_signed(c.change)} |"
                for function in report.functions for c in function.components if c.change]
     details = ["", "<details><summary>Changes by component</summary>", "",
                "| function | component | base | head | change |", "|---|---|---:|---:|---:|"]
     # A comment GitHub would refuse is no comment: what does not fit is counted (the table before the components).
-    room = CommentRoom([*head, *details, "", "</details>"])
+    room = CommentRoom([*head, *closing, *details, "", "</details>"])
     shown_rows, shown_changes = room.take([line] for line in rows), room.take([line] for line in changes)
     lines = [*head, *joined(shown_rows)]
     if len(shown_rows) < len(rows):
         lines.append(f"| … {plural(len(rows) - len(shown_rows), 'more function')}: {ELSEWHERE} has them all "
                      "|  |  |  |  |  |")
+    lines += closing
     if changes:
         lines += [*details, *joined(shown_changes)]
         if len(shown_changes) < len(changes):

@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from lambda_cost.model.priced import (
+    Allowance,
     DurableUse,
+    FreeTierUse,
     LineItem,
     ManagedUse,
     MicroVmUse,
@@ -21,6 +23,30 @@ def item_text(item: LineItem) -> str:
     """quantity × unit price = cost, after where the quantity comes from."""
     text = f"{readable(item.quantity)} {item.unit} × {money(item.unit_price, 10)} = {money(item.cost, 6)}"
     return f"{item.why}; {text}" if item.why else text
+
+
+def allowance_text(name: str, unit: str, allowance: Allowance) -> str:
+    """allowance − used elsewhere = left; min(left, used here) = credited."""
+    a = allowance
+    if a.elsewhere is None:
+        left = f"{readable(a.allowance)} {unit} a month, all used elsewhere (exhausted): 0 left"
+    elif a.overused:
+        left = (f"{readable(a.allowance)} {unit} a month − {readable(a.elsewhere)} used elsewhere, more than the "
+                "allowance: none left")
+    else:
+        left = (f"{readable(a.allowance)} {unit} a month − {readable(a.elsewhere)} used elsewhere = "
+                f"{readable(a.left)} left")
+    return (f"{name}: {left}; used here {readable(a.eligible, 2)}; credited min({readable(a.left)}, "
+            f"{readable(a.eligible, 2)}) = {readable(a.credited, 2)} {unit}")
+
+
+def free_tier_texts(free: FreeTierUse) -> list[str]:
+    """The arithmetic of the account's free-tier credit, one line per component of the allowance."""
+    lines = [allowance_text("requests", "requests", free.requests),
+             allowance_text("duration", "GB-s", free.gb_seconds)]
+    if free.streaming_gb is not None:
+        lines.append(allowance_text("response streaming", "GB", free.streaming_gb))
+    return lines
 
 
 def usage_text(priced: PricedFunction) -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from typing import Any, TextIO
 
 from lambda_cost.model.estimate import Estimate, FileSubtotal
-from lambda_cost.model.priced import LineItem, PricedFunction
-from lambda_cost.numbers import plain
+from lambda_cost.model.priced import Allowance, CreditItem, LineItem, PricedFunction
+from lambda_cost.numbers import ZERO, plain
 from lambda_cost.render import RenderOptions
 from lambda_cost.render.explain import item_text, source_text, usage_text
 from lambda_cost.stages.report import SCHEMA_VERSION
@@ -49,7 +50,8 @@ def _dump(value: Any) -> str:
 
 
 def document(estimate: Estimate, options: RenderOptions, *, with_functions: bool = True) -> dict[str, Any]:
-    """The JSON document as plain data (schema_version 1); write() streams the functions itself."""
+    """The JSON document as plain data (schema_version 2: functions gross, the free tier one account-level credit);
+    write() streams the functions itself."""
     pricing = estimate.pricing
     free = estimate.free_tier
     return {
@@ -69,16 +71,27 @@ def document(estimate: Estimate, options: RenderOptions, *, with_functions: bool
         "functions": [_function(function, options) for function in estimate.functions] if with_functions else [],
         "free_tier": {
             "enabled": free.enabled,
-            "requests": {"allowance": plain(free.requests_allowance), "used": plain(free.requests_used)},
-            "gb_seconds": {"allowance": plain(free.gb_seconds_allowance), "used": plain(free.gb_seconds_used)},
-            "response_streaming_gb": None if free.streaming_gb_allowance is None else {
-                "allowance": plain(free.streaming_gb_allowance), "used": plain(free.streaming_gb_used)
-            },
+            "requests": _allowance(free.requests, free.enabled),
+            "gb_seconds": _allowance(free.gb_seconds, free.enabled),
+            "response_streaming_gb": None if free.streaming_gb is None else _allowance(free.streaming_gb, free.enabled),
+            "total": plain(free.total),
+            "line_items": _items(free.items, options),
         },
         "savings_plan": None if estimate.savings_discount is None else {"discount": plain(estimate.savings_discount)},
         "warnings": [{"message": w.message, "where": w.where} for w in estimate.warnings],
         "budget": _budget(estimate),
         **({"files": [_subtotal(f) for f in estimate.files]} if estimate.files else {}),
+    }
+
+
+def _allowance(allowance: Allowance, enabled: bool) -> dict[str, Any]:
+    """One component of the free tier: the allowance, what other usage takes, what the workload uses and is
+    credited (`used`)."""
+    return {
+        "allowance": plain(allowance.allowance),
+        "used_elsewhere": "exhausted" if allowance.elsewhere is None else plain(allowance.elsewhere),
+        "used_here": plain(allowance.eligible),
+        "used": plain(allowance.credited if enabled else ZERO),
     }
 
 
@@ -111,12 +124,14 @@ def _budget(estimate: Estimate) -> dict[str, Any] | None:
     }
 
 
-def _items(items: tuple[LineItem, ...], options: RenderOptions) -> list[dict[str, Any]]:
+def _items(items: Sequence[LineItem], options: RenderOptions) -> list[dict[str, Any]]:
     entries = []
     for item in items:
         entry: dict[str, Any] = {
             "component": item.component,
             "description": item.description,
+            # a credit line names the usage it covers
+            **({"region": item.region, "architecture": item.architecture} if isinstance(item, CreditItem) else {}),
             "quantity": plain(item.quantity),
             "unit": item.unit,
             "unit_price": plain(item.unit_price),
@@ -181,6 +196,9 @@ def _function(priced: PricedFunction, options: RenderOptions) -> dict[str, Any]:
         **_dimensions(priced),
         "related_total": plain(priced.related_total),
         "related_items": _items(priced.related_items, options),
+        # not in its total: what the account's free-tier credit covers of it (reconcile --by function)
+        "free_tier_share": dict(zip(("requests", "gb_seconds", "response_streaming_gb"),
+                                    (plain(amount) for amount in priced.free_share), strict=True)),
     }
     if options.explain:
         result["explain"] = usage_text(priced)

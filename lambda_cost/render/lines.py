@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from lambda_cost.model.priced import LineItem, PricedFunction
+from lambda_cost.model.priced import Allowance, FreeTierUse, LineItem, PricedFunction
 from lambda_cost.model.usage import SourceUsage
 from lambda_cost.numbers import counted, percent, price, readable
 from lambda_cost.render.explain import durable_text, managed_text, microvm_text, provisioning_text, tenant_text
@@ -64,3 +64,22 @@ def unit_price(item: LineItem) -> str:
         return f"${price(item.unit_price.scaleb(6), min_places=2)} / 1M"
     # Dollars and cents at least, as every price beside it: $0.50 per GB beside $0.40 / 1M, not $0.5.
     return f"${price(item.unit_price, min_places=2)}"
+
+
+def free_tier_summary(free: FreeTierUse) -> str:
+    """The free tier in the assumptions: how much of each allowance the workload is credited, and what other usage
+    takes first where the workload says so."""
+    if not free.enabled:
+        return "off"
+    return (f"on, {_used(free.requests)} requests and {_used(free.gb_seconds)} GB-s used"
+            + ("" if free.streaming_gb is None or not (free.streaming_gb.credited or free.streaming_gb.elsewhere != 0)
+               else f"; {_used(free.streaming_gb)} GB of response streaming"))
+
+
+def _used(allowance: Allowance) -> str:
+    text = f"{readable(allowance.credited, 2)} of {readable(allowance.allowance)}"
+    if allowance.elsewhere is None:
+        return f"{text} (all used elsewhere)"
+    if allowance.elsewhere:
+        return f"{text} ({readable(allowance.elsewhere, 2)} used elsewhere)"
+    return text

@@ -8,12 +8,12 @@ from decimal import Decimal
 
 from lambda_cost.errors import Problem
 from lambda_cost.model.estimate import Estimate
-from lambda_cost.model.priced import PricedFunction
+from lambda_cost.model.priced import FREE_TIER_ROW, PricedFunction
 from lambda_cost.model.units import HOURS_PER_MONTH
 from lambda_cost.numbers import money, readable
 from lambda_cost.render import RenderOptions
-from lambda_cost.render.explain import item_text, source_text
-from lambda_cost.render.lines import counted_items, dimension_notes, source_outcome, unit_price
+from lambda_cost.render.explain import free_tier_texts, item_text, source_text
+from lambda_cost.render.lines import counted_items, dimension_notes, free_tier_summary, source_outcome, unit_price
 
 # Characters that Markdown (CommonMark, GFM tables, GitLab references, GitHub math) may give a meaning to.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&$])")
@@ -40,20 +40,23 @@ def render(estimate: Estimate, options: RenderOptions) -> str:
         "",
         *_budget(estimate),
     ]
-    header, rows, total_row = _summary_table(estimate)
+    header, rows, closing = _summary_table(estimate)
     files = _files(estimate)
+    free_tier = _free_tier_details(estimate, options)
     warnings = [_warning(warning) for warning in estimate.warnings]
     assumptions = _assumptions(estimate)
-    # What may be cut short, most important first: each function's row, the warnings, then the details.
-    room = CommentRoom([*head, *header, total_row, "", *files, assumptions, "", "**Warnings**", ""])
+    # What may be cut short, most important first: each function's row, the warnings, then the details, the
+    # functions' before the free tier's (its row, in the table, is always shown).
+    room = CommentRoom([*head, *header, *closing, "", *files, assumptions, "", "**Warnings**", ""])
     shown_rows = room.take([row] for row in rows)
     shown_warnings = room.take([warning] for warning in warnings)
     details = room.take([*_details(priced, options), ""] for priced in estimate.functions)
+    free_tier = joined(room.take([free_tier])) if free_tier and len(details) == len(estimate.functions) else []
     functions = len(estimate.functions)
     lines = [*head, *header, *joined(shown_rows)]
     if len(shown_rows) < functions:
         lines.append(_row([f"… {plural(functions - len(shown_rows), 'more function')}", "", "", "", "", "", ""]))
-    lines.extend([total_row, "", *files, *joined(details)])
+    lines.extend([*closing, "", *files, *joined(details), *free_tier])
     if len(details) < functions:
         lines.extend([f"_The details of {plural(functions - len(details), 'more function')} are left out to keep "
                       f"this comment within GitHub's limit of 65,536 characters: {ELSEWHERE} has every function._",
@@ -128,8 +131,8 @@ def _related_summary(estimate: Estimate) -> list[str]:
                 f"**grand total: {money(estimate.grand_total)}**"]
 
 
-def _summary_table(estimate: Estimate) -> tuple[list[str], list[str], str]:
-    """The table of functions: its header, a row per function, and the total's row."""
+def _summary_table(estimate: Estimate) -> tuple[list[str], list[str], list[str]]:
+    """The table of functions: its header, a row per function, and the closing rows (the free tier, the total)."""
     header = [
         "| function | region | arch | memory | requests | GB-s | monthly cost |",
         "|---|---|---|---:|---:|---:|---:|",
@@ -147,7 +150,31 @@ def _summary_table(estimate: Estimate) -> tuple[list[str], list[str], str]:
             money(priced.total),
         ]
         rows.append(_row(cells))
-    return header, rows, _row(["**Total**", "", "", "", "", "", f"**{money(estimate.total)}**"])
+    closing = [_row(["**Total**", "", "", "", "", "", f"**{money(estimate.total)}**"])]
+    free = estimate.free_tier
+    if free.enabled:  # the account's credit, one row: the functions above are gross
+        closing.insert(0, _row([_md(FREE_TIER_ROW), "", "", "", readable(-free.requests_used, 2),
+                                readable(-free.gb_seconds_used, 2), money(free.total)]))
+    return header, rows, closing
+
+
+def _free_tier_details(estimate: Estimate, options: RenderOptions) -> list[str]:
+    """The account's free-tier credit, line by line, as each function's details are."""
+    free = estimate.free_tier
+    if not free.enabled:
+        return []
+    lines = ["<details>", f"<summary>{_html(FREE_TIER_ROW)}: the account's free tier — {money(free.total)}</summary>",
+             "", "One credit for the whole account; every function above is priced without it.", "",
+             "| component | quantity | unit | unit price | cost |", "|---|---:|---|---:|---:|"]
+    for item in free.items:
+        lines.append(_row([_md(item.description), readable(item.quantity, 2), _md(item.unit), unit_price(item),
+                           money(item.cost)]))
+    lines.append(_row(["**Free-tier credit**", "", "", "", f"**{money(free.total)}**"]))
+    if options.explain:
+        lines.extend(["", "How these numbers arise:", ""])
+        lines.extend(f"- {_md(line)}" for line in free_tier_texts(free))
+        lines.extend(f"- {_md(item.description)}: {_md(item_text(item))}" for item in free.items)
+    return [*lines, "", "</details>", ""]
 
 
 def _details(priced: PricedFunction, options: RenderOptions) -> list[str]:
@@ -204,13 +231,8 @@ def _details(priced: PricedFunction, options: RenderOptions) -> list[str]:
 def _assumptions(estimate: Estimate) -> str:
     pricing = estimate.pricing
     free = estimate.free_tier
-    if free.enabled:
-        free_text = (
-            f"free tier on ({readable(free.requests_used, 2)} of {readable(free.requests_allowance)} requests "
-            f"and {readable(free.gb_seconds_used, 2)} of {readable(free.gb_seconds_allowance)} GB-s used)"
-        )
-    else:
-        free_text = "free tier off"
+    summary = free_tier_summary(free)
+    free_text = f"free tier {summary.replace('on, ', 'on (', 1)})" if free.enabled else "free tier off"
     return (
         f"**Assumptions:** pricing version {_md(pricing.version)} (effective {pricing.effective.isoformat()}, "
         f"sha256 {_md(pricing.sha256[:12])}); {free_text}; a month is {HOURS_PER_MONTH} hours; "
@@ -223,7 +245,7 @@ def _files(estimate: Estimate) -> list[str]:
     if len(estimate.files) < 2:
         return []
     related = any(subtotal.related_total for subtotal in estimate.files)
-    lines = ["**By file** (priced as one account: one free tier, shared tiers)", "",
+    lines = ["**By file**, gross (priced as one account: one free tier, shared tiers)", "",
              "| file | functions | monthly cost |" + (" with related charges |" if related else ""),
              "|---|---:|---:|" + ("---:|" if related else "")]
     for subtotal in estimate.files:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from lambda_cost.errors import SHOWN_PROBLEMS
@@ -10,9 +11,9 @@ from lambda_cost.model.priced import LineItem, PricedFunction
 from lambda_cost.model.units import HOURS_PER_MONTH
 from lambda_cost.numbers import counted, money, percent, readable
 from lambda_cost.render import RenderOptions
-from lambda_cost.render.explain import item_text, source_text, usage_text
+from lambda_cost.render.explain import free_tier_texts, item_text, source_text, usage_text
 from lambda_cost.render.layout import Column, Grid, Layout, layout
-from lambda_cost.render.lines import counted_items, dimension_notes, source_outcome, unit_price
+from lambda_cost.render.lines import counted_items, dimension_notes, free_tier_summary, source_outcome, unit_price
 
 
 def render(estimate: Estimate, options: RenderOptions) -> str:
@@ -21,6 +22,7 @@ def render(estimate: Estimate, options: RenderOptions) -> str:
     out.line()
     for priced in estimate.functions:
         _print_function(out, priced, options)
+    _print_free_tier(out, estimate, options)
     out.line(f"Total for the month: {money(estimate.total)}", style="bold")
     if estimate.related_total:
         out.line(f"Related charges (other services): {money(estimate.related_total)}")
@@ -61,7 +63,23 @@ def _print_function(out: Layout, priced: PricedFunction, options: RenderOptions)
         out.line()
 
 
-def _items_table(title: str, footer: str, items: tuple[LineItem, ...], total: Decimal) -> Grid:
+def _print_free_tier(out: Layout, estimate: Estimate, options: RenderOptions) -> None:
+    """The account's free tier: one credit for the whole account, apart from the functions (priced gross)."""
+    free = estimate.free_tier
+    if not free.enabled:
+        return
+    out.grid(_items_table("Free tier: one credit for the whole account",
+                          "Free-tier credit", free.items, free.total))
+    if options.explain:
+        out.line("  How these numbers arise:", style="bold")
+        for line in free_tier_texts(free):
+            out.hanging("  - ", line, style="dim")
+        for item in free.items:
+            out.hanging("  - ", f"{item.description}: {item_text(item)}", style="dim")
+        out.line()
+
+
+def _items_table(title: str, footer: str, items: Sequence[LineItem], total: Decimal) -> Grid:
     """Line items with quantity, unit, unit price and cost, and their total in the footer."""
     # Figures are never cut short: they fold onto a second line before an ellipsis could hide digits.
     grid = Grid(title, [
@@ -88,16 +106,7 @@ def _print_assumptions(out: Layout, estimate: Estimate) -> None:
         f"pricing version: {pricing.version} (effective {pricing.effective}, sha256 {pricing.sha256[:12]})",
         f"a month is {HOURS_PER_MONTH} hours; volumes and durations are monthly means (expected values)",
     ]
-    if free.enabled:
-        lines.append(
-            f"free tier: on, {readable(free.requests_used, 2)} of {readable(free.requests_allowance)} requests "
-            f"and {readable(free.gb_seconds_used, 2)} of {readable(free.gb_seconds_allowance)} GB-s used"
-        )
-    else:
-        lines.append("free tier: off")
-    if free.enabled and free.streaming_gb_allowance is not None and free.streaming_gb_used:
-        lines.append(f"free response streaming: {readable(free.streaming_gb_used, 2)} of "
-                     f"{readable(free.streaming_gb_allowance)} GB used")
+    lines.append(f"free tier: {free_tier_summary(free)}")
     if estimate.savings_discount:
         lines.append(f"Compute Savings Plan: {percent(estimate.savings_discount)} off duration and provisioned "
                      "concurrency")
@@ -153,7 +162,7 @@ def _print_warnings(out: Layout, estimate: Estimate) -> None:
 
 
 def _print_files(out: Layout, estimate: Estimate) -> None:
-    out.line("Subtotals by file (priced as one account: one free tier, shared tiers)", style="bold")
+    out.line("Subtotals by file, gross (priced as one account: one free tier, shared tiers)", style="bold")
     for subtotal in estimate.files:
         count = f"{subtotal.functions} function{'s' if subtotal.functions != 1 else ''}"
         related = f"; with related charges {money(subtotal.grand_total)}" if subtotal.related_total else ""

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from lambda_cost.model.budget import Budget
     from lambda_cost.model.estimate import Estimate
     from lambda_cost.model.usage import FunctionUsage
+    from lambda_cost.model.workload import FreeTier
     from lambda_cost.stages.edit import Edit
     from lambda_cost.stages.load import Source
     from lambda_cost.tables.catalog import ResolvedTable, TableCatalog
@@ -56,7 +57,7 @@ class Expanded(Value):
         source: Source,
         usages: list[FunctionUsage],
         resolved: ResolvedTable,
-        free_tier: bool,
+        free_tier: FreeTier | None,
         default_region: str,
         warnings: list[Problem],
         budget: Budget | None,
@@ -65,7 +66,7 @@ class Expanded(Value):
         self.source = source
         self.usages = usages
         self.resolved = resolved
-        self.free_tier = free_tier
+        self.free_tier = free_tier  # None: off
         self.default_region = default_region
         self.warnings = warnings  # located where the file is small enough
         self.budget = budget
@@ -119,7 +120,7 @@ def _expand(source: Source, pricing: str | None, as_of: dt.date | None, free_tie
         except PricingError as error:
             field = "pricing" if workload.pricing is not None else "as_of"
             table_problems.append(Problem(error.message, (field,), error.hint))
-    use_free_tier = workload.free_tier if free_tier is None else free_tier
+    use_free_tier = workload.free_tier_setting(free_tier)
     default_region, budget = workload.region, workload.budget
     savings_discount = workload.savings_plan.discount if workload.savings_plan else None
     expansion = expand(workload, checked.indices, release=True)
@@ -168,5 +169,5 @@ def estimate_source(
         warnings=list(expanded.warnings),
         savings_discount=expanded.savings_discount,
     )
-    verdict = evaluate(estimate.functions, estimate.grand_total, expanded.budget, budget)
+    verdict = evaluate(estimate.functions, estimate.grand_total, expanded.budget, budget, free_tier_use.items)
     return estimate.replace(budget=verdict) if verdict else estimate

@@ -14,6 +14,7 @@ from lambda_cost.model.budget import Budget
 from lambda_cost.model.estimate import Estimate, FileSubtotal
 from lambda_cost.model.usage import FunctionUsage
 from lambda_cost.model.verdict import BudgetCheck, BudgetReport
+from lambda_cost.model.workload import FREE_TIER_COMPONENTS, FreeTier
 from lambda_cost.numbers import exact_sum, percent
 from lambda_cost.stages import Expanded, estimate_source, expand_source
 from lambda_cost.stages.gate import evaluate, file_checks
@@ -96,20 +97,19 @@ def estimate_workloads(
     if missing is not None:
         raise InputError(f"{missing.option} {missing.text!r}: no file has that path",
                          hint=edit.misses[missing.text].hint)
-    return _one_account(expanded, pricing is not None or as_of is not None, free_tier is not None, budget)
+    return _one_account(expanded, pricing is not None or as_of is not None, budget)
 
 
-def _one_account(
-    expanded: list[Expanded], pricing_given: bool, free_tier_given: bool, budget: Decimal | None
-) -> Estimate:
+def _one_account(expanded: list[Expanded], pricing_given: bool, budget: Decimal | None) -> Estimate:
     versions = sorted({e.resolved.version for e in expanded})
     if len(versions) > 1 and not pricing_given:
         named = ", ".join(f"{e.source.name}: {e.resolved.version}" for e in expanded)
         raise PricingError(f"the files are priced with different pricing versions ({named})",
                            hint="one account has one price list: give --pricing VERSION")
-    if len({e.free_tier for e in expanded}) > 1 and not free_tier_given:
-        raise InputError("the files disagree on free_tier, and an account has one free tier",
-                         hint="give --free-tier or --no-free-tier")
+    if len({e.free_tier for e in expanded}) > 1:  # after --[no-]free-tier, which sets every file's
+        named = ", ".join(f"{e.source.name}: {_free_tier_text(e.free_tier)}" for e in expanded)
+        raise InputError(f"the files disagree on free_tier ({named}), and an account has one free tier",
+                         hint="give every file the same free_tier, or give --free-tier or --no-free-tier")
     if len({e.savings_discount for e in expanded}) > 1:
         named = ", ".join(f"{e.source.name}: {'none' if e.savings_discount is None else percent(e.savings_discount)}"
                           for e in expanded)
@@ -145,11 +145,21 @@ def _one_account(
     )
     warn_at = _account_warn_at(expanded)
     if budget is not None:  # --budget: the account's monthly total
-        account = evaluate(estimate.functions, estimate.grand_total, Budget(warn_at=warn_at), budget)
+        account = evaluate(estimate.functions, estimate.grand_total, Budget(warn_at=warn_at), budget,
+                           free_tier_use.items)
         assert account is not None
         checks = [*account.checks, *checks]
     verdict = BudgetReport(warn_at, tuple(checks))
     return estimate.replace(files=tuple(subtotals), budget=verdict if checks else None)
+
+
+def _free_tier_text(setting: FreeTier | None) -> str:
+    if setting is None:
+        return "off"
+    used = setting.used_elsewhere
+    parts = [f"{name} {'exhausted' if used.elsewhere(name) is None else used.elsewhere(name)}"
+             for name in FREE_TIER_COMPONENTS if used.elsewhere(name) != 0]
+    return f"used elsewhere: {', '.join(parts)}" if parts else "on"
 
 
 def _account_warn_at(expanded: list[Expanded]) -> Decimal:

@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 
 from lambda_cost.errors import InputError, Problem
 from lambda_cost.model.estimate import Estimate
+from lambda_cost.model.priced import FREE_TIER_ROW
 from lambda_cost.model.verdict import Change, DiffReport, FunctionChange, Snapshot
 from lambda_cost.model.words import problem_from_pydantic
 from lambda_cost.numbers import ZERO, exact, exact_sum
@@ -20,10 +21,13 @@ from lambda_cost.stages.load import NotJson, Source, json_key_position, parse_js
 from lambda_cost.tables.catalog import TableCatalog
 
 HUNDRED = Decimal(100)
+READ_VERSIONS = (1, 2)  # saved estimates diff and reconcile read: 1 is read as 2 (SavedEstimate.as_version_2)
+FREE_TIER_PREFIX = "free_tier_"
 
 
 def snapshot_of(estimate: Estimate) -> Snapshot:
-    """The comparable figures of an estimate."""
+    """The comparable figures of an estimate: each function gross, on its own usage, and the account's free-tier
+    credit as a row of its own, so that a change to one function changes no other."""
     totals: dict[str, Decimal] = {}
     components: dict[str, dict[str, Decimal]] = {}
     for priced in estimate.functions:
@@ -31,6 +35,10 @@ def snapshot_of(estimate: Estimate) -> Snapshot:
         totals[name] = exact_sum([priced.total, priced.related_total])
         components[name] = _by_component(
             (item.component, item.cost) for item in (*priced.line_items, *priced.related_items))
+    free = estimate.free_tier
+    if free.enabled:
+        totals[FREE_TIER_ROW] = free.total
+        components[FREE_TIER_ROW] = _by_component((item.component, item.cost) for item in free.items)
     return Snapshot(estimate.workload, estimate.pricing.version, estimate.grand_total, totals, components)
 
 
@@ -82,6 +90,27 @@ class SavedFunction(BaseModel):
     line_items: list[SavedItem]
     related_total: Amount = Decimal(0)  # absent from estimates saved before related charges
     related_items: list[SavedItem] = []
+    free_tier_share: dict[str, Amount] = {}  # schema_version 2: what the account's credit covers of it
+
+
+class SavedCredit(SavedItem):
+    unit_price: Amount = Decimal(0)
+    region: str = ""
+    architecture: str = ""
+
+
+class SavedFreeTier(BaseModel):
+    """schema_version 2: the account's free-tier credit (absent or without line items in version 1)."""
+
+    model_config = ConfigDict(extra="ignore")
+    enabled: bool = False
+    total: Amount = Decimal(0)
+    line_items: list[SavedCredit] = []
+
+
+class SavedSavingsPlan(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    discount: Amount
 
 
 class SavedPricing(BaseModel):
@@ -100,6 +129,39 @@ class SavedEstimate(BaseModel):
     related_total: Amount = Decimal(0)
     pricing: SavedPricing
     functions: list[SavedFunction]
+    free_tier: SavedFreeTier | None = None
+    savings_plan: SavedSavingsPlan | None = None
+
+    @exact
+    def as_version_2(self) -> SavedEstimate:
+        """A version 1 estimate as version 2 reads: its functions' free_tier_* line items are the account's
+        credit, and each function is gross (its total less them). Where a Compute Savings Plan discounted the
+        functions net of their free duration, the discount the free duration does not get moves with it."""
+        if self.schema_version != 1:
+            return self
+        discount = self.savings_plan.discount if self.savings_plan is not None else ZERO
+        functions, credit = [], []
+        for function in self.functions:
+            free = [item for item in function.line_items if item.component.startswith(FREE_TIER_PREFIX)]
+            if not free:
+                functions.append(function)
+                continue
+            kept = [item for item in function.line_items if not item.component.startswith(FREE_TIER_PREFIX)]
+            moved = exact_sum(item.cost for item in free)
+            free_duration = exact_sum(item.cost for item in free if item.component == "free_tier_duration")
+            back = discount * free_duration  # negative: the gross function's larger discount
+            if back and any(item.component == "savings_plan" for item in kept):
+                kept = [item.model_copy(update={"cost": item.cost + back}) if item.component == "savings_plan"
+                        else item for item in kept]
+                credit.append(SavedCredit(component="savings_plan", cost=-back, region=function.region))
+            else:
+                back = ZERO
+            functions.append(function.model_copy(update={"line_items": kept, "total": function.total - moved + back}))
+            credit += [SavedCredit(component=item.component, cost=item.cost, quantity=item.quantity,
+                                   region=function.region, architecture=function.architecture) for item in free]
+        free_tier = SavedFreeTier(enabled=bool(credit), total=exact_sum(item.cost for item in credit),
+                                  line_items=credit)
+        return self.model_copy(update={"schema_version": 2, "functions": functions, "free_tier": free_tier})
 
 
 def load_snapshot(path: str, *, pricing: str | None, catalog: TableCatalog) -> Snapshot:
@@ -133,13 +195,14 @@ def saved_estimate(source: Source, command: str = "diff") -> SavedEstimate | Non
         return None  # not JSON after all: YAML in flow style, which the workload loader reads
     if not isinstance(data, dict) or "schema_version" not in data:
         return None
-    # `true` equals 1 in Python; a version is a number, and only 1 is read.
-    if isinstance(data["schema_version"], bool) or data["schema_version"] != 1:
-        shown = repr(data["schema_version"])
+    # `true` equals 1 in Python; a version is a number, and only 1 and 2 are read.
+    version = data["schema_version"]
+    if isinstance(version, bool) or not isinstance(version, int) or version not in READ_VERSIONS:
+        shown = repr(version)
         shown = shown if len(shown) <= 24 else shown[:20] + "…"
         raise InputError(f"{source.name}: a saved estimate of schema_version {shown}; "
-                         "this lambda-cost reads schema_version 1", problems=[_at(source, "schema_version",
-                                                                                 "only schema_version 1 is read")])
+                         "this lambda-cost reads schema_version 1 and 2",
+                         problems=[_at(source, "schema_version", "only schema_version 1 and 2 are read")])
     reports = {"kind", "valid", "combinations"} & data.keys()
     if reports:  # diff, validate and compare reports
         what = data["kind"] if isinstance(data.get("kind"), str) else "validate" if "valid" in data else "compare"
@@ -170,11 +233,16 @@ def _at(source: Source, key: str, message: str) -> Problem:
 
 
 def _snapshot_of_saved(saved: SavedEstimate, name: str) -> Snapshot:
+    saved = saved.as_version_2()
     components: dict[str, dict[str, Decimal]] = {}
     for function in saved.functions:
         components[function.name] = _by_component(
             (item.component, item.cost) for item in (*function.line_items, *function.related_items))
     totals = {function.name: exact_sum([function.total, function.related_total]) for function in saved.functions}
+    free = saved.free_tier
+    if free is not None and free.enabled:
+        totals[FREE_TIER_ROW] = free.total
+        components[FREE_TIER_ROW] = _by_component((item.component, item.cost) for item in free.line_items)
     return Snapshot(name, saved.pricing.version, exact_sum([saved.total, saved.related_total]), totals, components)
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from lambda_cost.errors import InputError, Problem
 from lambda_cost.model.budget import Budget, FunctionBudget
 from lambda_cost.model.estimate import FileSubtotal
-from lambda_cost.model.priced import PricedFunction, component_group
+from lambda_cost.model.priced import LineItem, PricedFunction, component_group
 from lambda_cost.model.verdict import BudgetCheck, BudgetReport, Change, DiffReport, Gate
 from lambda_cost.numbers import ZERO, dollars, exact_sum, money, percent, readable, too_large, too_large_message
 
@@ -24,11 +24,17 @@ _DRIVERS_SHOWN = 3
 
 
 def evaluate(
-    functions: tuple[PricedFunction, ...], total: Decimal, budget: Budget | None, total_override: Decimal | None
+    functions: tuple[PricedFunction, ...],
+    total: Decimal,
+    budget: Budget | None,
+    total_override: Decimal | None,
+    credit: Sequence[LineItem] = (),
 ) -> BudgetReport | None:
     """Check the workload's budgets (`--budget` replaces its monthly total); None when there are none.
 
-    `total` is the grand total: Lambda and the related charges it causes, what the account pays.
+    `total` is the grand total: Lambda and the related charges it causes, what the account pays, net of the
+    free-tier `credit`. A function's limits hold its gross figures (the free tier is the account's); a component
+    across the workload is net of the credit's part in it, as the total is.
     """
     if budget is None and total_override is None:
         return None
@@ -51,9 +57,11 @@ def evaluate(
     if limit is not None:
         costs = {n: exact_sum([f.total, f.related_total]) for n, f in zip(labels, functions, strict=True)}
         checks.append(check("total", "", limit, total, costs))
+    credited = _group_costs_of(credit)
     for group, group_limit in budget.components.items():
         shares = {n: groups.get(group, ZERO) for n, groups in zip(labels, by_group, strict=True)}
-        checks.append(check("component", group, group_limit, exact_sum(shares.values()), shares))
+        actual = exact_sum([*shares.values(), credited.get(group, ZERO)])
+        checks.append(check("component", group, group_limit, actual, shares))
     rows: dict[str, list[int]] = defaultdict(list)
     for i, function in enumerate(functions):
         rows[function.usage.function.name].append(i)
@@ -84,8 +92,12 @@ def _merged(costs: list[dict[str, Decimal]]) -> dict[str, Decimal]:
 
 
 def _group_costs(function: PricedFunction) -> dict[str, Decimal]:
+    return _group_costs_of((*function.line_items, *function.related_items))
+
+
+def _group_costs_of(items: Sequence[LineItem]) -> dict[str, Decimal]:
     costs: dict[str, list[Decimal]] = defaultdict(list)
-    for item in (*function.line_items, *function.related_items):
+    for item in items:
         costs[component_group(item.component)].append(item.cost)
     return {group: exact_sum(values) for group, values in costs.items()}
 

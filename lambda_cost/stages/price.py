@@ -1,4 +1,4 @@
-"""Usage × a pricing table: billed duration, the shared free tier, tiers per region and architecture."""
+"""Usage × a pricing table: billed duration, tiers per region and architecture, the account's free-tier credit."""
 
 from __future__ import annotations
 
@@ -6,10 +6,20 @@ from collections import defaultdict
 from decimal import Decimal
 from functools import lru_cache
 
-from lambda_cost.model.priced import Extras, FreeTierUse, LineItem, ModeUse, PricedFunction, component_group
+from lambda_cost.model.priced import (
+    Allowance,
+    CreditItem,
+    Extras,
+    FreeTierUse,
+    LineItem,
+    ModeUse,
+    PricedFunction,
+    component_group,
+)
 from lambda_cost.model.pricing import PricingTable, RegionRates, Tier
 from lambda_cost.model.usage import FunctionUsage
 from lambda_cost.model.value import Value
+from lambda_cost.model.workload import FreeTier
 from lambda_cost.numbers import ARITHMETIC, ZERO, allocate, exact, exact_sum, quantize, readable
 from lambda_cost.stages.meter import measure, round_up
 from lambda_cost.stages.modes import measure_modes, mode_items
@@ -80,39 +90,47 @@ class _Metered(Value):
         return self.extras.edge or (modes is not None and (modes.managed is not None or modes.microvm is not None))
 
 
-def _shared(allowance: Decimal, used: list[Decimal]) -> tuple[Decimal, list[Decimal]]:
-    """The part of a free allowance the workload uses, and each function's share of it."""
-    total = min(allowance, exact_sum(used))
-    return total, allocate(total, used)
+def _shared(allowance: Allowance, used: list[Decimal]) -> list[Decimal]:
+    """Each function's part of the free quantity the workload is credited, in proportion to its usage: the credit
+    is priced at the price of the usage it covers (the tier-1 price of its region and architecture)."""
+    return allocate(allowance.credited, used)
 
 
 @exact
 def price(
-    usages: list[FunctionUsage], resolved: ResolvedTable, free_tier: bool, savings_discount: Decimal = ZERO
+    usages: list[FunctionUsage],
+    resolved: ResolvedTable,
+    free_tier: FreeTier | None,
+    savings_discount: Decimal = ZERO,
 ) -> tuple[list[PricedFunction], FreeTierUse]:
-    """Price every function; the free tier and the tiers are shared across the whole workload."""
+    """Price every function gross; the free tier is the account's one credit, and tiers are shared across the
+    workload. `free_tier` None: no free tier; else what other usage of the account takes of it."""
     table = resolved.table
     metered = [_meter(usage, table) for usage in usages]
 
     allowance = table.free_tier
-    streaming_allowance = allowance.response_streaming_gb
-    free_streaming_total = ZERO
-    free_streaming = [ZERO] * len(metered)
-    if free_tier:
-        # Lambda@Edge and Managed Instances have no free tier: their requests are not weighed (their gb_seconds
-        # are zero already). AWS's Managed Instances example deducts none.
-        free_requests_total, free_requests = _shared(
-            allowance.requests, [ZERO if m.own_compute else m.requests + m.extras.extra_requests for m in metered]
-        )
-        free_gbs_total, free_gbs = _shared(allowance.gb_seconds, [m.gb_seconds for m in metered])
-        if streaming_allowance is not None:
-            free_streaming_total, free_streaming = _shared(
-                streaming_allowance, [m.extras.streamed_gb for m in metered]
-            )
-    else:
-        free_requests_total = free_gbs_total = ZERO
-        free_requests = free_gbs = [ZERO] * len(metered)
+    used = free_tier.used_elsewhere if free_tier is not None else None
+
+    def component(amount: Decimal, name: str, eligible: list[Decimal]) -> Allowance:
+        return Allowance(amount, ZERO if used is None else used.elsewhere(name), exact_sum(eligible))
+
+    # Lambda@Edge and Managed Instances have no free tier: their requests are not weighed (their gb_seconds are
+    # zero already). AWS's Managed Instances example deducts none.
+    eligible_requests = [ZERO if m.own_compute else m.requests + m.extras.extra_requests for m in metered]
+    eligible_gbs = [m.gb_seconds for m in metered]
+    eligible_streaming = [m.extras.streamed_gb for m in metered]
+    requests = component(allowance.requests, "requests", eligible_requests)
+    gb_seconds = component(allowance.gb_seconds, "gb_seconds", eligible_gbs)
+    streaming = None if allowance.response_streaming_gb is None else component(
+        allowance.response_streaming_gb, "response_streaming_gb", eligible_streaming)
+    none = [ZERO] * len(metered)
+    on = free_tier is not None
+    free_requests = _shared(requests, eligible_requests) if on else none
+    free_gbs = _shared(gb_seconds, eligible_gbs) if on else list(none)
+    free_streaming = _shared(streaming, eligible_streaming) if on and streaming is not None else none
+    del eligible_requests, eligible_streaming
     billable = [m.gb_seconds - free for m, free in zip(metered, free_gbs, strict=False)]
+    del eligible_gbs
 
     # Tiers count the billable GB-s of all functions of one region and architecture together.
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -127,24 +145,89 @@ def price(
             tier_shares[i] = shares
 
     del billable
+    credit = _Credit()
+    if on:
+        for i, m in enumerate(metered):
+            credit.add(m, free_requests[i], free_gbs[i], free_streaming[i])
     # Each function's intermediate figures leave their lists (popped from the end, hence the reversal) as its
     # priced result is made: a large workload's would otherwise all be in memory beside all the results.
     metered.reverse()
     tier_shares.reverse()
+    free = list(zip(free_requests, free_gbs, free_streaming, strict=True))
+    free.reverse()
+    del free_requests, free_gbs, free_streaming
     priced = []
-    for i in range(len(metered)):
-        priced.append(_line_items(metered.pop(), table, (free_requests[i], free_gbs[i], free_streaming[i]),
-                                  tier_shares.pop(), free_tier, savings_discount))
+    for _ in range(len(metered)):
+        priced.append(_line_items(metered.pop(), table, free.pop(), tier_shares.pop(), savings_discount))
     use = FreeTierUse(
-        enabled=free_tier,
-        requests_allowance=allowance.requests,
-        requests_used=free_requests_total,
-        gb_seconds_allowance=allowance.gb_seconds,
-        gb_seconds_used=free_gbs_total,
-        streaming_gb_allowance=streaming_allowance,
-        streaming_gb_used=free_streaming_total,
+        enabled=on,
+        requests=requests,
+        gb_seconds=gb_seconds,
+        streaming_gb=streaming,
+        items=credit.items(savings_discount, table.billing.savings_plan_covers or ()),
     )
     return priced, use
+
+
+class _Credit:
+    """The account's free-tier credit, added up per component, region and architecture (the price it is at)."""
+
+    def __init__(self) -> None:
+        # (component, region, architecture) -> (unit, unit price, free quantities)
+        self.lines: dict[tuple[str, str, str], tuple[str, Decimal, list[Decimal]]] = {}
+
+    def add(self, m: _Metered, requests: Decimal, gb_seconds: Decimal, streaming_gb: Decimal) -> None:
+        rates, region, architecture = m.rates, m.usage.region, m.usage.function.architecture
+        if not m.own_compute:
+            self._add("free_tier_requests", region, architecture, "requests",
+                      rates.requests_per_million / MILLION, requests)
+            self._add("free_tier_duration", region, architecture, "GB-s",
+                      rates.duration[architecture][0].price, gb_seconds)
+        if streaming_gb:
+            assert rates.response_streaming_per_gb is not None
+            self._add("free_tier_response_streaming", region, architecture, "GB", rates.response_streaming_per_gb,
+                      streaming_gb)
+
+    def _add(self, component: str, region: str, architecture: str, unit: str, unit_price: Decimal,
+             quantity: Decimal) -> None:
+        line = self.lines.setdefault((component, region, architecture), (unit, unit_price, []))
+        line[2].append(quantity)
+
+    def items(self, savings_discount: Decimal, covers: tuple[str, ...]) -> tuple[CreditItem, ...]:
+        """The credit's lines in a fixed order (component, region, architecture); where a Compute Savings Plan
+        discounts what the free usage covers, the discount the free usage does not get is added back."""
+        order = {name: i for i, name in enumerate(_CREDIT_TEXT)}
+        keys = sorted(self.lines, key=lambda key: (order[key[0]], key[1], key[2]))
+        places = {component: sorted({(k[1], k[2]) for k in keys if k[0] == component}) for component in order}
+        items: list[CreditItem] = []
+        for key in keys:
+            component, region, architecture = key
+            unit, unit_price, quantities = self.lines[key]
+            quantity = -exact_sum(quantities)
+            description, why = _CREDIT_TEXT[component]
+            where = _where(places[component], region, architecture)
+            items.append(CreditItem(component, description + where, quantity, unit, unit_price,
+                                    quantity * unit_price, why.format(where=f"{region} {architecture}"), region,
+                                    architecture))
+        covered = [item for item in items if component_group(item.component) in covers]
+        regions = sorted({item.region for item in covered}) if savings_discount else []
+        for region in regions:
+            amount = exact_sum(item.cost for item in covered if item.region == region)
+            where = f" ({region})" if len(regions) > 1 else ""
+            items.append(CreditItem("savings_plan", f"Compute Savings Plan discount the free usage does not get{where}",
+                                    amount, "USD", -savings_discount, -savings_discount * amount, _FREE_SAVINGS_WHY,
+                                    region, ""))
+        return tuple(items)
+
+
+def _where(places: list[tuple[str, str]], region: str, architecture: str) -> str:
+    """What tells a credit line from the other lines of its component: its region, its architecture, or both."""
+    if len(places) <= 1:
+        return ""
+    parts = [region] if len({r for r, _ in places}) > 1 else []
+    if len({a for _, a in places}) > 1:
+        parts.append(architecture)
+    return f" ({', '.join(parts)})"
 
 
 def split_into_tiers(total: Decimal, tiers: tuple[Tier, ...]) -> list[Decimal]:
@@ -221,10 +304,9 @@ def _line_items(
     table: PricingTable,
     free: tuple[Decimal, Decimal, Decimal],
     tier_shares: list[Decimal],
-    free_tier: bool,
     savings_discount: Decimal,
 ) -> PricedFunction:
-    free_requests, free_gbs, free_streaming = free
+    free_gbs = free[1]
     function = m.usage.function
     architecture = function.architecture
     rates = m.rates
@@ -248,7 +330,7 @@ def _line_items(
     for number, (tier, quantity) in enumerate(zip(tiers, tier_shares, strict=True), start=1):
         if m.own_compute:
             break
-        # The free GB-s are the first of tier 1, credited back on their own line below.
+        # The free GB-s are the first of tier 1, credited back on the account's free-tier row.
         if number == 1:
             quantity += free_gbs
         if number == 1 or quantity:
@@ -271,18 +353,6 @@ def _line_items(
     items.extend(_dimension_items(m))
     if m.modes is not None:
         items.extend(mode_items(m.modes, rates, architecture))
-    if free_tier and not m.own_compute:
-        items.append(LineItem("free_tier_requests", "Free tier: requests", -free_requests, "requests",
-                              request_price, -free_requests * request_price,
-                              "this function's share of the account's free requests"))
-        items.append(LineItem("free_tier_duration", "Free tier: duration", -free_gbs, "GB-s", tiers[0].price,
-                              -free_gbs * tiers[0].price,
-                              "this function's share of the account's free GB-s, at the tier-1 price"))
-    if free_streaming:
-        assert rates.response_streaming_per_gb is not None
-        items.append(LineItem("free_tier_response_streaming", "Free tier: response streaming", -free_streaming,
-                              "GB", rates.response_streaming_per_gb,
-                              -free_streaming * rates.response_streaming_per_gb, _FREE_STREAMING_WHY))
     if savings_discount:
         covers = table.billing.savings_plan_covers or ()
         covered = exact_sum(item.cost for item in items if component_group(item.component) in covers)
@@ -299,8 +369,6 @@ def _line_items(
         billed_seconds=m.billed_seconds,
         gb_seconds=m.gb_seconds + m.edge_gb_seconds,
         storage_gb_seconds=m.storage_gb_seconds,
-        free_requests=free_requests,
-        free_gb_seconds=free_gbs,
         line_items=tuple(items),
         total=total,
         billed_ms=m.billed_ms,
@@ -313,6 +381,7 @@ def _line_items(
         billed_init_ms=round_up(function.init_duration_ms, granularity)
         if extras.init_gb_seconds and function.init_duration_ms is not None else ZERO,
         modes=m.modes,
+        free_share=free,
     )
 
 
@@ -361,8 +430,17 @@ _CACHE_WHY = "memory GB × the hours the version is active (730 unless snapstart
     "minimum) × 3600"
 _RESTORE_WHY = "cold starts × memory GB restored"
 _STREAMING_WHY = "responses × bytes beyond the free bytes of each response / 2^30"
-_FREE_STREAMING_WHY = "this function's share of the account's free streamed GB"
 _ESM_WHY = "EPUs (event pollers / pollers per EPU, rounded up) × hours a month"
+_FREE_SAVINGS_WHY = "the discount rate × the free duration's credit: the free usage is not discounted twice"
+# Each credit line's description and why (of the region and architecture it covers), in the order the row shows them.
+_CREDIT_TEXT = {
+    "free_tier_requests": ("Free tier: requests", "the free requests that cover {where}'s requests (the allowance "
+                           "shared in proportion to the requests), at their price"),
+    "free_tier_duration": ("Free tier: duration", "the free GB-s that cover {where}'s duration (the allowance shared "
+                           "in proportion to the GB-s), at its tier-1 price"),
+    "free_tier_response_streaming": ("Free tier: response streaming", "the free GB that cover {where}'s streamed GB "
+                                     "(the allowance shared in proportion to the GB), at their price"),
+}
 
 
 # Texts shared by many line items are made once: a large workload holds one copy, not one per function.

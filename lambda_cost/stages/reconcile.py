@@ -12,6 +12,7 @@ from decimal import Decimal
 from lambda_cost.bills.model import SAVINGS_PLAN_COVERED, SAVINGS_PLAN_NEGATION, USAGE, USAGE_TYPES, Bill, BillGroup
 from lambda_cost.bills.usage_types import UsageTypes
 from lambda_cost.errors import InputError, Problem
+from lambda_cost.model.priced import FREE_TIER_ROW
 from lambda_cost.model.reconcile import (
     HUNDRED,
     Adjustment,
@@ -60,6 +61,12 @@ def load_estimate(path: str, *, pricing: str | None, as_of: dt.date | None, cata
             EstimatedLine(_function_name(f.function or f.name.split(":")[0]), f.region, f.architecture or "x86_64",
                           item.component, item.quantity, item.cost)
             for f in saved.functions for item in f.line_items)
+        if saved.schema_version >= 2 and saved.free_tier is not None:
+            credit = [(item.component, item.region, item.architecture, item.quantity, item.unit_price, item.cost)
+                      for item in saved.free_tier.line_items]
+            shares = [(_function_name(f.function or f.name.split(":")[0]), f.region, f.architecture or "x86_64",
+                       tuple(f.free_tier_share.get(name, ZERO) for name in _SHARES)) for f in saved.functions]
+            lines += _free_lines(credit, shares)
         return EstimateSide(source.name, saved.pricing.version, lines, saved.related_total)
     from lambda_cost.stages import estimate_source
 
@@ -68,7 +75,33 @@ def load_estimate(path: str, *, pricing: str | None, as_of: dt.date | None, cata
         EstimatedLine(_function_name(priced.usage.function.name), priced.usage.region,
                       priced.usage.function.architecture, item.component, item.quantity, item.cost)
         for priced in estimate.functions for item in priced.line_items)
+    credit = [(item.component, item.region, item.architecture, item.quantity, item.unit_price, item.cost)
+              for item in estimate.free_tier.items]
+    shares = [(_function_name(p.usage.function.name), p.usage.region, p.usage.function.architecture, p.free_share)
+              for p in estimate.functions]
+    lines += _free_lines(credit, shares)
     return EstimateSide(estimate.workload, estimate.pricing.version, lines, estimate.related_total)
+
+
+_SHARES = ("requests", "gb_seconds", "response_streaming_gb")
+_SHARED = ("free_tier_requests", "free_tier_duration", "free_tier_response_streaming")
+
+
+@exact
+def _free_lines(credit: list[tuple[str, str, str, Decimal, Decimal, Decimal]],
+                shares: list[tuple[str, str, str, tuple[Decimal, ...]]]) -> tuple[EstimatedLine, ...]:
+    """The account's free-tier credit as a bill shows free usage: per function (its share, at the price of the
+    credit line that covers it); what is not usage (the Savings Plan discount the free usage does not get) is the
+    account's own row."""
+    prices = {(component, region, architecture): unit_price
+              for component, region, architecture, _, unit_price, _ in credit}
+    lines = [EstimatedLine(name, region, architecture, component, -amount, -amount * prices[key])
+             for name, region, architecture, share in shares
+             for component, amount in zip(_SHARED, share, strict=True)
+             if amount and (key := (component, region, architecture)) in prices]
+    lines += [EstimatedLine(FREE_TIER_ROW, region, architecture or "x86_64", component, quantity, cost)
+              for component, region, architecture, quantity, _, cost in credit if component not in _SHARED]
+    return tuple(lines)
 
 
 def _function_name(name: str) -> str:

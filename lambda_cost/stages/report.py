@@ -10,7 +10,9 @@ from lambda_cost.model.priced import FreeTierUse, PricedFunction, component_grou
 from lambda_cost.numbers import exact_sum
 from lambda_cost.tables.catalog import ResolvedTable
 
-SCHEMA_VERSION = 1
+# 2: functions are gross and the free tier is one account-level credit (`free_tier.line_items`); 1 spread the
+# credit over the functions as free_tier_* line items (diff and reconcile still read it).
+SCHEMA_VERSION = 2
 
 
 def build_estimate(
@@ -38,17 +40,20 @@ def build_estimate(
         free_tier=free_tier,
         functions=tuple(functions),
         warnings=tuple(warnings),
-        total=exact_sum([function.total for function in functions]),
+        total=exact_sum([*(function.total for function in functions), free_tier.total]),
         related_total=exact_sum([function.related_total for function in functions]),
         savings_discount=savings_discount,
-        by_component=_by_component(functions),
+        by_component=_by_component(functions, free_tier),
     )
 
 
-def _by_component(functions: list[PricedFunction]) -> tuple[tuple[str, Decimal], ...]:
-    """Lambda's line items added up per component, in the order components first appear."""
+def _by_component(functions: list[PricedFunction], free_tier: FreeTierUse) -> tuple[tuple[str, Decimal], ...]:
+    """Lambda's line items added up per component (net of the free-tier credit), in the order components first
+    appear."""
     grouped: dict[str, list[Decimal]] = {}
     for priced in functions:
         for item in priced.line_items:
             grouped.setdefault(component_group(item.component), []).append(item.cost)
+    for credit in free_tier.items:
+        grouped.setdefault(component_group(credit.component), []).append(credit.cost)
     return tuple((component, exact_sum(costs)) for component, costs in grouped.items())

@@ -15,6 +15,7 @@ from pydantic import Field, ValidationError
 from lambda_cost.errors import PricingError, Problem, WorkloadError
 from lambda_cost.model.budget import BUDGET_COMPONENTS, Budget, FunctionBudget
 from lambda_cost.model.modes import mode_problems
+from lambda_cost.model.priced import FREE_TIER_ROW
 from lambda_cost.model.schema import AWS_EVENT_TYPES, MODEL_EXAMPLES
 from lambda_cost.model.words import MISSING, given, has, problem_from_pydantic, suggest
 from lambda_cost.model.workload import (
@@ -281,6 +282,9 @@ def cross_check(names: list[tuple[int, str]], budget: Budget | None) -> list[Pro
     problems: list[Problem] = []
     first_index: dict[str, int] = {}
     for index, name in names:
+        if name == FREE_TIER_ROW:  # the row of the account's free tier in every report and diff
+            problems.append(Problem(f"the name {name!r} is the account's free-tier row in every report",
+                                    path=("functions", index, "name"), hint="give the function another name"))
         if name in first_index:
             problems.append(Problem(
                 f"the name {name!r} is already used by functions[{first_index[name]}]",

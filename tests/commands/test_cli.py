@@ -43,7 +43,7 @@ def test_json_is_the_only_thing_on_stdout() -> None:
     completed = run_process("estimate", EXAMPLE, "--format", "json")
     assert completed.returncode == 0
     document = json.loads(completed.stdout)
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     # people's messages go to stderr: here only the example's budget warning
     assert completed.stderr.startswith("near budget: function thumbnails")
 

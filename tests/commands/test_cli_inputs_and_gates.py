@@ -51,9 +51,9 @@ def test_a_truncated_saved_estimate_is_named_as_damaged_json(tmp_path: Path) -> 
 
 
 def test_a_saved_estimate_of_a_future_schema_is_refused_naming_its_version(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["diff", EXAMPLE, saved_estimate(tmp_path, schema_version=2)])
+    result = runner.invoke(app, ["diff", EXAMPLE, saved_estimate(tmp_path, schema_version=3)])
     assert result.exit_code == 2
-    assert "a saved estimate of schema_version 2; this lambda-cost reads schema_version 1" in result.stderr
+    assert "a saved estimate of schema_version 3; this lambda-cost reads schema_version 1 and 2" in result.stderr
 
 
 @pytest.mark.parametrize("output_format", ["table", "markdown"])

@@ -59,7 +59,7 @@ def test_related_charges_count_in_the_diff_and_its_gate(write: Any, tmp_path: Pa
     result = run_diff(base, head, "-f", "json", "--max-increase", "1")
     assert result.exit_code == 1, result.stdout
     document = json.loads(result.stdout)
-    (worker,) = document["functions"]
+    (worker,) = [row for row in document["functions"] if row["name"] != "(free tier)"]
     assert worker["status"] == "changed"
     components = {c["component"]: c for c in worker["components"]}
     assert components["cloudwatch_logs_ingestion"]["base"] == "0"
@@ -84,7 +84,7 @@ def test_a_saved_estimate_given_as_a_workload_is_named_as_such(write: Any, tmp_p
     for command in ("estimate", "validate"):
         result = runner.invoke(app, [command, str(saved)])
         assert result.exit_code == 2
-        assert "a saved lambda-cost report (schema_version 1), not a workload" in result.stderr
+        assert "a saved lambda-cost report (schema_version 2), not a workload" in result.stderr
         assert len(result.stderr.splitlines()) <= 3, result.stderr  # not one unknown key per field
 
 

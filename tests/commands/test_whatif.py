@@ -139,12 +139,16 @@ def test_several_files_are_one_account(tmp_path: Path) -> None:
     document = json.loads(result.stdout)
     assert document["total"] == "0.2"
     assert [f["name"] for f in document["functions"]] == ["a/api", "b/api"]  # names qualified by file
+    # Each file's subtotal is gross; the account's one free tier is credited once, on its own row.
     assert document["files"] == [
-        {"workload": a, "prefix": "a", "functions": 1, "total": "0.1", "related_total": "0", "grand_total": "0.1"},
-        {"workload": b, "prefix": "b", "functions": 1, "total": "0.1", "related_total": "0", "grand_total": "0.1"},
+        {"workload": a, "prefix": "a", "functions": 1, "total": "1.86667", "related_total": "0",
+         "grand_total": "1.86667"},
+        {"workload": b, "prefix": "b", "functions": 1, "total": "1.86667", "related_total": "0",
+         "grand_total": "1.86667"},
     ]
+    assert Decimal(document["free_tier"]["total"]) == Decimal("0.2") - 2 * Decimal("1.86667")
     table = runner.invoke(app, ["estimate", a, b]).stdout
-    assert f"  {a} (a/…, 1 function): $0.10" in table
+    assert f"  {a} (a/…, 1 function): $1.87" in table
 
 
 def test_files_with_one_stem_are_qualified_by_path() -> None:

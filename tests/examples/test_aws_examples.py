@@ -20,7 +20,8 @@ def test_mobile_backend() -> None:
     assert cents(estimate.total) == Decimal("2.73")
     priced = estimate.functions[0]
     assert priced.gb_seconds == Decimal(540_000)
-    assert priced.free_gb_seconds == Decimal(400_000)
+    assert priced.free_share[1] == Decimal(400_000)
+    assert estimate.free_tier.gb_seconds.credited == Decimal(400_000)
     duration = item(estimate, "f", "duration_tier_1").cost + item(estimate, "f", "free_tier_duration").cost
     assert cents(duration) == Decimal("2.33")
     requests = item(estimate, "f", "requests").cost + item(estimate, "f", "free_tier_requests").cost

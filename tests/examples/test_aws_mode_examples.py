@@ -16,7 +16,9 @@ from lambda_cost.model.estimate import Estimate
 
 
 def _cost(estimate: Estimate, *components: str) -> Decimal:
-    return sum((i.cost for f in estimate.functions for i in f.line_items if i.component in components), Decimal(0))
+    """Components' cost over the functions and the account's free-tier credit."""
+    items = [i for f in estimate.functions for i in f.line_items] + list(estimate.free_tier.items)
+    return sum((i.cost for i in items if i.component in components), Decimal(0))
 
 
 def _managed_api(**managed: Any) -> Estimate:

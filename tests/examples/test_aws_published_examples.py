@@ -28,16 +28,17 @@ BEFORE_DECEMBER_2020 = dt.date(2020, 6, 1)  # the old page: 100 ms billing, Lamb
 
 
 def component(estimate: Estimate, name: str, *components: str) -> Decimal:
-    """The exact cost of some components of one configuration (a function, or `fn:version`), summed."""
+    """The exact cost of some components of one configuration (a function, or `fn:version`), summed; free_tier_*
+    components are the account's credit (these examples price one function, or credit the account's whole)."""
     priced = next(f for f in estimate.functions if f.usage.function.label == name)
-    return sum((i.cost for i in priced.line_items if i.component in components), Decimal(0))
+    return sum((i.cost for i in (*priced.line_items, *estimate.free_tier.items) if i.component in components),
+               Decimal(0))
 
 
 def total_of(estimate: Estimate, *components: str) -> Decimal:
-    """The exact cost of some components over every configuration of the workload."""
-    return sum(
-        (i.cost for f in estimate.functions for i in f.line_items if i.component in components), Decimal(0)
-    )
+    """The exact cost of some components over every configuration of the workload and the free-tier credit."""
+    items = [i for f in estimate.functions for i in f.line_items] + list(estimate.free_tier.items)
+    return sum((i.cost for i in items if i.component in components), Decimal(0))
 
 
 DURATION = ("duration_tier_1", "duration_tier_2", "duration_tier_3", "free_tier_duration")
@@ -173,25 +174,40 @@ def test_response_streaming_server_side_rendering() -> None:
     Content)
 
     Two functions carry the two response sizes (the 6 MB are free per response, so a mean size would not do);
-    they share the free tier and the tiers as one function would. lambda-cost cannot be told that the streaming
-    allowance is already used, so it credits 100 GB x $0.008 = $0.80 of free streaming, which AWS does not."""
+    they share the free tier and the tiers as one function would. The workload says what AWS assumes: the
+    streaming allowance is used elsewhere, the compute free tier is not."""
     page = {"response_streaming": {"bytes_per_response": 100 * 1024}}
     big = {"response_streaming": {"bytes_per_response": 7 * 1024 * 1024}}
     workload = workload_yaml(
         function("small", 1536, 500, invocations=sync(2_000_000), **page),
         function("large", 1536, 500, invocations=sync(1_000_000), **big),
+        free_tier={"used_elsewhere": {"response_streaming_gb": "exhausted"}},
     )
     estimate = estimate_text(workload)
     assert cents(total_of(estimate, *DURATION)) == Decimal("30.83")  # 30.833395
     assert cents(total_of(estimate, *REQUESTS)) == Decimal("0.40")
     assert item(estimate, "large", "response_streaming").quantity == Decimal("976.5625")
     assert cents(total_of(estimate, "response_streaming")) == Decimal("7.81")  # 7.8125
-    free_streaming = total_of(estimate, "free_tier_response_streaming")
-    assert free_streaming == Decimal("-0.800")  # 100 GB x $0.008, the allowance AWS assumes already used
+    # No free streaming is credited: the allowance is used elsewhere, as AWS assumes.
+    assert not [i for i in estimate.free_tier.items if i.component == "free_tier_response_streaming"]
+    assert estimate.free_tier.streaming_gb is not None and estimate.free_tier.streaming_gb.credited == 0
     # AWS adds its rounded parts: 30.83 + 0.40 + 7.81 = 39.04 (the exact sum, 39.045895, rounds to 39.05).
     parts = (total_of(estimate, *DURATION), total_of(estimate, *REQUESTS), total_of(estimate, "response_streaming"))
     assert sum(cents(part) for part in parts) == Decimal("39.04")
-    assert estimate.total - free_streaming == sum(parts)
+    assert estimate.total == sum(parts) == Decimal("39.045895")
+
+
+def test_response_streaming_example_with_the_whole_free_tier() -> None:
+    """The same workload with the whole free tier left to it: the 100 free GB of streaming are credited too,
+    100 GB x $0.008 = $0.80, which AWS's example (its allowance used elsewhere) does not."""
+    page = {"response_streaming": {"bytes_per_response": 100 * 1024}}
+    big = {"response_streaming": {"bytes_per_response": 7 * 1024 * 1024}}
+    estimate = estimate_text(workload_yaml(
+        function("small", 1536, 500, invocations=sync(2_000_000), **page),
+        function("large", 1536, 500, invocations=sync(1_000_000), **big),
+    ))
+    assert total_of(estimate, "free_tier_response_streaming") == Decimal("-0.800")
+    assert estimate.total == Decimal("39.045895") - Decimal("0.8")
 
 
 # --- Provisioned mode for event source mappings (PRICING_PAGE, "Provisioned Mode for ESM Pricing") ---
@@ -307,3 +323,19 @@ def test_classic_example_2() -> None:
     assert cents(component(estimate, "f", *DURATION)) == Decimal("5.83")
     assert cents(component(estimate, "f", *REQUESTS)) == Decimal("5.80")
     assert cents(estimate.total) == Decimal("11.63")
+
+
+def test_the_streaming_example_file_prices_as_aws_does() -> None:
+    """examples/streaming-ssr.yaml is AWS's streaming example as a user writes it: $30.83 + $0.40 + $7.81 = $39.04,
+    the streaming free tier used elsewhere (no free streaming credited), the compute free tier applied."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "examples" / "streaming-ssr.yaml").read_text()
+    estimate = estimate_text(text)
+    parts = (total_of(estimate, *DURATION), total_of(estimate, *REQUESTS), total_of(estimate, "response_streaming"))
+    assert [cents(part) for part in parts] == [Decimal("30.83"), Decimal("0.40"), Decimal("7.81")]
+    assert sum(cents(part) for part in parts) == Decimal("39.04")
+    assert estimate.total == Decimal("39.045895")
+    free = estimate.free_tier
+    assert free.streaming_gb is not None and free.streaming_gb.elsewhere is None and free.streaming_gb.credited == 0
+    assert (free.requests.credited, free.gb_seconds.credited) == (Decimal(1_000_000), Decimal(400_000))

@@ -173,16 +173,18 @@ def test_a_full_disk_leaves_the_old_file_and_no_temporary_one(tmp_path: Path, mo
 
 
 def test_a_credit_too_small_to_show_is_0_not_minus_0(write: Any) -> None:
-    """`tiny`'s share of the free tier is 1/10,000,000,001 of it: shown as -0 in the table and Markdown."""
+    """Other usage leaves 0.00001 of each free allowance: a credit of -0.00001 requests and GB-s, shown as 0 in the
+    table and Markdown, never -0."""
     big = {"name": "big", "memory_mb": 128, "duration_ms": 1, "invocations": [{"type": "sync", "per_month": "10B"}]}
-    tiny = {**big, "name": "tiny", "invocations": [{"type": "sync", "per_month": 1}]}
-    path = write("w.yaml", workload_yaml(big, tiny))
+    used = {"requests": "999999.99999", "gb_seconds": "399999.99999"}
+    path = write("w.yaml", workload_yaml(big, free_tier={"used_elsewhere": used}))
     table = runner.invoke(app, ["estimate", path]).stdout
-    tiny_part = table.split("tiny: us-east-1")[1]
-    assert "  Free tier: requests                           0   requests      $0.20 / 1M   $0.00\n" in tiny_part
-    assert "  Free tier: duration                           0   GB-s       $0.0000166667   $0.00\n" in tiny_part
+    free_part = table.split("Free tier: one credit")[1]
+    assert "  Free tier: requests          0   requests      $0.20 / 1M   $0.00\n" in free_part
+    assert "  Free tier: duration          0   GB-s       $0.0000166667   $0.00\n" in free_part
     markdown = runner.invoke(app, ["estimate", path, "-f", "markdown"]).stdout
     assert "| Free tier: requests | 0 | requests | $0.20 / 1M | $0.00 |" in markdown
+    assert "| (free tier) |  |  |  | 0 | 0 | $0.00 |" in markdown
     assert "-0 " not in table + markdown and "| -0 |" not in markdown
 
 
@@ -323,11 +325,16 @@ def test_the_csv_holds_the_jsons_exact_figures_and_adds_up(paths: list[str], mon
         for function in document["functions"]
         for section, items in (("lambda", function["line_items"]), ("related", function["related_items"]))
         for item in items
+    ] + [  # the account's one free-tier credit, after the functions
+        {"function": "(free tier)", "region": item["region"], "architecture": item["architecture"],
+         **{key: item[key] for key in ("component", "description", "quantity", "unit", "unit_price", "cost")},
+         "section": "free_tier"}
+        for item in document["free_tier"]["line_items"]
     ]
     assert rows == expected
     with localcontext(ARITHMETIC):
         assert sum((Decimal(row["cost"]) for row in rows), ZERO) == Decimal(document["grand_total"])
-        lambda_rows = [Decimal(row["cost"]) for row in rows if row["section"] == "lambda"]
+        lambda_rows = [Decimal(row["cost"]) for row in rows if row["section"] in ("lambda", "free_tier")]
         assert sum(lambda_rows, ZERO) == Decimal(document["total"])
         for subtotal in document.get("files", []):
             own = [Decimal(row["cost"]) for row in rows
@@ -411,7 +418,8 @@ def test_thousands_of_functions_keep_the_total_and_count_the_rows_left_out(write
     assert len(markdown) <= 60_000
     rows = [line for line in markdown.splitlines() if line.startswith("| fn-")]
     assert 0 < len(rows) < 1500 and rows[-1].startswith(f"| fn-{len(rows) - 1:03d} |")
-    assert f"\n| … {1500 - len(rows):,} more functions |  |  |  |  |  |  |\n| **Total** |" in markdown
+    # the account's free-tier row and the total close the table whatever is left out
+    assert f"\n| … {1500 - len(rows):,} more functions |  |  |  |  |  |  |\n| (free tier) |" in markdown
     assert "**Assumptions:**" in markdown and "<details>" not in markdown
     assert markdown.endswith("\n**Warnings**\n\n- … 1,500 more warnings: `--format table` or `--format json` "
                              "lists them all\n")
@@ -420,7 +428,8 @@ def test_thousands_of_functions_keep_the_total_and_count_the_rows_left_out(write
 def test_a_small_account_is_shown_whole(write: Any) -> None:
     path = write("w.yaml", many(3, "sqs"))
     markdown = runner.invoke(app, ["estimate", path, "-f", "markdown"]).stdout
-    assert markdown.count("<details>") == 3 and "left out" not in markdown and "more warnings" not in markdown
+    # each function's details, and the account's free tier's
+    assert markdown.count("<details>") == 4 and "left out" not in markdown and "more warnings" not in markdown
     assert markdown.split("**Warnings**")[1].count("\n- ") == 3
 
 
@@ -433,7 +442,7 @@ def test_a_diff_of_a_thousand_functions_fits_in_a_github_comment(write: Any) -> 
     markdown = result.stdout
     assert len(markdown) <= 60_000
     assert markdown.startswith("### Lambda cost change: +$") and "❌ FAIL: the increase exceeds" in markdown
-    assert len([line for line in markdown.splitlines() if line.endswith(" | +81.2% | changed |")]) == 1000
+    assert len([line for line in markdown.splitlines() if line.endswith(" | +80.6% | changed |")]) == 1000
     changes = [line for line in markdown.splitlines() if line.startswith("| fn-") and " | duration_tier_1 | " in line]
     assert 0 < len(changes) < 1000
     assert markdown.endswith(f"\n| … {1000 - len(changes)} more changes: `--format table` or `--format json` has "
@@ -537,7 +546,7 @@ def test_files_that_disagree_on_the_savings_plan_are_named(write: Any) -> None:
     assert result.stderr == (f"error: the files disagree on savings_plan ({a}: 17%, {b}: none), and an account has "
                              "one Compute Savings Plan\n  hint: give every file the same savings_plan, or none\n")
     readme = " ".join((ROOT / "README.md").read_text().split())
-    assert "agree on `free_tier` and `savings_plan`" in readme
+    assert "agree on `free_tier` (its `used_elsewhere` too) and `savings_plan`" in readme
 
 
 # --- The JSON for pipelines ------------------------------------------------------------------------------------
@@ -560,7 +569,7 @@ def test_an_accounts_json_is_alone_on_stdout_and_the_same_bytes_whatever_the_has
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1] == outputs[2]
     document = json.loads(outputs[0])
-    assert document["schema_version"] == 1 and document["budget"]["status"] == "over"
+    assert document["schema_version"] == 2 and document["budget"]["status"] == "over"
     assert not re.search(r'"-?[0-9.]+E[+-]?[0-9]+"|"-0"', outputs[0])  # plain decimals, no negative zero
 
 
@@ -590,7 +599,8 @@ def test_markdown_of_several_files_gives_each_files_part() -> None:
         single = runner.invoke(app, ["estimate", files[1], "-f", "markdown"]).stdout
     rows = [f"| {entry['workload']} | {entry['functions']} | ${Decimal(entry['total']):,.2f} |"
             for entry in document["files"]]
-    assert rows == ["| examples/web-api.yaml | 3 | $191.03 |", "| examples/event-pipeline.yaml | 4 | $106.55 |"]
-    section = markdown.split("**By file** (priced as one account: one free tier, shared tiers)\n\n")[1]
+    # each file's gross subtotal: the account's one free-tier credit is its own row
+    assert rows == ["| examples/web-api.yaml | 3 | $195.12 |", "| examples/event-pipeline.yaml | 4 | $108.84 |"]
+    section = markdown.split("**By file**, gross (priced as one account: one free tier, shared tiers)\n\n")[1]
     assert section.splitlines()[:4] == ["| file | functions | monthly cost |", "|---|---:|---:|", *rows]
     assert "**By file**" not in single

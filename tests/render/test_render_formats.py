@@ -63,7 +63,9 @@ def test_csv_rows_are_exact(example: str, monkeypatch: pytest.MonkeyPatch) -> No
     reader = csv.DictReader(io.StringIO(_render("csv", estimate)))
     assert tuple(reader.fieldnames or ()) == HEADER
     rows = list(reader)
-    assert len(rows) == sum(len(priced.line_items) + len(priced.related_items) for priced in estimate.functions)
+    # every function's items, then the account's free-tier credit
+    assert len(rows) == sum(len(priced.line_items) + len(priced.related_items)
+                            for priced in estimate.functions) + len(estimate.free_tier.items)
     with localcontext(ARITHMETIC):
         for row in rows:
             assert Decimal(row["quantity"]) * Decimal(row["unit_price"]) == Decimal(row["cost"]), row
@@ -82,7 +84,8 @@ def test_csv_costs_add_up_to_the_total(example: str, monkeypatch: pytest.MonkeyP
 def test_markdown_has_one_details_block_per_function(example: str, monkeypatch: pytest.MonkeyPatch) -> None:
     estimate = _example(example, monkeypatch)
     output = _render("markdown", estimate)
-    assert output.count("<details>") == output.count("</details>") == len(estimate.functions)
+    free_tier = 1 if estimate.free_tier.enabled else 0  # the account's credit has its details too
+    assert output.count("<details>") == output.count("</details>") == len(estimate.functions) + free_tier
     for priced in estimate.functions:
         assert f"<summary>{priced.usage.function.label} — " in output
 
@@ -93,7 +96,8 @@ def test_markdown_explain_adds_the_arithmetic(monkeypatch: pytest.MonkeyPatch) -
     explained = _render("markdown", estimate, explain=True)
     assert "How these numbers arise" not in plain_output
     assert "How these numbers arise" in explained
-    assert explained.count("How these numbers arise") == len(estimate.functions)
+    # each function's, and the account's free tier's
+    assert explained.count("How these numbers arise") == len(estimate.functions) + 1
 
 
 def test_markdown_escapes_names() -> None:
@@ -112,7 +116,7 @@ def test_markdown_escapes_names() -> None:
 def test_csv_keeps_names_from_becoming_formulas() -> None:
     estimate = estimate_text(workload_yaml(function("=SUM(A1)"), function("a,b")))
     rows = list(csv.DictReader(io.StringIO(_render("csv", estimate))))
-    assert {row["function"] for row in rows} == {"'=SUM(A1)", "a,b"}
+    assert {row["function"] for row in rows} == {"'=SUM(A1)", "a,b", "(free tier)"}
 
 
 def _readme_json_example() -> Any:

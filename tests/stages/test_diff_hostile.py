@@ -54,7 +54,7 @@ def test_an_amount_out_of_range_is_refused_at_its_field(tmp_path: Path, saved: d
 
 
 def test_5000_digit_integers_are_refused_where_they_are(tmp_path: Path, saved: dict[str, Any]) -> None:
-    text = json.dumps(saved).replace('"schema_version": 1', '"schema_version": 1, "n": ' + "7" * 5000, 1)
+    text = json.dumps(saved).replace('"schema_version": 2', '"schema_version": 2, "n": ' + "7" * 5000, 1)
     result = diffed(tmp_path, text)
     assert result.exit_code == 2
     assert "base.json:1:" in result.stderr and "is too large" in result.stderr

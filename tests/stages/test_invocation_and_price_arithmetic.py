@@ -97,8 +97,11 @@ def test_tier_shares_add_up_exactly_to_each_tier_of_the_group() -> None:
              for name, volume in (("a", 7_000_000_000), ("b", 1_000_000_000), ("c", 3_000_000_000))]
     estimate = estimate_text(workload_yaml(*funcs))
     tier = {component: sum((i.quantity for f in estimate.functions for i in f.line_items if i.component == component),
-                           Decimal(0)) for component in ("duration_tier_1", "duration_tier_2", "free_tier_duration")}
-    assert tier["duration_tier_1"] + tier["free_tier_duration"] == Decimal(6_000_000_000)
+                           Decimal(0)) for component in ("duration_tier_1", "duration_tier_2")}
+    free = sum((i.quantity for i in estimate.free_tier.items if i.component == "free_tier_duration"), Decimal(0))
+    # Functions are gross: tier 1 holds the free GB-s too, and the account's credit takes them back at its price.
+    assert free == Decimal(-400_000)
+    assert tier["duration_tier_1"] + free == Decimal(6_000_000_000)
     assert tier["duration_tier_2"] == Decimal(4_999_600_000)
     assert estimate.total == Decimal(177_194)
 
@@ -114,13 +117,16 @@ def test_each_tier_of_a_region_and_architecture_is_shared_out_exactly(funcs: lis
         groups.setdefault((priced.usage.region, priced.usage.function.architecture), []).append(priced)
     with localcontext(ARITHMETIC):
         for (region, architecture), members in groups.items():
-            billable = sum((f.gb_seconds - f.free_gb_seconds for f in members), Decimal(0))
+            # the account's credit of this region and architecture's free GB-s (a negative quantity)
+            free = -sum((i.quantity for i in estimate.free_tier.items if i.component == "free_tier_duration"
+                         and i.region == region and i.architecture == architecture), Decimal(0))
+            billable = sum((f.gb_seconds for f in members), Decimal(0)) - free
             in_tier = split_into_tiers(billable, table.regions[region].duration[architecture])
             for number, expected in enumerate(in_tier, start=1):
                 shared = sum((i.quantity for f in members for i in f.line_items
                               if i.component == f"duration_tier_{number}"), Decimal(0))
-                if number == 1:  # tier 1's line holds the free GB-s too, credited on their own line
-                    shared -= sum((f.free_gb_seconds for f in members), Decimal(0))
+                if number == 1:  # tier 1's line holds the free GB-s too, credited on the account's row
+                    shared -= free
                 assert shared == expected
 
 
@@ -276,9 +282,10 @@ def test_a_workload_far_inside_the_free_tier_costs_exactly_nothing(funcs: tuple[
     # GB-s are its share of the one allowance: each line is credited back at its own price, to exactly zero.
     estimate = estimate_text(workload_yaml(*funcs))
     assert estimate.total == 0 and not estimate.total.is_signed()
-    for priced in estimate.functions:
-        assert priced.total == 0 and not priced.total.is_signed()
-        assert priced.free_requests == priced.requests and priced.free_gb_seconds == priced.gb_seconds
+    # Functions are gross; the account's credit takes every request and GB-s back, line by line.
+    assert estimate.free_tier.total == -sum((priced.total for priced in estimate.functions), Decimal(0))
+    assert estimate.free_tier.requests_used == sum((priced.requests for priced in estimate.functions), Decimal(0))
+    assert estimate.free_tier.gb_seconds_used == sum((priced.gb_seconds for priced in estimate.functions), Decimal(0))
 
 
 @st.composite

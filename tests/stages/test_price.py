@@ -54,12 +54,18 @@ def test_tiers_are_separate_per_region_and_architecture(other: dict[str, str]) -
 def test_free_tier_is_shared_across_architectures() -> None:
     workload = workload_yaml(gbs_function("x86", 300_000), gbs_function("arm", 300_000, architecture="arm64"))
     estimate = estimate_text(workload)
-    # 600,000 GB-s against one 400,000 allowance: 200,000 free each; 600,000 requests are all free.
-    assert [f.free_gb_seconds for f in estimate.functions] == [Decimal(200_000)] * 2
-    assert [f.free_requests for f in estimate.functions] == [Decimal(300_000)] * 2
+    # 600,000 GB-s against one 400,000 allowance: 200,000 free of each architecture, credited at its own price;
+    # the 600,000 requests are all free. Each function is gross.
     x86, arm = estimate.functions
-    assert x86.total == Decimal("1.66667")  # 100,000 x $0.0000166667
-    assert arm.total == Decimal("1.33334")  # 100,000 x $0.0000133334
+    assert x86.total == Decimal("5.06001")  # 300,000 x $0.0000166667 + 300,000 requests x $0.20/1M
+    assert arm.total == Decimal("4.06002")  # 300,000 x $0.0000133334 + $0.06
+    credit = {(i.component, i.architecture): (i.quantity, i.cost) for i in estimate.free_tier.items}
+    assert credit == {
+        ("free_tier_duration", "x86_64"): (Decimal(-200_000), Decimal("-3.33334")),
+        ("free_tier_duration", "arm64"): (Decimal(-200_000), Decimal("-2.66668")),
+        ("free_tier_requests", "x86_64"): (Decimal(-300_000), Decimal("-0.06")),
+        ("free_tier_requests", "arm64"): (Decimal(-300_000), Decimal("-0.06")),
+    }
     assert estimate.free_tier.gb_seconds_used == Decimal(400_000)
     assert estimate.total == Decimal("3.00001")
 
@@ -67,8 +73,12 @@ def test_free_tier_is_shared_across_architectures() -> None:
 def test_free_tier_is_shared_in_proportion() -> None:
     workload = workload_yaml(gbs_function("a", 600_000), gbs_function("b", 200_000))
     estimate = estimate_text(workload)
-    # 800,000 GB-s: a gets 3/4 of the 400,000 free, b 1/4.
-    assert [f.free_gb_seconds for f in estimate.functions] == [Decimal(300_000), Decimal(100_000)]
+    # 800,000 GB-s of one region and architecture: one credit of the 400,000 free, whoever used them; each function
+    # keeps its gross figure (the JSON's free_tier_share gives each its part in proportion, 3/4 and 1/4).
+    (duration,) = [i for i in estimate.free_tier.items if i.component == "free_tier_duration"]
+    assert duration.quantity == Decimal(-400_000)
+    a, b = estimate.functions
+    assert a.gb_seconds == Decimal(600_000) and b.gb_seconds == Decimal(200_000)
 
 
 def test_free_tier_larger_than_usage_costs_nothing() -> None:
