@@ -44,6 +44,7 @@ class LineItem(Value):
         self.cost = cost
         self.why = why  # where the quantity comes from, for --explain
 
+
 class PricedFunction(Value):
     """A function's usage in billing units and its line items, gross: the free tier is the account's credit."""
 
@@ -116,6 +117,7 @@ class PricedFunction(Value):
         served = self.extras.pc_duration_gb_seconds if self.extras else ZERO
         init = self.extras.init_gb_seconds if self.extras else ZERO
         return exact_sum([self.gb_seconds, -init, served])
+
 
 class CreditItem(LineItem):
     """A line of the account's free-tier credit: the free usage of one region and architecture, at its price."""
@@ -269,6 +271,7 @@ class Provisioning(Value):
     @property
     def traffic_percent(self) -> Decimal:
         return self.traffic_share * 100
+
 
 class Extras(Value):
     """A configuration's usage in the units of the dimensions beyond requests and on-demand duration."""
