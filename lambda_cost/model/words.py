@@ -12,7 +12,6 @@ import datetime as dt
 import difflib
 import re
 import types
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -22,6 +21,7 @@ from pydantic.fields import FieldInfo
 from lambda_cost.errors import Problem
 from lambda_cost.model.schema import AWS_KEYS, DESCRIPTIONS, EXAMPLES, MODEL_EXAMPLES, MODEL_NOUNS
 from lambda_cost.model.units import SHARE_SPELLINGS, HumanSpelling, RateValue
+from lambda_cost.model.value import Value
 
 MISSING = "required key is missing"
 _WORKLOAD_MODULES = ("lambda_cost.model.workload", "lambda_cost.model.budget")
@@ -35,15 +35,24 @@ _BELOW = {"greater_than", "greater_than_equal"}
 _ABOVE = {"less_than", "less_than_equal"}
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(Value):
     """A key of a schema where an error is: its name, the models it may belong to, and its field there."""
 
-    name: str  # as the path names it: memory_mb, or functions[0] for an item
-    models: tuple[type[BaseModel], ...]  # the models whose field it is (an invocation: several until its type)
-    annotation: Any  # the type it takes; None when the path leaves the schema
-    field: FieldInfo | None
-    item_of: str | None = None  # for an item of a list or a mapping: Model.key of the list or mapping
+    __slots__ = ("annotation", "field", "item_of", "models", "name")
+
+    def __init__(
+        self,
+        name: str,
+        models: tuple[type[BaseModel], ...],
+        annotation: Any,
+        field: FieldInfo | None,
+        item_of: str | None = None,
+    ) -> None:
+        self.name = name  # as the path names it: memory_mb, or functions[0] for an item
+        self.models = models  # the models whose field it is (an invocation: several until its type)
+        self.annotation = annotation  # the type it takes; None when the path leaves the schema
+        self.field = field
+        self.item_of = item_of  # for an item of a list or a mapping: Model.key of the list or mapping
 
     @property
     def meaning(self) -> str | None:

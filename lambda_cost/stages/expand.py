@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
 from lambda_cost.errors import Problem
 from lambda_cost.model.units import SECONDS_PER_MONTH
 from lambda_cost.model.usage import FunctionSpec, FunctionUsage, SourceUsage
+from lambda_cost.model.value import Value
 from lambda_cost.model.workload import (
     MAX_RECEIVE_COUNT,
     MAX_RETRY_ATTEMPTS,
@@ -32,13 +32,15 @@ MQ_REDELIVERIES = 6
 _SHOWN_IN_FULL_BELOW = Decimal(10) ** 15
 
 
-@dataclass(frozen=True)
-class Expansion:
+class Expansion(Value):
     """The usages of every function that could be expanded, what to warn about, and what could not be expanded."""
 
-    usages: list[FunctionUsage]
-    warnings: list[Problem]
-    problems: list[Problem]
+    __slots__ = ("problems", "usages", "warnings")
+
+    def __init__(self, usages: list[FunctionUsage], warnings: list[Problem], problems: list[Problem]) -> None:
+        self.usages = usages
+        self.warnings = warnings
+        self.problems = problems
 
 
 @exact

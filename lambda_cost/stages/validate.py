@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +16,7 @@ from lambda_cost.model.budget import BUDGET_COMPONENTS, Budget, FunctionBudget
 from lambda_cost.model.modes import mode_problems
 from lambda_cost.model.priced import FREE_TIER_ROW
 from lambda_cost.model.schema import AWS_EVENT_TYPES, MODEL_EXAMPLES
+from lambda_cost.model.value import Value
 from lambda_cost.model.words import MISSING, given, has, problem_from_pydantic, suggest
 from lambda_cost.model.workload import (
     ALIAS_PC_KEY,
@@ -37,8 +37,7 @@ from lambda_cost.stages.placeholders import (
 )
 
 
-@dataclass
-class Validated:
+class Validated(Value):
     """What validation made of a workload: its valid part, to check further, and every problem of the rest.
 
     A function with a problem of its own fields is left out of `workload`; one whose fields contradict each other
@@ -47,10 +46,19 @@ class Validated:
     on the default (the table is not chosen when `pricing` is wrong).
     """
 
-    workload: Workload
-    indices: tuple[int, ...]  # where each of workload.functions is in the file
-    problems: list[Problem]  # not located yet: the runner locates those of every stage at once
-    invalid_keys: frozenset[str] = frozenset()
+    __slots__ = ("indices", "invalid_keys", "problems", "workload")
+
+    def __init__(
+        self,
+        workload: Workload,
+        indices: tuple[int, ...],
+        problems: list[Problem],
+        invalid_keys: frozenset[str] = frozenset(),
+    ) -> None:
+        self.workload = workload
+        self.indices = indices  # where each of workload.functions is in the file
+        self.problems = problems  # not located yet: the runner locates those of every stage at once
+        self.invalid_keys = invalid_keys
 
 
 class _PartialWorkload(Workload):
@@ -544,16 +552,18 @@ def locate_problems(problems: list[Problem], source: Source) -> list[Problem]:
     return sorted(located, key=lambda p: (p.line or 0, p.column or 0))
 
 
-@dataclass
-class FileCheck:
-    """What validation found in one file."""
+class FileCheck(Value):
+    """What validation found in one file (filled in as the checks go)."""
 
-    name: str
-    functions: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    summary: str = ""  # the error's own message when the file is refused
-    hint: str | None = None  # its hint, when no problem carries one (an unreadable file)
-    warnings: list[Problem] = field(default_factory=list)
+    __slots__ = ("functions", "hint", "name", "problems", "summary", "warnings")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.functions = 0
+        self.problems: list[Problem] = []
+        self.summary = ""  # the error's own message when the file is refused
+        self.hint: str | None = None  # its hint, when no problem carries one (an unreadable file)
+        self.warnings: list[Problem] = []
 
     @property
     def valid(self) -> bool:
