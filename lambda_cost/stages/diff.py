@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
@@ -57,17 +56,20 @@ _LARGEST, _SMALLEST = Decimal("1e30"), Decimal("1e-100")
 
 def _amount(value: Any) -> Decimal:
     """An amount or quantity of a saved estimate: a finite number within the bounds above."""
-    number = None
+    number: Decimal | None = None
     if isinstance(value, (int, str, Decimal)) and not isinstance(value, bool):
-        with contextlib.suppress(InvalidOperation):
+        try:
             number = Decimal(value)
+        except InvalidOperation:  # not a number: said below
+            number = None
+    if number is not None and number.is_finite() and (not number or _SMALLEST <= abs(number) < _LARGEST):
+        return number
+    # Only a refusal shows the value (a saved estimate holds hundreds of thousands of amounts).
     shown = repr(value) if len(repr(value)) <= 24 else repr(value)[:20] + "…"
     if number is None or not number.is_finite():
         raise PydanticCustomError("amount", "{shown} is not a finite number, such as \"12.34\"", {"shown": shown})
-    if number and not _SMALLEST <= abs(number) < _LARGEST:
-        raise PydanticCustomError("amount", "{shown} is out of range: a saved estimate's amounts are 0 or between "
-                                  "10^-100 and 10^30", {"shown": shown})
-    return number
+    raise PydanticCustomError("amount", "{shown} is out of range: a saved estimate's amounts are 0 or between "
+                              "10^-100 and 10^30", {"shown": shown})
 
 
 Amount = Annotated[Decimal, BeforeValidator(_amount)]

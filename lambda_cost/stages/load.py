@@ -621,15 +621,18 @@ def is_text(text: str) -> bool:
 
 
 def _deeper_than(data: Any, limit: int) -> bool:
-    """Whether lists and mappings nest more than `limit` deep (walked without recursion)."""
-    stack = [(data, 1)] if isinstance(data, (dict, list)) else []
-    while stack:
-        node, depth = stack.pop()
-        for child in node.values() if isinstance(node, dict) else node:
-            if isinstance(child, (dict, list)):
-                if depth >= limit:
-                    return True
-                stack.append((child, depth + 1))
+    """Whether lists and mappings nest more than `limit` deep (walked level by level, without recursion)."""
+    if not isinstance(data, (dict, list)):
+        return False
+    level, depth = [data], 1
+    while level:
+        if depth > limit:
+            return True
+        below: list[Any] = []
+        for node in level:  # json.loads makes plain dicts and lists: `type(...) is` is the cheap test
+            below += [child for child in (node.values() if type(node) is dict else node)
+                      if type(child) is dict or type(child) is list]
+        level, depth = below, depth + 1
     return False
 
 
