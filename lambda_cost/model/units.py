@@ -154,15 +154,19 @@ EXHAUSTED = "exhausted"
 USED_SPELLINGS = f"{EXHAUSTED}, or {COUNT_SPELLINGS}"
 
 
+def meant_exhausted(value: str) -> str:
+    """` (did you mean 'exhausted'?)` for a misspelling of it, else nothing."""
+    near = difflib.get_close_matches(value.strip().lower(), [EXHAUSTED], n=1, cutoff=0.6)
+    return f" (did you mean {EXHAUSTED!r}?)" if near else ""
+
+
 def parse_used(value: Any) -> Decimal | str:
     """How much of a free allowance other usage takes: `exhausted` (all of it), or a count (250k), exactly."""
     if isinstance(value, str) and value.strip() == EXHAUSTED:
         return EXHAUSTED
     if isinstance(value, str):
         if not _COUNT.match(value) and not value.strip().startswith(PLACEHOLDER):
-            near = difflib.get_close_matches(value.strip().lower(), [EXHAUSTED], n=1, cutoff=0.6)
-            meant = f" (did you mean {EXHAUSTED!r}?)" if near else ""
-            raise _error("unit", f"cannot read {value!r}{meant}; write {USED_SPELLINGS}")
+            raise _error("unit", f"cannot read {value!r}{meant_exhausted(value)}; write {USED_SPELLINGS}")
         number = parse_count(value)
     elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         number = Decimal(value)

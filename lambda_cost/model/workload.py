@@ -25,6 +25,7 @@ from lambda_cost.model.units import (
     Rate,
     Seconds,
     UsedAmount,
+    meant_exhausted,
 )
 
 # The largest retry limits an event source mapping accepts: an SQS queue's maxReceiveCount, a stream's
@@ -141,7 +142,8 @@ def _all_used(value: Any) -> Any:
     if isinstance(value, str) and value.strip() == EXHAUSTED:
         return dict.fromkeys(FREE_TIER_COMPONENTS, EXHAUSTED)
     if value is None or isinstance(value, (str, int, Decimal, list)):
-        raise PydanticCustomError("unit", "found {shown}; used_elsewhere is exhausted, or a mapping of "
+        meant = meant_exhausted(value) if isinstance(value, str) else ""
+        raise PydanticCustomError("unit", "found {shown}" + meant + "; used_elsewhere is exhausted, or a mapping of "
                                   f"{', '.join(FREE_TIER_COMPONENTS)}", {"shown": _shown(value)})
     return value
 

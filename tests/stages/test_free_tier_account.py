@@ -137,6 +137,8 @@ def test_bad_free_tier_shapes_are_refused_in_our_words(write: Any) -> None:
     assert problem("{used_elsewhere: [1]}").startswith(
         "found a list; used_elsewhere is exhausted, or a mapping of requests, gb_seconds, response_streaming_gb")
     assert problem("{used_elsewhere: all}").startswith("found 'all'; used_elsewhere is exhausted, or a mapping")
+    assert problem("{used_elsewhere: exausted}").startswith(
+        "found 'exausted' (did you mean 'exhausted'?); used_elsewhere is exhausted, or a mapping")
 
 
 def test_a_one_function_change_changes_one_function_and_the_free_tier_row(write: Any) -> None:
