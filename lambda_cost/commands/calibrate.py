@@ -117,6 +117,23 @@ def _calibration(reading: Reading, fixed: Window | None, function: str | None) -
     )
 
 
+def _priced(calibration: Calibration, text: str) -> Any:
+    """The estimate of the workload the measurements make; figures no workload takes (a mean Billed Duration beyond
+    the 15-minute timeout, damage in an export) are refused as problems of the inputs, by function and key."""
+    from lambda_cost.errors import WorkloadError
+
+    try:
+        return estimate_text(text, "calibrated")
+    except WorkloadError as error:
+        names = [m.name for m in calibration.measurements]
+        sources = ", ".join(dict.fromkeys(summary.name for summary in calibration.summaries)) or "the inputs"
+        problems = [Problem(problem.message, (names[problem.path[1]], *problem.path[2:])
+                            if len(problem.path) > 1 and isinstance(problem.path[1], int) else problem.path,
+                            problem.hint, file=sources) for problem in error.problems]
+        raise InputError(f"{sources}: what was measured does not make a workload lambda-cost can price",
+                         problems=problems, hint="check the inputs for damaged figures") from None
+
+
 def _price(calibration: Calibration) -> None:
     """The calibrated workload's estimate, and each right-sizing's saving at the same duration (one more estimate
     with every suggested memory at once: per-function differences share one free tier and one set of tiers)."""
@@ -125,7 +142,7 @@ def _price(calibration: Calibration) -> None:
     priced = [m for m in calibration.measurements if m.memory_mb is not None and m.duration_ms is not None]
     if len(priced) != len(calibration.measurements):
         return  # a placeholder is left (memory or duration from metrics alone): nothing to price yet
-    estimate = estimate_text(workload_yaml(calibration), "calibrated")
+    estimate = _priced(calibration, workload_yaml(calibration))
     calibration.total = estimate.grand_total
     calibration.pricing = f"price table {estimate.pricing.version}"
     calibration.function_totals = {f.usage.function.name: f.total for f in estimate.functions}
@@ -136,7 +153,7 @@ def _price(calibration: Calibration) -> None:
         [_with_memory(m) for m in calibration.measurements], calibration.summaries, calibration.log_window,
         calibration.metric_window,
     )
-    after = {f.usage.function.name: f.total for f in estimate_text(workload_yaml(smaller), "resized").functions}
+    after = {f.usage.function.name: f.total for f in _priced(smaller, workload_yaml(smaller)).functions}
     calibration.savings = {m.name: calibration.function_totals[m.name] - after[m.name] for m in resized}
 
 

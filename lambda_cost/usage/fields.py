@@ -89,6 +89,8 @@ def invocation(fields: dict[str, str], timestamp: dt.datetime | None) -> Invocat
     assert billed is not None and memory is not None
     if memory == 0:
         raise Malformed("Memory Size 0 MB")
+    if billed == 0:  # Lambda bills every invocation at least 1 ms
+        raise Malformed("Billed Duration 0 ms (Lambda bills at least 1 ms)")
     status = fields.get("Status")
     return Invocation(
         billed_ms=billed,

@@ -49,6 +49,8 @@ def report_invocation(event: dict[str, Any]) -> Invocation:
     memory = _number(metrics, "memorySizeMB", True)
     if billed is None or not memory:
         raise Malformed("record.metrics has no billedDurationMs or memorySizeMB")
+    if not billed:  # Lambda bills every invocation at least 1 ms
+        raise Malformed("billedDurationMs 0 (Lambda bills at least 1 ms)")
     status = record.get("status") if isinstance(record, dict) else None
     when = event.get("time")
     return Invocation(

@@ -30,10 +30,11 @@ CHUNK_CHARS = 1 << 22
 # the first line's.
 _PREFIX = (r"(?:(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?)(?:Z|\+00:00)[\t ]+(?:\d{4}/\d\d/\d\d/\S*[\t ]+)?)?"
            r"REPORT RequestId: ?[^\t ]+[\t ]+Duration: ")
+# Billed Duration is at least 1 ms: a 0 is not a line to sum, and leaves the fast path to be refused line by line.
 FAST = re.compile(
-    rf"^(?:{_PREFIX}\d+\.\d\d ms[\t ]+Billed Duration: (\d+) ms[\t ]*Memory Size: \d+ MB[\t ]+"
+    rf"^(?:{_PREFIX}\d+\.\d\d ms[\t ]+Billed Duration: ([1-9]\d*) ms[\t ]*Memory Size: \d+ MB[\t ]+"
     r"Max Memory Used: (\d+) MB[\t \r]*$"
-    rf"|{_PREFIX}(\d+\.\d\d) ms[\t ]+Billed Duration: (\d+) ms[\t ]*Memory Size: \d+ MB[\t ]+"
+    rf"|{_PREFIX}(\d+\.\d\d) ms[\t ]+Billed Duration: ([1-9]\d*) ms[\t ]*Memory Size: \d+ MB[\t ]+"
     r"Max Memory Used: (\d+) MB[\t \r]*(\S.*)$)",
     re.M,
 )

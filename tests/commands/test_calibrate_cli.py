@@ -106,3 +106,19 @@ def test_output_is_not_overwritten_without_force(tmp_path: Path) -> None:
     result = run(str(FIXTURES / "tabs.log"), "--function", "api", "-o", str(out))
     assert result.exit_code == 2 and out.read_text() == "mine"
     assert run(str(FIXTURES / "tabs.log"), "--function", "api", "-o", str(out), "--force").exit_code == 0
+
+
+def test_figures_no_workload_takes_are_refused_as_problems_of_the_input(tmp_path: Path) -> None:
+    """A damaged export (a Billed Duration of 10^18 ms) made a draft that failed to validate under the name
+    `calibrated`, which is no file of the user's: the refusal names the input, the function and the key."""
+    events = tmp_path / "telemetry.json"
+    events.write_text('[{"time": "2025-09-01T00:00:00.200Z", "type": "platform.report", "record": {"metrics": '
+                      '{"durationMs": 26.73, "billedDurationMs": 1000000000000000000, "memorySizeMB": 128}, '
+                      '"status": "success"}}]')
+    result = run(str(events), "--function", "fn", "--window", "14d", "-f", "json")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.splitlines()[:2] == [
+        f"error: {events}: what was measured does not make a workload lambda-cost can price",
+        f"  {events}: fn.duration_ms: 1000000000000000000 is too large: duration_ms takes a number above 0, at "
+        "most 900000 (mean duration of a successful attempt; for example duration_ms: 120)",
+    ]

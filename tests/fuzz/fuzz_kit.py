@@ -303,6 +303,9 @@ WHOLE_FILE_REFUSALS = (
     "no AWS::Lambda::Function or AWS::Serverless::Function", "no Lambda function in this",
     # an offer file none of whose products makes a rate: each kind of product is listed under `products`
     "no product of the offer could be mapped",
+    # a usage export with nothing calibrate reads (no REPORT line, no platform.report record...): said of the file,
+    # with its count of lines
+    " among its ",
 )
 
 
@@ -498,6 +501,57 @@ def check_table(raw: bytes) -> list[Judged]:
         ]
 
 
+USAGE = sorted(path for path in (ROOT / "tests" / "fixtures" / "usage").glob("*") if path.is_file())
+
+
+@st.composite
+def mutated_usage(draw: Callable[[st.SearchStrategy[Any]], Any]) -> tuple[str, bytes]:
+    """A usage export of the fixtures (REPORT logs, Logs Insights results, metric data), mutated, with its suffix:
+    calibrate reads a CSV result by its name."""
+    base = draw(st.sampled_from(USAGE))
+    if base.suffix == ".json":
+        return base.suffix, draw(mutated_json([base]))
+    return base.suffix, mutate_text(draw, base.read_text()).encode("utf-8", "surrogatepass")
+
+
+def check_usage(named: tuple[str, bytes]) -> list[Judged]:
+    """A usage export: calibrated (the workload it drafts is estimated on the way)."""
+    suffix, raw = named
+    with Scratch() as scratch:
+        path = scratch / f"usage{suffix}"
+        path.write_bytes(raw)
+        return [judge(invoke(["calibrate", str(path), "--function", "fn", "--window", "14d", "-f", "json"]),
+                      [str(path)], (0, 2))]
+
+
+def bills() -> list[str]:
+    """The bills AWS would send for the examples, as legacy CUR and CUR 2.0 CSV, with another service's lines."""
+    from conftest import bill_lines, estimate_text, other_lines, write_cur_csv
+
+    texts = []
+    with Scratch() as scratch:
+        for number, example in enumerate(EXAMPLES[:2]):
+            lines = bill_lines(estimate_text(example.read_text())) + other_lines()
+            for cur2 in (False, True):
+                texts.append(write_cur_csv(scratch / f"{number}-{cur2}.csv", lines, cur2=cur2).read_text())
+    return texts
+
+
+@st.composite
+def mutated_bill(draw: Callable[[st.SearchStrategy[Any]], Any], bases: Sequence[str]) -> bytes:
+    """A CUR export mutated as text (a CSV has no data to mutate but its cells)."""
+    return mutate_text(draw, draw(st.sampled_from(list(bases)))).encode("utf-8", "surrogatepass")
+
+
+def check_bill(raw: bytes) -> list[Judged]:
+    """A bill: reconciled against the example it was made from, gated on the gap."""
+    with Scratch() as scratch:
+        path = scratch / "cur.csv"
+        path.write_bytes(raw)
+        return [judge(invoke(["reconcile", str(EXAMPLES[0]), "--bill", str(path), "-f", "json", "--max-gap", "10%"]),
+                      [str(path)], (0, 1, 2))]
+
+
 def kinds() -> dict[str, tuple[st.SearchStrategy[Any], Callable[[Any], list[Judged]]]]:
     """Every input kind: its strategy and its check (the tests and bench/fuzz_campaign.py run these)."""
     return {
@@ -511,4 +565,6 @@ def kinds() -> dict[str, tuple[st.SearchStrategy[Any], Callable[[Any], list[Judg
         "offers": (mutated_json(OFFERS), check_offer),
         "saved-estimates": (mutated_json(saved_estimates()), check_saved_estimate),
         "price-tables": (mutated_table(), check_table),
+        "usage-exports": (mutated_usage(), check_usage),
+        "bills": (mutated_bill(bills()), check_bill),
     }

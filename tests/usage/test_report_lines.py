@@ -101,3 +101,31 @@ def test_filter_log_events_json_takes_each_events_timestamp() -> None:
     t = tally("filter-log-events.json")
     assert (t.invocations, t.billed_ms) == (2, 52)
     assert t.first is not None and t.last is not None and (t.last - t.first).total_seconds() == 3600
+
+
+def test_a_billed_duration_of_0_ms_is_a_malformed_line_not_a_mean_of_0(tmp_path: Path) -> None:
+    """Lambda bills at least 1 ms: a 0 (damage, or an edit) would calibrate to duration_ms 0, which none takes."""
+    log = tmp_path / "zero.log"
+    log.write_text(
+        "2025-09-01T00:00:00.000Z REPORT RequestId: a\tDuration: 1.00 ms\tBilled Duration: 2 ms\t"
+        "Memory Size: 128 MB\tMax Memory Used: 50 MB\t\n"
+        "2025-09-01T00:00:01.000Z REPORT RequestId: b\tDuration: 0.10 ms\tBilled Duration: 0 ms\t"
+        "Memory Size: 128 MB\tMax Memory Used: 50 MB\t\n"
+    )
+    reading = read_inputs([str(log)], "fn")
+    assert (reading.tallies["fn"].invocations, reading.tallies["fn"].billed_ms) == (1, 2)
+    summary = reading.summaries[0]
+    assert summary.malformed == 1 and summary.examples[0].line == 2
+    assert "Billed Duration 0 ms" in summary.examples[0].message
+
+
+def test_a_platform_report_billed_0_ms_is_malformed(tmp_path: Path) -> None:
+    events = tmp_path / "telemetry.json"
+    events.write_text(
+        '[{"time": "2025-09-01T00:00:00.200Z", "type": "platform.report", "record": {"metrics": {"durationMs": 1.5,'
+        ' "billedDurationMs": 2, "memorySizeMB": 128}, "status": "success"}},'
+        ' {"time": "2025-09-02T00:00:00.200Z", "type": "platform.report", "record": {"metrics": {"durationMs": 0.1,'
+        ' "billedDurationMs": 0, "memorySizeMB": 128}, "status": "success"}}]'
+    )
+    reading = read_inputs([str(events)], "fn")
+    assert (reading.tallies["fn"].invocations, reading.summaries[0].malformed) == (1, 1)
