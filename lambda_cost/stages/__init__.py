@@ -102,13 +102,19 @@ def _expand(source: Source, pricing: str | None, as_of: dt.date | None, free_tie
             catalog: TableCatalog, edit: Edit | None) -> Expanded:
     """Every stage up to pricing, each on what the stages before it could make of the file: a problem found in
     one stage does not hide those of the next. The file is refused once, with all of them, in file order."""
-    from lambda_cost.stages.expand import expand
+    from lambda_cost.stages.expand import Expander
     from lambda_cost.stages.fit import check_compatible, settings_without_effect
     from lambda_cost.stages.load import parse
-    from lambda_cost.stages.validate import locate_problems, refusal, validate_workload
+    from lambda_cost.stages.validate import WorkloadCheck, locate_problems, refusal
 
     data = parse(source)  # YAML that cannot be read has no later stage
-    checked = validate_workload(edit(data) if edit else data, source)
+    check = WorkloadCheck(edit(data) if edit else data, source)
+    # Each function is expanded as soon as it is valid and its model let go: a large workload's models are never
+    # all in memory at once.
+    expander = Expander(check.top)
+    for index, function in check.functions():
+        expander.add(function, index)
+    checked = check.finish([], [])
     workload = checked.workload
     table_problems: list[Problem] = []
     resolved = None
@@ -123,8 +129,7 @@ def _expand(source: Source, pricing: str | None, as_of: dt.date | None, free_tie
     use_free_tier = workload.free_tier_setting(free_tier)
     default_region, budget = workload.region, workload.budget
     savings_discount = workload.savings_plan.discount if workload.savings_plan else None
-    expansion = expand(workload, checked.indices, release=True)
-    del workload  # the usages carry what is needed; a large workload's models can go
+    expansion = expander.finish()
     if resolved is not None:
         table_problems += check_compatible(expansion.usages, resolved, catalog)
     problems = [*checked.problems, *expansion.problems]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from lambda_cost.errors import Problem
 from lambda_cost.model.units import SECONDS_PER_MONTH
@@ -43,45 +43,60 @@ class Expansion(Value):
         self.problems = problems
 
 
-@exact
-def expand(workload: Workload, indices: Sequence[int] | None = None, *, release: bool = False) -> Expansion:
+def expand(workload: Workload, indices: Sequence[int] | None = None) -> Expansion:
     """Expected billable attempts for every function (and version) of a workload.
 
     `indices`: where each of workload.functions is in the file, when some were left out (they did not validate).
-    With `release` (the runner's, which uses the workload no further), each function's model leaves
-    workload.functions once it is expanded: a large workload's models and usages are never all in memory at once.
     """
-    warnings: list[Problem] = []
-    problems: list[Problem] = []
-    usages: list[FunctionUsage] = []
+    expander = Expander(workload)
     positions = range(len(workload.functions)) if indices is None else indices
-    functions = cast("list[Function | None]", workload.functions)  # emptied slot by slot with `release`
-    for slot, index in enumerate(positions):
-        function = functions[slot]
-        assert function is not None
+    for function, index in zip(workload.functions, positions, strict=True):
+        expander.add(function, index)
+    return expander.finish()
+
+
+class Expander:
+    """Expansion function by function, for a caller that lets each function's model go once it is expanded (the
+    runner: a large workload's models and usages are never all in memory at once).
+
+    `workload` gives the settings of the whole file (region, concurrency, MicroVMs); its functions are not read.
+    """
+
+    def __init__(self, workload: Workload) -> None:
+        self.workload = workload
+        self.warnings: list[Problem] = []
+        self.problems: list[Problem] = []
+        self.usages: list[FunctionUsage] = []
+
+    @exact
+    def add(self, function: Function, index: int) -> None:
+        """Expand one function, `index` its place in the file."""
+        warnings = self.warnings
         routed: dict[str | None, list[SourceUsage]] = defaultdict(list)
         for source_index, source in enumerate(function.invocations):
             path = ("functions", index, "invocations", source_index)
             try:
                 usage = _expand_source(source, source_index, path, warnings)
             except _NeverEnds as error:
-                problems.append(Problem(str(error), path=(*path, "error_rate"), hint=error.hint))
+                self.problems.append(Problem(str(error), path=(*path, "error_rate"), hint=error.hint))
                 continue
             warnings.extend(_unreached_dead_letter(source, usage, path))
             # A durable function's attempt starts an execution of several invocations: each one is billed.
             replays = function.durable.invocations_per_execution if function.durable else ONE
             for version, share in targets(function, source.target).items():
                 routed[version].append(usage.split(share).replayed(replays))
-        rows = _configurations(function, index, workload, routed)
-        usages.extend(rows)
+        rows = _configurations(function, index, self.workload, routed)
+        self.usages.extend(rows)
         warnings.extend(_unused_error_duration(function, index, rows))
         if function.versions:
             warnings.extend(_inherited_counts(function, index, rows))
-        if release:
-            functions[slot] = None
-    warnings.extend(_concurrency_warnings(usages, workload))
-    usages.extend(_microvms(workload))
-    return Expansion(usages, warnings, problems)
+
+    @exact
+    def finish(self) -> Expansion:
+        """The usages of every function added, then the workload's MicroVMs; the warnings across functions."""
+        self.warnings.extend(_concurrency_warnings(self.usages, self.workload))
+        self.usages.extend(_microvms(self.workload))
+        return Expansion(self.usages, self.warnings, self.problems)
 
 
 def _microvms(workload: Workload) -> list[FunctionUsage]:

@@ -180,7 +180,7 @@ class _Credit:
         rates, region, architecture = m.rates, m.usage.region, m.usage.function.architecture
         if not m.own_compute:
             self._add("free_tier_requests", region, architecture, "requests",
-                      rates.requests_per_million / MILLION, requests)
+                      per_request(rates.requests_per_million), requests)
             self._add("free_tier_duration", region, architecture, "GB-s",
                       rates.duration[architecture][0].price, gb_seconds)
         if streaming_gb:
@@ -311,12 +311,12 @@ def _line_items(
     architecture = function.architecture
     rates = m.rates
     extras = m.extras
-    request_price = rates.requests_per_million / MILLION
+    request_price = per_request(rates.requests_per_million)
     tiers = rates.duration[architecture]
     items: list[LineItem] = []
     if extras.edge:
         assert rates.edge is not None
-        edge_request_price = rates.edge.requests_per_million / MILLION
+        edge_request_price = per_request(rates.edge.requests_per_million)
         items.append(LineItem("edge_requests", "Lambda@Edge requests", m.requests, "requests", edge_request_price,
                               m.requests * edge_request_price, _requests_why(rates.edge.requests_per_million)))
         items.append(LineItem("edge_duration", "Lambda@Edge duration", m.edge_gb_seconds, "GB-s",
@@ -334,8 +334,8 @@ def _line_items(
         if number == 1:
             quantity += free_gbs
         if number == 1 or quantity:
-            description, why = _tier_text(tiers, number, architecture, m.usage.region)
-            items.append(LineItem(f"duration_tier_{number}", description, quantity, "GB-s", tier.price,
+            name, description, why = _tier_text(tiers, number, architecture, m.usage.region)
+            items.append(LineItem(name, description, quantity, "GB-s", tier.price,
                                   quantity * tier.price, why))
     if m.storage_gb_seconds:
         included = table.billing.ephemeral_storage_included_mb
@@ -445,8 +445,15 @@ _CREDIT_TEXT = {
 
 # Texts shared by many line items are made once: a large workload holds one copy, not one per function.
 @lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def _requests_why(per_million: Decimal) -> str:
     return f"billed invocations at ${per_million} per 1M"
+
+
+@lru_cache(maxsize=256)
+def per_request(per_million: Decimal) -> Decimal:
+    """The price of one request (made once per rate: a large workload holds one object, not one per function)."""
+    return ARITHMETIC.divide(per_million, MILLION)
 
 
 @lru_cache(maxsize=1024)
@@ -458,12 +465,13 @@ def _storage_text(included_mb: int, configured_mb: int) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=256)
-def _tier_text(tiers: tuple[Tier, ...], number: int, architecture: str, region: str) -> tuple[str, str]:
-    """A tier line's description and explanation (the same for every function of a group: cached)."""
+def _tier_text(tiers: tuple[Tier, ...], number: int, architecture: str, region: str) -> tuple[str, str, str]:
+    """A tier line's component, description and explanation (the same for every function of a group: cached)."""
     lower = tiers[number - 2].up_to if number > 1 else ZERO
     assert lower is not None
     bounds = _tier_bounds(lower, tiers[number - 1].up_to) if len(tiers) > 1 else "all GB-s"
     return (
+        f"duration_tier_{number}",
         f"Duration, tier {number} ({bounds}, {architecture})",
         f"this function's share of the {region} {architecture} GB-s in tier {number}",
     )

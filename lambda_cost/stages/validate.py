@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -72,62 +72,95 @@ def validate_workload(data: Any, source: Source) -> Validated:
 
     Only input that is no workload at all (an empty file, a list, a saved report) is refused at once.
     """
-    if not isinstance(data, dict):
-        raise WorkloadError(f"{source.name}: not a workload", problems=locate_problems([_not_a_workload(data)], source))
-    if "schema_version" in data and "version" not in data and {"total", "kind", "valid", "combinations"} & data.keys():
-        # The output of --format json (an estimate, a diff), not one unknown key per field of it.
-        problem = Problem(f"a saved lambda-cost report (schema_version {data['schema_version']}), not a workload",
-                          hint="give the workload YAML it was made from; `lambda-cost diff` compares saved estimates",
-                          file=source.name)
-        raise WorkloadError(f"{source.name}: not a workload", problems=[problem])
-    problems: list[Problem] = []
-    raw_functions = data.get("functions")
-    names = _names(raw_functions)
+    check = WorkloadCheck(data, source)
     functions: list[Function] = []
     indices: list[int] = []
-    function_problems_found = False
-    if isinstance(raw_functions, list) and raw_functions:
-        # Function by function, dropping each raw mapping once its model exists: the raw data and the
-        # models of a large workload are never all in memory at once. Failing entries stay, to be located.
+    for index, function in check.functions():
+        functions.append(function)
+        indices.append(index)
+    return check.finish(functions, indices)
+
+
+class WorkloadCheck:
+    """Validation in two steps, for a caller that uses each function as soon as it is valid: the top-level keys
+    when made, then the functions one by one (functions()), then every problem (finish()).
+
+    The runner expands each function as it comes and lets its model go: a large workload's models are never all
+    in memory at once.
+    """
+
+    def __init__(self, data: Any, source: Source) -> None:
+        if not isinstance(data, dict):
+            raise WorkloadError(f"{source.name}: not a workload",
+                                problems=locate_problems([_not_a_workload(data)], source))
+        if "schema_version" in data and "version" not in data and {"total", "kind", "valid",
+                                                                      "combinations"} & data.keys():
+            # The output of --format json (an estimate, a diff), not one unknown key per field of it.
+            problem = Problem(f"a saved lambda-cost report (schema_version {data['schema_version']}), not a workload",
+                              hint="give the workload YAML it was made from; `lambda-cost diff` compares saved "
+                              "estimates", file=source.name)
+            raise WorkloadError(f"{source.name}: not a workload", problems=[problem])
+        self._data = data
+        self._source = source
+        self._raw_functions = data.get("functions")
+        self._names = _names(self._raw_functions)
+        self._function_problems: list[Problem] = []
+        # The functions are validated one by one and stand in for the list: the top-level keys are validated
+        # without them. Anything else there (a mapping, an empty list) is validated as written.
+        self._listed = isinstance(self._raw_functions, list) and bool(self._raw_functions)
+        top: Workload | None = None
+        top_problems: list[Problem] = []
+        try:
+            if self._listed:
+                # One unvalidated stand-in keeps the list valid (its items are not validated again): the model of
+                # a partial workload would cost a schema of its own on every run.
+                stand_in = Function.model_construct(name="", memory_mb=128, duration_ms=Decimal(0), invocations=[])
+                top = Workload.model_validate({**data, "functions": [stand_in]})
+            else:
+                top = Workload.model_validate(data)
+        except ValidationError as error:
+            top_problems = _problems_from_pydantic(error.errors(), data)
+        self._top_problems = top_problems
+        self.invalid_keys = frozenset(str(problem.path[0]) for problem in top_problems if problem.path)
+        # The valid top-level keys, the defaults standing in for the others; no function yet.
+        self.top: Workload = (top.model_copy(update={"functions": []}) if top is not None
+                              else _partial(data, [], self.invalid_keys))
+
+    def functions(self) -> Iterator[tuple[int, Function]]:
+        """Each function that validates, with its place in the file; the problems of the others are kept.
+
+        Each raw mapping is dropped once its model exists; failing entries stay, to be located.
+        """
+        raw_functions = self._raw_functions
+        if not self._listed:
+            return
+        assert isinstance(raw_functions, list)
         for index, raw in enumerate(raw_functions):
             try:
                 function = Function.model_validate(raw)
             except ValidationError as error:
                 errors = error.errors()
-                problems += _problems_from_pydantic(errors, data, ("functions", index))
-                problems += _salvaged_problems(raw, errors, index)
-                function_problems_found = True
+                self._function_problems += _problems_from_pydantic(errors, self._data, ("functions", index))
+                self._function_problems += _salvaged_problems(raw, errors, index)
                 continue
-            functions.append(function)
-            indices.append(index)
             raw_functions[index] = None
             # Checks across a function's own fields: a file with several broken functions reports them all.
-            problems += function_problems(function, index)
-    top_problems: list[Problem] = []
-    workload: Workload | None = None
-    try:
-        # The functions validated one by one stand in for the list; anything else (a mapping) is validated as written.
-        listed = isinstance(raw_functions, list) and bool(raw_functions)
-        workload = Workload.model_validate({**data, "functions": functions} if listed else data)
-    except ValidationError as error:
-        # An emptied list is not a problem of the file when its functions' own problems are known.
-        top_problems = _problems_from_pydantic(
-            [item for item in error.errors() if not (function_problems_found and item["loc"][:1] == ("functions",))],
-            data,
-        )
-    invalid_keys = frozenset(str(problem.path[0]) for problem in top_problems if problem.path)
-    if workload is None:
-        workload = _partial(data, functions, invalid_keys)
-    problems += top_problems
-    problems += cross_check(names, workload.budget)
-    readings = yaml_readings(source)
-    if readings:  # how YAML read a value explains any other problem of it
-        wrong = {problem.path for problem in problems}
-        # 010 (8) is always a problem; 007 (7) only where a number is wrong (a name), to say how it was read.
-        readings = [reading for reading in readings if not reading.message.endswith(_NOT_TEXT) or reading.path in wrong]
-        read = {reading.path for reading in readings}
-        problems = [*readings, *(problem for problem in problems if problem.path not in read)]
-    return Validated(workload, tuple(indices), _drop_missing_that_a_typo_explains(problems), invalid_keys)
+            self._function_problems += function_problems(function, index)
+            yield index, function
+
+    def finish(self, functions: list[Function], indices: list[int]) -> Validated:
+        """Every problem found, with the workload made of the top-level keys and the `functions` kept."""
+        problems = [*self._function_problems, *self._top_problems, *cross_check(self._names, self.top.budget)]
+        readings = yaml_readings(self._source)
+        if readings:  # how YAML read a value explains any other problem of it
+            wrong = {problem.path for problem in problems}
+            # 010 (8) is always a problem; 007 (7) only where a number is wrong (a name), to say how it was read.
+            readings = [reading for reading in readings
+                        if not reading.message.endswith(_NOT_TEXT) or reading.path in wrong]
+            read = {reading.path for reading in readings}
+            problems = [*readings, *(problem for problem in problems if problem.path not in read)]
+        workload = self.top.model_copy(update={"functions": functions})
+        return Validated(workload, tuple(indices), _drop_missing_that_a_typo_explains(problems), self.invalid_keys)
 
 
 # YAML 1.1 reads a plain 010 as the octal number 8 and 1:30 as the base-60 number 90: numbers no workload means.
