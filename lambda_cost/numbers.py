@@ -9,6 +9,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 ZERO = Decimal(0)
+ONE = Decimal(1)
 # 60 significant digits: every product of a quantity and a price below is exact.
 ARITHMETIC = Context(prec=60, rounding=ROUND_HALF_EVEN)
 # Quantities are carried to 18 decimal places, so that shares of a total add up to it exactly.
@@ -76,6 +77,22 @@ def quantize(value: Decimal) -> Decimal:
     """
     rounded = value.quantize(QUANTUM, rounding=ROUND_HALF_EVEN, context=ARITHMETIC)
     return rounded if rounded else ZERO
+
+
+def held(value: Decimal, *others: Decimal) -> Decimal:
+    """`value`, or an equal object already held: ZERO for any zero, else the first of `others` it equals.
+
+    A large workload keeps hundreds of thousands of usages, each figure a Decimal as large as any other; where two
+    figures of one function are equal (a source's attempts and its volume, a billed and a written duration) one
+    object serves both. Equal Decimals may differ in exponent only, which no output shows (every figure is
+    written through plain(), readable() or money(), which normalise it).
+    """
+    if not value:
+        return ZERO
+    for other in others:
+        if other == value:
+            return other
+    return value
 
 
 def allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:

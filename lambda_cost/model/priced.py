@@ -7,7 +7,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from lambda_cost.model.usage import FunctionUsage
 from lambda_cost.model.value import Value
-from lambda_cost.numbers import QUANTUM, ZERO, exact_sum
+from lambda_cost.numbers import QUANTUM, ZERO, exact_sum, held
 
 _TIER_SUFFIX = re.compile(r"_tier_\d+$")
 # The name of the account's free-tier row wherever functions are listed (validation keeps it from functions).
@@ -89,14 +89,16 @@ class PricedFunction(Value):
         free_share: tuple[Decimal, Decimal, Decimal] = (ZERO, ZERO, ZERO),
     ) -> None:
         self.usage = usage
-        self.requests = requests
+        # Equal figures share one object (numbers.held): a large workload holds many priced functions.
+        self.requests = held(requests, usage.invocations)
         self.billed_seconds = billed_seconds
         self.gb_seconds = gb_seconds
         self.storage_gb_seconds = storage_gb_seconds
         self.line_items = line_items
         self.total = total
-        self.billed_ms = billed_ms  # a successful attempt's duration, rounded up to the granularity
-        self.billed_error_ms = billed_error_ms
+        # a successful attempt's duration, rounded up to the granularity
+        self.billed_ms = held(billed_ms, usage.function.duration_ms)
+        self.billed_error_ms = held(billed_error_ms, usage.function.failed_duration_ms, self.billed_ms)
         self.granularity_ms = granularity_ms
         self.extras = extras
         self.related_items = related_items
@@ -315,7 +317,7 @@ class Extras(Value):
         self.provisioning = provisioning
         self.pc_gb_seconds = pc_gb_seconds
         self.pc_duration_gb_seconds = pc_duration_gb_seconds
-        self.cold_starts = cold_starts
+        self.cold_starts = held(cold_starts)  # zero for most functions: the one ZERO
         self.init_gb_seconds = init_gb_seconds  # included in on-demand duration
         self.snapstart_cache_gb_seconds = snapstart_cache_gb_seconds
         self.snapstart_restore_gb = snapstart_restore_gb

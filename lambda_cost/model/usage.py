@@ -8,7 +8,7 @@ from lambda_cost.model.modes import Durable, ManagedInstances, MicroVm, TenantIs
 from lambda_cost.model.pricing import Architecture
 from lambda_cost.model.value import Value
 from lambda_cost.model.workload import ProvisionedConcurrency, ProvisionedMode
-from lambda_cost.numbers import ZERO
+from lambda_cost.numbers import ONE, ZERO, held
 
 _NOTHING_STATED: frozenset[str] = frozenset()
 
@@ -79,7 +79,7 @@ class FunctionSpec(Value):
         self.architecture = architecture
         self.ephemeral_storage_mb = ephemeral_storage_mb
         self.duration_ms = duration_ms
-        self.failed_duration_ms = failed_duration_ms
+        self.failed_duration_ms = held(failed_duration_ms, duration_ms)  # one object when they are equal
         self.region = region  # the function's own region override, if any
         self.version = version  # None: the function itself (unqualified, $LATEST)
         self.runtime = runtime
@@ -169,14 +169,17 @@ class SourceUsage(Value):
         self.volume = volume  # events, messages or records a month
         self.volume_unit = volume_unit
         self.batch_size = batch_size
-        self.error_rate = error_rate  # p, per attempt of one item
-        self.ratio = ratio  # the failure probability the series runs on: p per event/item, q per whole batch
+        # Equal figures share one object (numbers.held): a large workload holds many sources.
+        self.error_rate = held(error_rate)  # p, per attempt of one item
+        # the failure probability the series runs on: p per event/item, q per whole batch
+        self.ratio = held(ratio, self.error_rate)
         self.last_retry = last_retry  # the series runs k = 0..last_retry; None: until success (infinite)
-        self.retry_factor = retry_factor  # Σ ratio^k: expected attempts per event, item or batch
-        self.invocations = invocations  # billed requests: every attempt, failed or not
+        self.retry_factor = held(retry_factor, ONE)  # Σ ratio^k: expected attempts per event, item or batch
+        self.invocations = held(invocations, volume)  # billed requests: every attempt, failed or not
         # attempts that end in a function error (billed at error_duration_ms)
-        self.failed_invocations = failed_invocations
-        self.lost = lost  # items that never succeed: failed for good, or sent to a DLQ / on-failure destination
+        self.failed_invocations = held(failed_invocations)
+        # items that never succeed: failed for good, or sent to a DLQ / on-failure destination
+        self.lost = held(lost, self.failed_invocations)
         self.lost_label = lost_label
         self.payload_kb = payload_kb  # async: the event's size, which may count as several requests
         self.dead_letter = dead_letter  # the service that receives what is lost: sqs, sns, or None (not priced)
@@ -252,8 +255,9 @@ class FunctionUsage(Value):
         self.index = index
         self.region = region
         self.sources = sources
-        self.invocations = invocations  # Σ over sources
-        self.failed_invocations = failed_invocations
+        # Σ over sources; with one source, its own objects (numbers.held)
+        self.invocations = held(invocations, *(source.invocations for source in sources[:1]))
+        self.failed_invocations = held(failed_invocations, *(source.failed_invocations for source in sources[:1]))
         self.peak_concurrency = peak_concurrency  # arrival rate × mean duration × the workload's peak-to-average factor
 
     @property
