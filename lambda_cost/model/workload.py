@@ -192,7 +192,10 @@ class _Source(_Strict):
 
     @property
     def rate_field(self) -> str:
-        return next(name for name in RATE_FIELDS if getattr(self, name) is not None)
+        for name in RATE_FIELDS:  # a loop, not next() over a generator: asked for every source of every function
+            if getattr(self, name) is not None:
+                return name
+        raise AssertionError("a validated source has one rate field")
 
     @property
     def monthly_volume(self) -> Decimal:

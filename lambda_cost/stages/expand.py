@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from lambda_cost.errors import Problem
@@ -22,7 +23,7 @@ from lambda_cost.model.workload import (
     SyncSource,
     Workload,
 )
-from lambda_cost.numbers import ZERO, exact, exact_sum, quantize, readable
+from lambda_cost.numbers import ARITHMETIC, ZERO, exact, exact_sum, quantize, readable
 from lambda_cost.stages.routing import configurations, spec_of, targets
 
 ONE = Decimal(1)
@@ -259,7 +260,14 @@ def _expires_first(success: Decimal, most: int, what: str, limit_key: str) -> No
 
 def batch_failure_rate(error_rate: Decimal, batch_size: int) -> Decimal:
     """q = 1 − (1 − p)^n: the chance that at least one record of a full batch fails it."""
-    return ONE - (ONE - error_rate) ** batch_size
+    return ONE - all_succeed(error_rate, batch_size)
+
+
+@lru_cache(maxsize=4096)
+def all_succeed(error_rate: Decimal, batch_size: int) -> Decimal:
+    """(1 − p)^n: the chance that every record of a full batch succeeds. Made once per pair: at 60 digits a large
+    power is costly, and the functions of a workload share a few error rates and batch sizes."""
+    return ARITHMETIC.power(ARITHMETIC.subtract(ONE, error_rate), batch_size)
 
 
 def _expand_source(
@@ -289,7 +297,7 @@ def _expand_source(
             "batch eventually succeeds",
             path=(*path, "max_retry_attempts"),
         ))
-        _expires_first((ONE - source.error_rate) ** source.batch_size, MAX_RETRY_ATTEMPTS + 1, "batch",
+        _expires_first(all_succeed(source.error_rate, source.batch_size), MAX_RETRY_ATTEMPTS + 1, "batch",
                        f"max_retry_attempts up to {MAX_RETRY_ATTEMPTS:,}")
     # A discarded batch's on-failure destination gets one record: the failed invocation's, with the batch's metadata.
     label = "discarded, one record per batch to the on-failure destination" if source.dead_letter else "discarded"
@@ -347,7 +355,7 @@ def _sqs(source: SqsSource, index: int, path: tuple[str | int, ...], warnings: l
         ))
         # With partial batch responses each message returns alone; otherwise the whole batch does.
         partial = source.report_batch_item_failures
-        success = (ONE - source.error_rate) ** (1 if partial else source.batch_size)
+        success = all_succeed(source.error_rate, 1 if partial else source.batch_size)
         _expires_first(success, MAX_RECEIVE_COUNT, "message" if partial else "batch",
                        f"max_receive_count up to {MAX_RECEIVE_COUNT:,}")
     if not source.report_batch_item_failures:

@@ -393,8 +393,8 @@ def _configuration_problems(function: Function, index: int) -> list[Problem]:
     problems = []
     for path, config in _configurations(function, index):
         init = config.init_duration_ms if config.init_duration_ms is not None else function.init_duration_ms
-        rate_given = any(getattr(c, field) is not None for c in (config, function)
-                         for field in ("cold_start_rate", "cold_starts_per_month"))
+        rate_given = (config.cold_start_rate is not None or config.cold_starts_per_month is not None
+                      or function.cold_start_rate is not None or function.cold_starts_per_month is not None)
         if config.init_duration_ms is not None and not rate_given:
             problems.append(Problem("init_duration_ms needs cold_start_rate or cold_starts_per_month",
                                     path=(*path, "init_duration_ms"),
