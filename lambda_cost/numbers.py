@@ -108,24 +108,30 @@ def allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
 
 
 def _allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
-    total = sum(weights, ZERO)
     if not weights:
         return []
+    total = sum(weights, ZERO)
     if total == 0:
         if amount != 0:
             raise ValueError("cannot share a non-zero amount by zero weights")
-        return [ZERO for _ in weights]
+        return [ZERO] * len(weights)
+    if not amount:  # the tiers above the first are empty for most workloads: nothing to work out
+        return [ZERO] * len(weights)
     floors: list[Decimal] = []
-    remainders: list[tuple[Decimal, int]] = []
-    for index, weight in enumerate(weights):
+    remainders: list[Decimal] = []
+    for weight in weights:
+        if not weight:
+            floors.append(ZERO)
+            remainders.append(ZERO)
+            continue
         exact = ARITHMETIC.divide(ARITHMETIC.multiply(amount, weight), total)
         floor = exact.quantize(QUANTUM, rounding=ROUND_DOWN, context=ARITHMETIC)
         floors.append(floor)
-        remainders.append((exact - floor, index))
+        remainders.append(exact - floor)
     left = int(ARITHMETIC.divide(amount - sum(floors, ZERO), QUANTUM))
     if left:
-        remainders.sort(key=lambda item: (-item[0], item[1]))
-        for _, index in remainders[:left]:
+        # The largest remainders, ties to the earlier weight: a reversed sort keeps equal keys in their order.
+        for index in sorted(range(len(remainders)), key=remainders.__getitem__, reverse=True)[:left]:
             floors[index] += QUANTUM
     return floors
 
