@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal, localcontext
+from fractions import Fraction
 from typing import Any
 
 from conftest import estimate_text, workload_yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lambda_cost.numbers import ARITHMETIC, QUANTUM, allocate, plain
+from lambda_cost.numbers import ARITHMETIC, QUANTUM, ZERO, allocate, held, plain
+from lambda_cost.stages import expand_source
+from lambda_cost.stages.expand import expand
+from lambda_cost.stages.load import Source, parse
+from lambda_cost.stages.validate import build_workload
 
 PROFILE = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -134,3 +140,50 @@ def test_plain_writes_every_decimal_exactly_without_exponent_or_trailing_zeros(v
     text = plain(value)
     assert Decimal(text) == value and "E" not in text and "e" not in text
     assert text == "0" if value == 0 else not (("." in text and text.endswith("0")) or text.endswith("."))
+
+
+def _largest_remainder(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """The reference: exact fractions, floors in quanta, one quantum each to the largest remainders, ties to the
+    earlier weight."""
+    quanta = Fraction(amount) / Fraction(QUANTUM)
+    total = sum((Fraction(w) for w in weights), Fraction(0))
+    exact = [quanta * Fraction(w) / total for w in weights]
+    floors = [math.floor(x) for x in exact]
+    left = int(quanta) - sum(floors)
+    for index in sorted(range(len(weights)), key=lambda i: (-(exact[i] - floors[i]), i))[:left]:
+        floors[index] += 1
+    return [Decimal(f) * QUANTUM for f in floors]
+
+
+@PROFILE
+@given(st.lists(st.sampled_from([Decimal(0), Decimal(1), Decimal(3), Decimal("0.5")])
+                | st.decimals(min_value=0, max_value=10**6, places=3), min_size=1, max_size=12),
+       st.integers(min_value=0, max_value=10**6))
+def test_allocation_is_the_largest_remainder_method_ties_to_the_earlier_weight(weights: list[Decimal],
+                                                                             quanta: int) -> None:
+    if not any(weights):
+        weights = [*weights[:-1], Decimal(1)]
+    amount = quanta * QUANTUM
+    assert allocate(amount, weights) == _largest_remainder(amount, weights)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.decimals(allow_nan=False, allow_infinity=False), st.lists(st.decimals(allow_nan=False,
+                                                                                allow_infinity=False), max_size=3))
+def test_held_is_the_value_itself_or_an_equal_object_already_held(value: Decimal, others: list[Decimal]) -> None:
+    kept = held(value, *others)
+    assert kept == value
+    if not value:
+        assert kept is ZERO
+    else:
+        assert kept is value or any(kept is other for other in others)
+        assert kept is next((other for other in others if other == value), value)
+
+
+@PROFILE
+@given(workloads())
+def test_the_runner_expands_function_by_function_as_the_whole_workload_expands(funcs: list[dict[str, Any]]) -> None:
+    source = Source("test.yaml", workload_yaml(*funcs))
+    streamed = expand_source(source).usages  # each function expanded as it validates, its model let go
+    whole = expand(build_workload(parse(source), source)).usages
+    assert streamed and streamed == whole
