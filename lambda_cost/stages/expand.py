@@ -301,7 +301,7 @@ def _expand_source(
                        f"max_retry_attempts up to {MAX_RETRY_ATTEMPTS:,}")
     # A discarded batch's on-failure destination gets one record: the failed invocation's, with the batch's metadata.
     label = "discarded, one record per batch to the on-failure destination" if source.dead_letter else "discarded"
-    return _batched(source, index, retries, "records", label).replace(notice_per_batch=True)
+    return _batched(source, index, retries, "records", label, notice_per_batch=True)
 
 
 def _batches_cannot_be_full(source: SqsSource | StreamSource | MqSource, path: tuple[str | int, ...]) -> list[Problem]:
@@ -391,6 +391,7 @@ def _batched(
     retries: int | None,
     unit: str,
     lost_label: str,
+    notice_per_batch: bool = False,
 ) -> SourceUsage:
     """Whole batches retried together: invocations = V / n × Σ q^k, q = 1 − (1 − p)^n."""
     volume = source.monthly_volume
@@ -416,6 +417,7 @@ def _batched(
         lost_label=lost_label,
         dead_letter=getattr(source, "dead_letter", None),
         provisioned_mode=getattr(source, "provisioned_mode", None),
+        notice_per_batch=notice_per_batch,
     )
 
 
