@@ -149,10 +149,21 @@ PricingDirOption = Annotated[
 ]
 
 
-def _run(action: Callable[[], int], debug: bool) -> None:
-    """Run a command through execute.run_guarded and exit with its code."""
+# Whether the console script paused the cycle collector for start-up (lambda_cost/start.py). The command gets it
+# back when it starts; what start-up made first goes to the permanent generation (gc.freeze): the modules, classes
+# and validators live until exit, and the collector would otherwise walk all of them at its next run.
+_gc_paused = False
+
+
+def _run(action: Callable[[], int], debug: bool, *, short_lived: bool = False) -> None:
+    """Run a command through execute.run_guarded and exit with its code. A `short_lived` command (estimate) keeps
+    the cycle collector paused if start-up paused it: it turns the collector off for its work anyway
+    (commands.common.without_gc), and its imports and messages around that work free next to nothing."""
     from lambda_cost.commands.guard import run_guarded
 
+    if _gc_paused and not short_lived:
+        gc.freeze()
+        gc.enable()
     raise typer.Exit(run_guarded(action, debug=debug))
 
 
@@ -232,6 +243,7 @@ def estimate(
             quiet=quiet,
         ),
         debug,
+        short_lived=True,
     )
 
 
@@ -683,10 +695,15 @@ def _group_name(info: TyperInfo) -> str | None:
     return name or (info.typer_instance.info.name if info.typer_instance else None)
 
 
-def console_script() -> None:
-    """The console script and `python -m lambda_cost`. Typer prints help and --version itself, before any command
-    runs: this gives that output the commands' handling of a full disk or a closed pipe, not a traceback."""
+def console_script(*, gc_paused: bool = False) -> None:
+    """The command line, as the console script and `python -m lambda_cost` run it (through start.main, which
+    passes `gc_paused`: the cycle collector is off until the command runs). Typer prints help and --version itself,
+    before any command runs: this gives that output the commands' handling of a full disk or a closed pipe, not a
+    traceback."""
+    global _gc_paused
     from lambda_cost.commands.guard import run_guarded
+
+    _gc_paused = gc_paused
 
     def typer_app() -> int:
         try:
