@@ -1,5 +1,5 @@
 """`python -m lambda_cost`."""
 
-from lambda_cost.cli import console_script
+from lambda_cost.start import main
 
-console_script()
+main()

@@ -8,7 +8,6 @@ import gc
 import os
 import sys
 from collections.abc import Callable
-from enum import Enum
 from typing import Annotated, Any, Optional
 
 import typer
@@ -33,33 +32,18 @@ app = typer.Typer(
 
 # The --format choices; the render registry (lambda_cost.render.RENDERERS) has a renderer for each, and a test
 # holds the two together. Spelled out here so that typer and mypy see them without importing the renderers.
-class OutputFormat(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-    csv = "csv"
+# Tuples of the values, not Enum classes: options take them as text (_choices), and creating the module's seven
+# enums cost about 5 M instructions a run.
+OUTPUT_FORMATS = ("table", "json", "markdown", "csv")
+LIST_FORMATS = ("table", "json")
+CHECK_FORMATS = ("text", "json")
+COLORS = ("auto", "always", "never")
 
 
-class ListFormat(str, Enum):
-    table = "table"
-    json = "json"
-
-
-class CheckFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
-class Color(str, Enum):
-    auto = "auto"
-    always = "always"
-    never = "never"
-
-
-def _choices(enum: type[Enum], what: str) -> dict[str, Any]:
-    """An option that takes one of an enum's values: checked in our words (with a did-you-mean; another case is
-    the same value), completed by the shell, and shown in the help as a|b|c."""
-    values = [str(member.value) for member in enum]
+def _choices(choices: tuple[str, ...], what: str) -> dict[str, Any]:
+    """An option that takes one of `choices`: checked in our words (with a did-you-mean; another case is the same
+    value), completed by the shell, and shown in the help as a|b|c."""
+    values = list(choices)
 
     def check(value: Optional[str]) -> Optional[str]:
         if value is None or value in values:
@@ -115,7 +99,7 @@ def _argument_help(param: Any) -> str:
 
 # Options several commands share, declared once.
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="Output format.",
-                                           **_choices(OutputFormat, "a format"))]
+                                           **_choices(OUTPUT_FORMATS, "a format"))]
 
 
 def _dash_is_stdout(value: Optional[str]) -> Optional[str]:
@@ -130,9 +114,9 @@ OutputOption = Annotated[
 ]
 ForceOption = Annotated[bool, typer.Option(help="Let --output overwrite an existing file.")]
 ColorOption = Annotated[str, typer.Option(help="Colour the table: auto honours NO_COLOR and terminals.",
-                                           **_choices(Color, "a colour choice"))]
+                                           **_choices(COLORS, "a colour choice"))]
 ListFormatOption = Annotated[str, typer.Option("--format", "-f", help="Output format.",
-                                               **_choices(ListFormat, "a format"))]
+                                               **_choices(LIST_FORMATS, "a format"))]
 DebugOption = Annotated[bool, typer.Option(help="Show a traceback on internal errors.")]
 SetOption = Annotated[
     Optional[list[str]],
@@ -149,10 +133,21 @@ PricingDirOption = Annotated[
 ]
 
 
-def _run(action: Callable[[], int], debug: bool) -> None:
-    """Run a command through execute.run_guarded and exit with its code."""
+# Whether the console script paused the cycle collector for start-up (lambda_cost/start.py). The command gets it
+# back when it starts; what start-up made first goes to the permanent generation (gc.freeze): the modules, classes
+# and validators live until exit, and the collector would otherwise walk all of them at its next run.
+_gc_paused = False
+
+
+def _run(action: Callable[[], int], debug: bool, *, short_lived: bool = False) -> None:
+    """Run a command through execute.run_guarded and exit with its code. A `short_lived` command (estimate) keeps
+    the cycle collector paused if start-up paused it: it turns the collector off for its work anyway
+    (commands.common.without_gc), and its imports and messages around that work free next to nothing."""
     from lambda_cost.commands.guard import run_guarded
 
+    if _gc_paused and not short_lived:
+        gc.freeze()
+        gc.enable()
     raise typer.Exit(run_guarded(action, debug=debug))
 
 
@@ -232,6 +227,7 @@ def estimate(
             quiet=quiet,
         ),
         debug,
+        short_lived=True,
     )
 
 
@@ -281,14 +277,8 @@ def diff(
     )
 
 
-class ReconcileBy(str, Enum):
-    component = "component"
-    function = "function"
-    region = "region"
-
-
-class QueryEngine(str, Enum):
-    athena = "athena"
+RECONCILE_GROUPINGS = ("component", "function", "region")
+QUERY_ENGINES = ("athena",)
 
 
 @app.command(cls=_Command)
@@ -308,7 +298,7 @@ def reconcile(
                                     metavar="MONTH")
     ] = None,
     by: Annotated[str, typer.Option(help="One row per region and component, function, or region.",
-                                    **_choices(ReconcileBy, "a grouping"))] = "component",
+                                    **_choices(RECONCILE_GROUPINGS, "a grouping"))] = "component",
     max_gap: Annotated[
         Optional[list[str]],
         typer.Option("--max-gap", help="Fail (exit 1) past this gap: 10%, $50, or COMPONENT=10% (repeatable).",
@@ -318,7 +308,7 @@ def reconcile(
     print_query: Annotated[
         Optional[str],
         typer.Option("--print-query", help="Print the SQL that sums a CUR 2.0 table in Amazon Athena, and exit.",
-                     **_choices(QueryEngine, "a query engine")),
+                     **_choices(QUERY_ENGINES, "a query engine")),
     ] = None,
     pricing: Annotated[Optional[str], typer.Option(help="Pricing version for a workload.", metavar="VERSION")] = None,
     as_of: Annotated[
@@ -366,7 +356,7 @@ def validate(
                                                    metavar="WORKLOAD")],
     output_format: Annotated[
         str, typer.Option("--format", "-f", help="text for people (on stderr), json for machines.",
-                          **_choices(CheckFormat, "a format"))
+                          **_choices(CHECK_FORMATS, "a format"))
     ] = "text",
     pricing: Annotated[
         Optional[str], typer.Option(help="Check against this pricing table version (default: each file's).",
@@ -471,10 +461,7 @@ def compare(
 
 
 
-class CalibrateFormat(str, Enum):
-    yaml = "yaml"
-    json = "json"
-    table = "table"
+CALIBRATE_FORMATS = ("yaml", "json", "table")
 
 
 @app.command(cls=_Command)
@@ -501,7 +488,7 @@ def calibrate(
     output_format: Annotated[
         Optional[str],
         typer.Option("--format", "-f", help="yaml: the workload; json: the measurements; table: for people "
-                     "(default: yaml, or table with --into).", **_choices(CalibrateFormat, "a format")),
+                     "(default: yaml, or table with --into).", **_choices(CALIBRATE_FORMATS, "a format")),
     ] = None,
     print_query: Annotated[
         bool, typer.Option("--print-query", help="Print the Logs Insights query whose result calibrate reads.")
@@ -683,10 +670,15 @@ def _group_name(info: TyperInfo) -> str | None:
     return name or (info.typer_instance.info.name if info.typer_instance else None)
 
 
-def console_script() -> None:
-    """The console script and `python -m lambda_cost`. Typer prints help and --version itself, before any command
-    runs: this gives that output the commands' handling of a full disk or a closed pipe, not a traceback."""
+def console_script(*, gc_paused: bool = False) -> None:
+    """The command line, as the console script and `python -m lambda_cost` run it (through start.main, which
+    passes `gc_paused`: the cycle collector is off until the command runs). Typer prints help and --version itself,
+    before any command runs: this gives that output the commands' handling of a full disk or a closed pipe, not a
+    traceback."""
+    global _gc_paused
     from lambda_cost.commands.guard import run_guarded
+
+    _gc_paused = gc_paused
 
     def typer_app() -> int:
         try:

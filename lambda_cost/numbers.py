@@ -26,7 +26,8 @@ MAX_DIGITS = 4000
 _Result = TypeVar("_Result")
 
 # A comma only groups thousands: 1,5 (one and a half, as many locales write it) would otherwise read as 15.
-GROUPED = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$")
+# A pattern, not a compiled regex: only a number with a comma needs it, and re compiles it then (and caches it).
+GROUPED = r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$"
 
 
 def too_large(number: Decimal) -> bool:
@@ -37,7 +38,7 @@ def too_large(number: Decimal) -> bool:
 def dollars(text: str) -> Decimal | None:
     """A non-negative amount as written on the command line (250, 99.50, $1,200), or None if it is not one."""
     cleaned = text.strip().removeprefix("$")
-    if "," in cleaned and not GROUPED.match(cleaned):
+    if "," in cleaned and not re.match(GROUPED, cleaned):
         return None
     try:
         value = Decimal(cleaned.replace(",", ""))

@@ -22,7 +22,9 @@ Days = Annotated[Decimal, Field(ge=0, le=366, allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # As the workload's models: a validator is built when first used (the Function model's includes these), not
+    # when this module is imported.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ManagedInstances(_Strict):

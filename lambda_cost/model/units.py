@@ -84,7 +84,7 @@ def _split(value: str, spellings: str) -> tuple[Decimal, str]:
     match = _COUNT.match(value)
     if not match:
         raise _error("unit", f"cannot read {value!r}; write {spellings}")
-    if "," in match.group(1) and not GROUPED.match(match.group(1)):
+    if "," in match.group(1) and not re.match(GROUPED, match.group(1)):
         raise _error("unit", f"{value!r}: a comma groups thousands (1,000,000); a decimal is written with a point "
                      "(1.5)")
     return _number(match.group(1), spellings), match.group(2)

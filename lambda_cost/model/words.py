@@ -28,9 +28,10 @@ _WORKLOAD_MODULES = ("lambda_cost.model.workload", "lambda_cost.model.budget")
 NOT_YAML = "not valid YAML here: check the indentation, colons, brackets and quotes"
 # The longest given text a message repeats; a value of many kilobytes is cut short.
 _SHOWN_CHARACTERS = 40
-# Pydantic's types of error for a value of the wrong kind; each is said as "expected ..., found ...".
-_WRONG_KIND = re.compile(r"_type$|_parsing$|^int_from_float$|^finite_number$|^date_from_datetime|^decimal_max|"
-                         r"^decimal_whole|^model_attributes_type$|^literal_error$|^enum$|^bool_parsing$")
+# Pydantic's types of error for a value of the wrong kind; each is said as "expected ..., found ...". A pattern:
+# re compiles it when a problem is first worded, so that a valid input does not pay for it.
+_WRONG_KIND = (r"_type$|_parsing$|^int_from_float$|^finite_number$|^date_from_datetime|^decimal_max|"
+               r"^decimal_whole|^model_attributes_type$|^literal_error$|^enum$|^bool_parsing$")
 _BELOW = {"greater_than", "greater_than_equal"}
 _ABOVE = {"less_than", "less_than_equal"}
 
@@ -360,7 +361,7 @@ def problem_from_pydantic(item: Any, loc: tuple[Any, ...], data: Any, root: type
         return Problem(str(item["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, "), loc)
     if kind.startswith("union_tag"):
         return Problem(f"found {given(value)}; expected {accepted(key.annotation)}", loc, hint)
-    if _WRONG_KIND.search(kind):
+    if re.search(_WRONG_KIND, kind):
         return Problem(f"found {given(value)}; expected {accepted(key.annotation)}", loc, hint)
     if kind in ("unit", "number", "placeholder", "share", "amount", "rate"):  # raised by our validators: ours
         return Problem(str(item["msg"]), loc, hint)

@@ -372,7 +372,11 @@ class Workload(_Strict):
         on = self.free_tier is not False if override is None else override
         if not on:
             return None
-        return self.free_tier if isinstance(self.free_tier, FreeTier) else FreeTier()
+        if isinstance(self.free_tier, FreeTier):
+            return self.free_tier
+        # `free_tier: true`: the defaults, which have nothing to validate. Constructed, FreeTier() would build
+        # the model's validator on every run (a few M instructions) just to fill them in.
+        return FreeTier.model_construct()
 
     def region_of(self, function: Function) -> str:
         return function.region or self.region

@@ -542,7 +542,9 @@ def _json_constant(text: str) -> Any:
     raise _JsonNumber(f"{text} is not a number; a JSON number is finite", text)
 
 
-_JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+# Patterns of the JSON reader, not compiled regexes: a YAML workload never needs them, and re compiles each when
+# first used (and caches it).
+_JSON_NESTING = r'"(?:[^"\\]|\\.)*"|[\[\]{}]'
 
 
 def parse_json(source: Source) -> Any:
@@ -556,7 +558,7 @@ def parse_json(source: Source) -> Any:
         data = json.loads(text, parse_int=_json_int, parse_float=_json_float, parse_constant=_json_constant)
         if _deeper_than(data, MAX_DEPTH):  # json's own limit is near 1,000 levels; the readers recurse
             raise RecursionError
-        half = _HALF_PAIR.search(text)
+        half = re.search(_HALF_PAIR, text)
         if half is not None and _has_lone_surrogate(data):
             # JSON lets "\ud800" through, a half of a UTF-16 pair that is no character: no output could hold it.
             line, column = _text_position(text, half.start())
@@ -578,7 +580,7 @@ def parse_json(source: Source) -> Any:
     except RecursionError:
         deepest = 0
         depth = 0
-        for match in _JSON_NESTING.finditer(text):  # only on this rare path: where the nesting gets too deep
+        for match in re.finditer(_JSON_NESTING, text):  # only on this rare path: where the nesting gets too deep
             if match.group() in ("[", "{"):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -592,7 +594,7 @@ def parse_json(source: Source) -> Any:
         raise LoadError(f"{source.name}: nested too deeply", problems=[problem]) from None
 
 
-_HALF_PAIR = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_HALF_PAIR = r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
 
 
 def _has_lone_surrogate(data: Any) -> bool:

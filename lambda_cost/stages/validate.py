@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
@@ -61,10 +62,16 @@ class Validated(Value):
         self.invalid_keys = invalid_keys
 
 
-class _PartialWorkload(Workload):
-    """The valid part of a workload: the functions that validate, possibly none."""
+@functools.cache
+def _partial_workload() -> type[Workload]:
+    """The model of the valid part of a workload: the functions that validate, possibly none. Made when first
+    needed: creating a pydantic model class costs about 1.5 M instructions, and only a workload with a problem
+    needs this one."""
 
-    functions: list[Function] = Field(default_factory=list)  # a partial workload may have no valid function
+    class _PartialWorkload(Workload):
+        functions: list[Function] = Field(default_factory=list)  # a partial workload may have no valid function
+
+    return _PartialWorkload
 
 
 def validate_workload(data: Any, source: Source) -> Validated:
@@ -167,8 +174,9 @@ class WorkloadCheck:
 # Each pattern starts with text that is rare in a workload, so that looking costs little on a large file.
 _MAYBE_READ = (re.compile(r" 0[0-9_]"), re.compile(r"\[0[0-9_]"), re.compile(r",0[0-9_]"),
                re.compile(r": [1-9][0-9_]*:[0-5]"))
-_OCTAL = re.compile(r"[-+]?0[0-7_]*[0-7][0-7_]*")
-_BASE_60 = re.compile(r"[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+")
+# Patterns, not compiled regexes: re compiles them (and caches them) only when a _MAYBE_READ found something.
+_OCTAL = r"[-+]?0[0-7_]*[0-7][0-7_]*"
+_BASE_60 = r"[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+"
 _INT_TAG = "tag:yaml.org,2002:int"
 _NOT_TEXT = ", not as text"
 
@@ -197,13 +205,13 @@ def yaml_readings(source: Source) -> list[Problem]:
 def _reading(text: str) -> tuple[str, str] | None:
     """What YAML made of a plain integer that does not mean what it looks like, and what to write instead."""
     value = yaml.constructor.SafeConstructor().construct_yaml_int(yaml.ScalarNode(_INT_TAG, text))
-    if _OCTAL.fullmatch(text):
+    if re.fullmatch(_OCTAL, text):
         meant = int(text.replace("_", ""), 10)
         if meant == value:  # 007 is 7 either way; as a name, it is still not text
             return f"{text} is read by YAML as the number {value}{_NOT_TEXT}", f"quote it: '{text}'"
         return (f"{text} is read by YAML as the octal number {value}, not {meant}: a leading zero makes a number "
                 f"octal", f"write {meant}, or quote it ('{text}') if it is text")
-    if _BASE_60.fullmatch(text):
+    if re.fullmatch(_BASE_60, text):
         return (f"{text} is read by YAML as the base-60 number {value} (YAML 1.1 writes times so)",
                 f"quote it ('{text}') if it is text, or write {value}")
     return None
@@ -230,9 +238,9 @@ def _partial(data: dict[Any, Any], functions: list[Function], invalid_keys: froz
     """The valid functions with the valid top-level keys; the defaults stand in for the others."""
     top = {key: value for key, value in data.items() if key not in invalid_keys and key != "functions"}
     try:
-        return _PartialWorkload.model_validate({**top, "version": 1, "functions": functions})
+        return _partial_workload().model_validate({**top, "version": 1, "functions": functions})
     except ValidationError:  # a problem with no key of its own (none today): keep the functions only
-        return _PartialWorkload.model_validate({"version": 1, "functions": functions})
+        return _partial_workload().model_validate({"version": 1, "functions": functions})
 
 
 def _names(raw_functions: Any) -> list[tuple[int, str]]:
@@ -282,10 +290,15 @@ def function_problems(function: Function, index: int, sources: Sequence[int] | N
 _REQUIRED = frozenset(name for name, field in Function.model_fields.items() if field.is_required()) - {"invocations"}
 
 
-class _PartialFunction(Function):
-    """The valid part of a function that did not validate: its sources that do, possibly none."""
+@functools.cache
+def _partial_function() -> type[Function]:
+    """The model of the valid part of a function that did not validate: its sources that do, possibly none. Made
+    when first needed, as _partial_workload is."""
 
-    invocations: list[Invocation] = Field(default_factory=list)
+    class _PartialFunction(Function):
+        invocations: list[Invocation] = Field(default_factory=list)
+
+    return _PartialFunction
 
 
 def _salvaged_problems(raw: Any, errors: list[Any], index: int) -> list[Problem]:
@@ -303,7 +316,7 @@ def _salvaged_problems(raw: Any, errors: list[Any], index: int) -> list[Problem]
     partial = {key: value for key, value in raw.items() if key not in bad_keys}
     partial["invocations"] = [raw["invocations"][position] for position in kept]
     try:
-        function = _PartialFunction.model_validate(partial)
+        function = _partial_function().model_validate(partial)
     except ValidationError:
         return []
     # A check runs only when none of the keys it reads was left out: else its silence, or its complaint (an

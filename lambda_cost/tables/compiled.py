@@ -16,10 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import pickle
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+try:  # the C unpickler, which pickle.py re-exports: importing pickle.py (its pure-Python pickler, and a lookup of
+    # Jython's org.python.core along sys.path) costs about 4 M instructions a run, and a run only reads.
+    from _pickle import loads as _unpickle
+except ImportError:  # an interpreter without the accelerator module
+    from pickle import loads as _unpickle
 
 if TYPE_CHECKING:
     from lambda_cost.model.pricing import PricingTable
@@ -58,7 +63,7 @@ class CompiledTables:
         if hashlib.sha256(pickled).hexdigest() != checksum:
             return None
         try:
-            table: PricingTable = pickle.loads(pickled)
+            table: PricingTable = _unpickle(pickled)
         except Exception:  # damaged in a way its checksum cannot tell: the YAML is read instead
             return None
         return table, digest
@@ -70,6 +75,8 @@ def compile_tables(catalog: TableCatalog) -> bytes:
     The file holds a header (the key and the index's checksum), the index (effective dates; each table's
     checksum and digest) and each table pickled apart, so that a run checks and unpickles only the one it uses.
     """
+    import pickle  # only the build writes the file
+
     effective = {version: catalog.effective(version) for version in catalog.versions}
     tables, pickled = {}, {}
     for version in catalog.versions:
@@ -84,10 +91,10 @@ def compile_tables(catalog: TableCatalog) -> bytes:
 def read_compiled(path: Path, files: Mapping[str, Path]) -> CompiledTables | None:
     """The compiled tables at `path` if they are those of `files` exactly; None if absent, stale or damaged."""
     try:
-        header, index, pickled = pickle.loads(path.read_bytes())
+        header, index, pickled = _unpickle(path.read_bytes())
         if header["key"] != source_key(files) or header["index"] != hashlib.sha256(index).hexdigest():
             return None
-        content: dict[str, Any] = pickle.loads(index)
+        content: dict[str, Any] = _unpickle(index)
         compiled = CompiledTables(content["effective"], content["tables"], pickled)
     except Exception:  # absent or damaged, whatever the damage: the tables are read from YAML instead
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -10,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer
 from conftest import ROOT
 from typer.testing import CliRunner
 
-from lambda_cost import __version__
+from lambda_cost import __version__, cli
 from lambda_cost.cli import app
 
 EXAMPLE = str(ROOT / "examples" / "web-api.yaml")
@@ -60,6 +62,30 @@ def test_workload_from_stdin() -> None:
     from_stdin = run_process("estimate", "-", "-f", "json", stdin=text).stdout
     assert json.loads(from_stdin)["total"] == json.loads(from_file)["total"]
     assert json.loads(from_stdin)["workload"] == "<stdin>"
+
+
+def test_a_command_gets_the_cycle_collector_back_after_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The console script (start.main) pauses the collector for start-up; a command runs with it as it was,
+    but a short-lived one (estimate), which turns it off for its work anyway."""
+    monkeypatch.setattr(cli, "_gc_paused", True)
+    states: list[bool] = []
+    try:
+        for short_lived in (False, True):
+            gc.disable()
+            with pytest.raises(typer.Exit):
+                cli._run(lambda: states.append(gc.isenabled()) or 0, False, short_lived=short_lived)
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert states == [True, False]
+
+
+def test_the_console_script_runs_through_start(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", "import sys; from lambda_cost.start import main; "
+                           f"sys.argv = ['lambda-cost', 'estimate', {EXAMPLE!r}, '-f', 'json']; main()"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["total"]
 
 
 def test_version() -> None:

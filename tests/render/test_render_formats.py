@@ -42,9 +42,9 @@ def test_every_registered_renderer_resolves() -> None:
 def test_the_cli_offers_exactly_the_registered_formats() -> None:
     from lambda_cost import cli
 
-    assert [f.value for f in cli.OutputFormat] == formats("estimate") == formats("diff")
-    assert [f.value for f in cli.ListFormat] == formats("compare") == formats("pricing-show")
-    assert [f.value for f in cli.CheckFormat] == formats("validate")
+    assert list(cli.OUTPUT_FORMATS) == formats("estimate") == formats("diff")
+    assert list(cli.LIST_FORMATS) == formats("compare") == formats("pricing-show")
+    assert list(cli.CHECK_FORMATS) == formats("validate")
 
 
 @pytest.mark.parametrize("example", EXAMPLES)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lambda_cost.errors import PricingError, TableError
-from lambda_cost.tables.catalog import TableCatalog, bundled_pricing_dir
+from lambda_cost.tables.catalog import TableCatalog, _table_files, bundled_pricing_dir
 
 REFERENCE_REGIONS = {
     "us-east-1", "us-east-2", "us-west-2", "us-west-1", "ca-central-1", "sa-east-1", "eu-west-1", "eu-west-2",
@@ -118,3 +118,13 @@ def test_extending_a_newer_or_unknown_version_is_refused(tmp_path: Path) -> None
 def test_unknown_version() -> None:
     with pytest.raises(PricingError, match="unknown pricing version"):
         TableCatalog().select("1999-01-01")
+
+
+def test_table_files_are_what_the_two_globs_give(tmp_path: Path) -> None:
+    """catalog lists a directory once (os.scandir) instead of globbing it twice: the same files, in the same order."""
+    for name in ("b.yml", "a.yaml", ".yaml", ".hidden.yaml", "c.YAML", "x.yaml.bak", "B.yaml", "a.yml", "notes.txt"):
+        (tmp_path / name).write_text("")
+    (tmp_path / "dir.yaml").mkdir()
+    globbed = sorted([*tmp_path.glob("*.yaml"), *tmp_path.glob("*.yml")])
+    assert _table_files(tmp_path) == globbed
+    assert _table_files(bundled_pricing_dir()) == sorted(bundled_pricing_dir().glob("*.yaml"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -89,3 +91,20 @@ def test_a_damaged_file_never_changes_a_table(compiled_bytes: bytes, tmp_path_fa
         assert catalog.effective(version) == yaml_tables.effective(version)
         resolved, expected = catalog.resolve(version), yaml_tables.resolve(version)
         assert (resolved.table, resolved.sha256) == (expected.table, expected.sha256)
+
+
+def test_without_the_c_unpickler_the_tables_are_read_alike(compiled_file: Path) -> None:
+    """tables/compiled.py reads with _pickle directly (pickle.py costs a run time to import); an interpreter
+    without that module falls back to pickle's own reader, and reads the same tables."""
+    code = (
+        "import sys; sys.modules['_pickle'] = None\n"
+        "import pickle\n"
+        "from pathlib import Path\n"
+        "from lambda_cost.tables import compiled\n"
+        "from lambda_cost.tables.catalog import TableCatalog\n"
+        "assert compiled._unpickle is pickle._loads\n"
+        f"tables = TableCatalog(Path({str(ROOT / 'pricing')!r}))\n"
+        f"read = compiled.read_compiled(Path({str(compiled_file)!r}), tables.files)\n"
+        "assert read is not None and compiled.differences(tables, read) == []\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
