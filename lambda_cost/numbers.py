@@ -65,9 +65,13 @@ def exact(function: Callable[..., _Result]) -> Callable[..., _Result]:
 
 
 def exact_sum(values: Iterable[Decimal]) -> Decimal:
-    """Add up at the working precision, whatever context the caller is in."""
-    with localcontext(ARITHMETIC):
-        return sum(values, ZERO)
+    """Add up at the working precision, whatever context the caller is in (the context's own add, in order, as
+    sum() would: switching the thread's context costs more than adding the few figures of a line)."""
+    add = ARITHMETIC.add
+    total = ZERO
+    for value in values:
+        total = add(total, value)
+    return total
 
 
 def quantize(value: Decimal) -> Decimal:
@@ -118,6 +122,9 @@ def _allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
         return [ZERO] * len(weights)
     if not amount:  # the tiers above the first are empty for most workloads: nothing to work out
         return [ZERO] * len(weights)
+    in_quanta = _in_quanta([amount, *weights])
+    if in_quanta is not None:
+        return _allocate_quanta(in_quanta[0], in_quanta[1:])
     floors: list[Decimal] = []
     remainders: list[Decimal] = []
     for weight in weights:
@@ -135,6 +142,39 @@ def _allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
         for index in sorted(range(len(remainders)), key=remainders.__getitem__, reverse=True)[:left]:
             floors[index] += QUANTUM
     return floors
+
+
+_QUANTUM_EXPONENT = -QUANTUM.adjusted()  # 18: QUANTUM is 1E-18
+
+
+def _in_quanta(values: list[Decimal]) -> list[int] | None:
+    """Each value as a whole number of quanta, or None if one is not (then allocate works in decimals)."""
+    counts = []
+    for value in values:
+        scaled = value.scaleb(_QUANTUM_EXPONENT, ARITHMETIC)
+        count = int(scaled)
+        if count != scaled:
+            return None
+        counts.append(count)
+    return counts
+
+
+def _allocate_quanta(amount: int, weights: list[int]) -> list[Decimal]:
+    """The largest-remainder method in whole quanta, with integers: exact, and several times faster than decimals
+    on the hundreds of thousands of shares of a large workload."""
+    total = sum(weights)
+    floors: list[int] = []
+    remainders: list[int] = []  # of amount × weight / total, in units of 1/total of a quantum
+    for weight in weights:
+        floor, remainder = divmod(amount * weight, total)
+        floors.append(floor)
+        remainders.append(remainder)
+    left = amount - sum(floors)
+    if left:
+        # The largest remainders, ties to the earlier weight: a reversed sort keeps equal keys in their order.
+        for index in sorted(range(len(remainders)), key=remainders.__getitem__, reverse=True)[:left]:
+            floors[index] += 1
+    return [Decimal(floor).scaleb(-_QUANTUM_EXPONENT, ARITHMETIC) if floor else ZERO for floor in floors]
 
 
 def plain(value: Decimal) -> str:

@@ -119,6 +119,10 @@ class WorkloadCheck:
         top_problems: list[Problem] = []
         try:
             if self._listed:
+                # The Function validator first: pydantic builds it once, and the Workload's reuses it (built the
+                # other way round, the Workload's schema would make a Function schema of its own, ~40 M
+                # instructions of every run).
+                Function.model_rebuild()
                 # One unvalidated stand-in keeps the list valid (its items are not validated again): the model of
                 # a partial workload would cost a schema of its own on every run.
                 stand_in = Function.model_construct(name="", memory_mb=128, duration_ms=Decimal(0), invocations=[])
