@@ -45,8 +45,13 @@ def write(estimate: Estimate, options: RenderOptions, out: TextIO) -> None:
     out.write("}\n")
 
 
+# One encoder for the whole document: json.dumps() with any non-default option makes a new one for each call,
+# and a large estimate encodes one value per function.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODE(value)
 
 
 def document(estimate: Estimate, options: RenderOptions, *, with_functions: bool = True) -> dict[str, Any]:
