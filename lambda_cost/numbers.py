@@ -137,11 +137,17 @@ def _allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
         floors.append(floor)
         remainders.append(exact - floor)
     left = int(ARITHMETIC.divide(amount - sum(floors, ZERO), QUANTUM))
-    if left:
-        # The largest remainders, ties to the earlier weight: a reversed sort keeps equal keys in their order.
-        for index in sorted(range(len(remainders)), key=remainders.__getitem__, reverse=True)[:left]:
-            floors[index] += QUANTUM
+    for index in _largest(remainders, left):
+        floors[index] += QUANTUM
     return floors
+
+
+def _largest(remainders: Sequence[Decimal] | Sequence[int], count: int) -> list[int]:
+    """Where the `count` largest remainders are, ties to the earlier one (a reversed sort keeps equal keys in
+    their order)."""
+    if not count:
+        return []
+    return sorted(range(len(remainders)), key=remainders.__getitem__, reverse=True)[:count]
 
 
 _QUANTUM_EXPONENT = -QUANTUM.adjusted()  # 18: QUANTUM is 1E-18
@@ -169,11 +175,8 @@ def _allocate_quanta(amount: int, weights: list[int]) -> list[Decimal]:
         floor, remainder = divmod(amount * weight, total)
         floors.append(floor)
         remainders.append(remainder)
-    left = amount - sum(floors)
-    if left:
-        # The largest remainders, ties to the earlier weight: a reversed sort keeps equal keys in their order.
-        for index in sorted(range(len(remainders)), key=remainders.__getitem__, reverse=True)[:left]:
-            floors[index] += 1
+    for index in _largest(remainders, amount - sum(floors)):
+        floors[index] += 1
     return [Decimal(floor).scaleb(-_QUANTUM_EXPONENT, ARITHMETIC) if floor else ZERO for floor in floors]
 
 
