@@ -1,7 +1,7 @@
 """Workload keys of the compute and billing modes: Lambda Managed Instances, durable functions, tenant isolation."""
 
-from __future__ import annotations
-
+# Annotations are objects, not strings (no `from __future__ import annotations`), as in workload.py: pydantic
+# reads every field's, and a string it must compile and eval.
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
@@ -52,7 +52,7 @@ class ManagedInstances(_Strict):
     )
 
     @model_validator(mode="after")
-    def _one_each(self) -> ManagedInstances:
+    def _one_each(self) -> "ManagedInstances":
         if (self.instance_hours is None) == (self.concurrency_per_instance is None):
             raise ValueError("give exactly one of instance_hours, concurrency_per_instance")
         if self.discount is not None and self.hourly_price is not None:
@@ -98,7 +98,7 @@ class TenantIsolation(_Strict):
     )
 
     @model_validator(mode="after")
-    def _one_figure(self) -> TenantIsolation:
+    def _one_figure(self) -> "TenantIsolation":
         given = [
             self.environments_per_month is not None,
             self.tenants is not None or self.environments_per_tenant is not None,
@@ -151,7 +151,7 @@ class MicroVm(_Strict):
     )
 
     @model_validator(mode="after")
-    def _peak_above_baseline(self) -> MicroVm:
+    def _peak_above_baseline(self) -> "MicroVm":
         peak = self.peak_memory_mb
         if peak is not None and peak < self.memory_mb:
             raise ValueError(f"peak_memory_mb is at least memory_mb ({self.memory_mb}), not {peak}")
@@ -170,7 +170,7 @@ _EXCLUDES = {
 }
 
 
-def mode_problems(function: Function, index: int) -> list[Problem]:
+def mode_problems(function: "Function", index: int) -> list[Problem]:
     """A mode with a key it excludes, on the function or one of its versions."""
     problems = []
     for mode, excluded in _EXCLUDES.items():

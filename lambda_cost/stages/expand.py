@@ -18,6 +18,7 @@ from lambda_cost.model.workload import (
     AsyncSource,
     Function,
     MqSource,
+    ProvisionedMode,
     SqsSource,
     StreamSource,
     SyncSource,
@@ -159,7 +160,7 @@ def _inherited_counts(function: Function, index: int, rows: list[FunctionUsage])
 def _unreached_dead_letter(source: Any, usage: SourceUsage, path: tuple[str | int, ...]) -> list[Problem]:
     """A dead_letter that nothing reaches cannot cost anything: say why, so that its absent charge is not a
     surprise."""
-    if getattr(source, "dead_letter", None) is None or usage.lost:
+    if usage.dead_letter is None or usage.lost:
         return []
     if not usage.error_rate:
         why = f"no {usage.volume_unit[:-1]} fails (error_rate is 0)"
@@ -276,18 +277,17 @@ def _expand_source(
     path: tuple[str | int, ...],
     warnings: list[Problem],
 ) -> SourceUsage:
-    if isinstance(source, SqsSource | StreamSource | MqSource):
-        warnings.extend(_batches_cannot_be_full(source, path))
+    volume = source.monthly_volume  # worked out once: it is a few lookups and a division
     if isinstance(source, SyncSource):
-        return _per_event(source, index, source.client_retries, "requests", "failed for good")
+        return _per_event(source, volume, index, source.client_retries, "requests", "failed for good")
     if isinstance(source, AsyncSource):
-        return _per_event(
-            source, index, source.max_retries, "events", "to the DLQ or on-failure destination"
-        )
+        return _per_event(source, volume, index, source.max_retries, "events",
+                          "to the DLQ or on-failure destination", source.payload_kb, source.dead_letter)
+    warnings.extend(_batches_cannot_be_full(source, volume, path))
     if isinstance(source, SqsSource):
-        return _sqs(source, index, path, warnings)
+        return _sqs(source, volume, index, path, warnings)
     if isinstance(source, MqSource):
-        return _batched(source, index, MQ_REDELIVERIES, "messages", "to the broker's DLQ")
+        return _batched(source, volume, index, MQ_REDELIVERIES, "messages", "to the broker's DLQ")
     retries: int | None = source.max_retry_attempts
     if retries == -1:
         retries = None
@@ -301,12 +301,14 @@ def _expand_source(
                        f"max_retry_attempts up to {MAX_RETRY_ATTEMPTS:,}")
     # A discarded batch's on-failure destination gets one record: the failed invocation's, with the batch's metadata.
     label = "discarded, one record per batch to the on-failure destination" if source.dead_letter else "discarded"
-    return _batched(source, index, retries, "records", label, notice_per_batch=True)
+    return _batched(source, volume, index, retries, "records", label, source.dead_letter, source.provisioned_mode,
+                    notice_per_batch=True)
 
 
-def _batches_cannot_be_full(source: SqsSource | StreamSource | MqSource, path: tuple[str | int, ...]) -> list[Problem]:
+def _batches_cannot_be_full(
+    source: SqsSource | StreamSource | MqSource, volume: Decimal, path: tuple[str | int, ...]
+) -> list[Problem]:
     """The estimate takes batches to be full (V / n invocations): not even one can be when n is above the volume."""
-    volume = source.monthly_volume
     if not 0 < volume < source.batch_size:
         return []
     return [Problem(
@@ -318,10 +320,17 @@ def _batches_cannot_be_full(source: SqsSource | StreamSource | MqSource, path: t
 
 
 def _per_event(
-    source: SyncSource | AsyncSource, index: int, retries: int, unit: str, lost_label: str
+    source: SyncSource | AsyncSource,
+    volume: Decimal,
+    index: int,
+    retries: int,
+    unit: str,
+    lost_label: str,
+    payload_kb: Decimal | None = None,
+    dead_letter: str | None = None,
 ) -> SourceUsage:
-    """Each event is retried on its own: attempts = V · Σ_{k=0..R} p^k."""
-    volume = source.monthly_volume
+    """Each event is retried on its own: attempts = V · Σ_{k=0..R} p^k. (The fields only an asynchronous source has
+    are passed in: asking a model for a field it lacks raises and catches an error inside pydantic.)"""
     p = source.error_rate
     factor = geometric_sum(p, retries)
     invocations = volume * factor
@@ -340,12 +349,14 @@ def _per_event(
         failed_invocations=invocations * p,
         lost=volume * p ** (retries + 1),
         lost_label=lost_label,
-        payload_kb=getattr(source, "payload_kb", None),
-        dead_letter=getattr(source, "dead_letter", None),
+        payload_kb=payload_kb,
+        dead_letter=dead_letter,
     )
 
 
-def _sqs(source: SqsSource, index: int, path: tuple[str | int, ...], warnings: list[Problem]) -> SourceUsage:
+def _sqs(
+    source: SqsSource, volume: Decimal, index: int, path: tuple[str | int, ...], warnings: list[Problem]
+) -> SourceUsage:
     receives = None if source.max_receive_count is None else source.max_receive_count - 1
     if receives is None and source.error_rate:  # a queue whose messages never fail has no message to redrive
         warnings.append(Problem(
@@ -359,10 +370,10 @@ def _sqs(source: SqsSource, index: int, path: tuple[str | int, ...], warnings: l
         _expires_first(success, MAX_RECEIVE_COUNT, "message" if partial else "batch",
                        f"max_receive_count up to {MAX_RECEIVE_COUNT:,}")
     if not source.report_batch_item_failures:
-        return _batched(source, index, receives, "messages", "to the queue's DLQ")
+        return _batched(source, volume, index, receives, "messages", "to the queue's DLQ", source.dead_letter,
+                        source.provisioned_mode)
     # With partial batch responses only the failed messages return to the queue; the invocation that
     # reports them completes normally, so every invocation is billed at duration_ms.
-    volume = source.monthly_volume
     p = source.error_rate
     factor = geometric_sum(p, receives)
     return SourceUsage(
@@ -387,14 +398,17 @@ def _sqs(source: SqsSource, index: int, path: tuple[str | int, ...], warnings: l
 
 def _batched(
     source: SqsSource | StreamSource | MqSource,
+    volume: Decimal,
     index: int,
     retries: int | None,
     unit: str,
     lost_label: str,
+    dead_letter: str | None = None,
+    provisioned_mode: ProvisionedMode | None = None,
     notice_per_batch: bool = False,
 ) -> SourceUsage:
-    """Whole batches retried together: invocations = V / n × Σ q^k, q = 1 − (1 − p)^n."""
-    volume = source.monthly_volume
+    """Whole batches retried together: invocations = V / n × Σ q^k, q = 1 − (1 − p)^n. (An MQ source has no
+    dead_letter or provisioned_mode: they are passed in, as to _per_event.)"""
     n = source.batch_size
     q = batch_failure_rate(source.error_rate, n)
     factor = geometric_sum(q, retries)
@@ -415,8 +429,8 @@ def _batched(
         failed_invocations=invocations * q,
         lost=ZERO if retries is None else volume * q ** (retries + 1),
         lost_label=lost_label,
-        dead_letter=getattr(source, "dead_letter", None),
-        provisioned_mode=getattr(source, "provisioned_mode", None),
+        dead_letter=dead_letter,
+        provisioned_mode=provisioned_mode,
         notice_per_batch=notice_per_batch,
     )
 

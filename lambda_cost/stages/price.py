@@ -444,7 +444,6 @@ _CREDIT_TEXT = {
 
 
 # Texts shared by many line items are made once: a large workload holds one copy, not one per function.
-@lru_cache(maxsize=64)
 @lru_cache(maxsize=256)
 def _requests_why(per_million: Decimal) -> str:
     return f"billed invocations at ${per_million} per 1M"
