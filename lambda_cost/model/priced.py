@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_DOWN, Decimal
+from functools import lru_cache
 
 from lambda_cost.model.usage import FunctionUsage
 from lambda_cost.model.value import Value
@@ -14,6 +15,7 @@ _TIER_SUFFIX = re.compile(r"_tier_\d+$")
 FREE_TIER_ROW = "(free tier)"
 
 
+@lru_cache(maxsize=256)  # a few dozen names, asked for each line item of each function
 def component_group(component: str) -> str:
     """The component a line item counts towards (budgets, charts, Savings Plans): tiers and free-tier credits join
     their dimension, so duration_tier_2 and free_tier_duration are both duration."""
