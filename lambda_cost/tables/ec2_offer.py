@@ -48,6 +48,7 @@ class _Read:
     """What the stream gave: the header, the products kept, and the prices of their SKUs."""
 
     header: dict[str, Any] = field(default_factory=dict)
+    seen: int = 0  # products of any kind
     products: dict[str, tuple[str, str]] = field(default_factory=dict)  # sku -> (region, instance type)
     prices: dict[tuple[str, str], set[Decimal]] = field(default_factory=lambda: defaultdict(set))
     skipped_regions: set[str] = field(default_factory=set)
@@ -96,8 +97,12 @@ def import_ec2_offer(
     unmapped += [f"region {region}: not in the base version {base_version}, so not imported"
                  for region in sorted(read.skipped_regions)]
     if not regions:
-        raise PricingError(f"{offer_path}: no Linux on-demand price of a C, M or R instance type in the regions of "
-                           f"{base_version}", hint="is it the AmazonEC2 offer file? nothing was written")
+        kept = len(read.products)
+        raise PricingError(
+            f"{offer_path}: no Linux on-demand price of a C, M or R instance type in the regions of {base_version} "
+            f"(of its {read.seen:,} products, {kept:,} {'is such an instance' if kept == 1 else 'are such instances'}"
+            f"{', and none of them has an hourly USD price in its OnDemand terms' if kept else ''})",
+            hint="is it the AmazonEC2 offer file? nothing was written")
     region_code = header.get("regionCode")
     regional = isinstance(region_code, str) and _REGION_CODE.match(region_code) is not None
     types = sorted({name for entry in regions.values() for name in entry["managed_instances"]})
@@ -153,6 +158,7 @@ def _walk(stream: JsonStream, read: _Read, path: Path, catalog: TableCatalog, ef
         if key == "products":
             regions = _regions_of_base(read, path, catalog, effective, extends)
             for sku in stream.members():
+                read.seen += 1
                 _product(sku, stream.value(), read, regions)
         elif key == "terms":
             if regions is None:
@@ -217,7 +223,9 @@ def _prices(sku: str, terms: Any, read: _Read) -> None:
         return
     for term in terms.values():
         dimensions = term.get("priceDimensions") if isinstance(term, dict) else None
-        for dimension in (dimensions or {}).values():
+        if not isinstance(dimensions, dict):  # a term without price dimensions prices nothing
+            continue
+        for dimension in dimensions.values():
             if not isinstance(dimension, dict) or dimension.get("unit") not in ("Hrs", "Hours"):
                 continue
             try:

@@ -106,7 +106,7 @@ def detect(head: str) -> str:
         first_line = stripped.split("\n", 1)[0]
         try:
             value = json.loads(first_line)
-        except ValueError:
+        except (ValueError, RecursionError):  # the document's reader says what is wrong, and where
             return "json-document"
         if isinstance(value, dict) and ("record" in value or value.get("type", "").startswith("platform.")):
             return "json-lines"
@@ -121,6 +121,8 @@ def _complete_json(text: str) -> bool:
     """Whether a head that starts like JSON is one document (pretty-printed or one line) rather than JSON lines."""
     try:
         json.loads(text)
+    except RecursionError:  # one document, nested too deeply: its reader says so, and where
+        return True
     except ValueError as error:
         # A document longer than the head fails at its end; JSON lines fail right after the first record.
         return "Extra data" not in str(error)

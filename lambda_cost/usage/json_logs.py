@@ -18,8 +18,12 @@ _METRICS = {
 
 
 def loads(text: str) -> Any:
-    """JSON with exact numbers: a float in a record is a Decimal here, never a binary float."""
-    return json.loads(text, parse_float=Decimal)
+    """JSON with exact numbers: a float in a record is a Decimal here, never a binary float. A line nested too
+    deeply for json is a ValueError, as any other line that is not a record (its callers skip it)."""
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def _number(metrics: dict[str, Any], key: str, whole: bool) -> Any:

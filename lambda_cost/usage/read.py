@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lambda_cost.errors import Problem
+from lambda_cost.errors import LoadError, Problem
 from lambda_cost.usage.inputs import (
     HEAD_CHARS,
     READ_ERRORS,
@@ -16,7 +16,7 @@ from lambda_cost.usage.inputs import (
     read_failure,
 )
 from lambda_cost.usage.insights import add_rows, read_csv, rows_of
-from lambda_cost.usage.json_logs import loads, read_events, read_json_lines
+from lambda_cost.usage.json_logs import read_events, read_json_lines
 from lambda_cost.usage.metrics import is_metrics, read_metrics
 from lambda_cost.usage.report_lines import TextReader
 from lambda_cost.usage.tally import SourceSummary, Tallies
@@ -86,13 +86,14 @@ def _read(item: Input, function: str | None, tallies: Tallies, notes: list[str])
         summary = SourceSummary(item.name, "insights")
         read_csv(text, item.name, tallies, summary)
         return summary
-    try:
-        document = loads(text)
-    except ValueError as error:
-        line = getattr(error, "lineno", None)
-        raise UsageInputError(f"{item.name}: not valid JSON", hint="export the data again",
-                              problems=[Problem(f"not valid JSON here: {getattr(error, 'msg', error)}",
-                                                file=item.name, line=line)]) from None
+    from lambda_cost.stages.load import NotJson, Source, parse_json
+
+    try:  # the workload's JSON reader: exact numbers, and bounded digits and depth, each problem located
+        document = parse_json(Source(item.name, text))
+    except NotJson as error:
+        raise UsageInputError(error.message, hint="export the data again", problems=error.problems) from None
+    except LoadError as error:  # a number or a nesting out of range
+        raise UsageInputError(error.message, hint=error.hint, problems=error.problems) from None
     return _document(document, item, default, tallies, notes)
 
 

@@ -159,7 +159,12 @@ def test_files_of_two_formats(workload: str, lines: list[BillLine], tmp_path: Pa
 
 
 @pytest.mark.parametrize(("document", "expected"), [
-    ('{"ResultsByTime": [', "not valid JSON\n  {path}:1:20: Expecting value"),
+    ('{"ResultsByTime": [', "not valid JSON\n  {path}:1:20: a value is missing, or is not JSON (text in double "
+                            "quotes, no trailing comma)"),
+    # json's own limits (a number of 4,300 digits, about 1,000 levels of nesting) are said in our words, located
+    ('{"ResultsByTime": [], "x": ' + "9" * 5000 + "}", "a number out of range\n  {path}:1:28: '99999999999999999999…' "
+                                                     "is too large"),
+    ('{"ResultsByTime": ' + "[" * 5000 + "]" * 5000 + "}", "nested too deeply\n  {path}:1:"),
     ('{"Items": []}', "JSON, but not the output of Cost Explorer's get-cost-and-usage (no ResultsByTime)"),
     ('{"GroupDefinitions": [{"Type": "DIMENSION", "Key": "SERVICE"}], "ResultsByTime": []}',
      "Cost Explorer output grouped by SERVICE, not by USAGE_TYPE"),

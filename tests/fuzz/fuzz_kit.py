@@ -303,6 +303,10 @@ WHOLE_FILE_REFUSALS = (
     "no AWS::Lambda::Function or AWS::Serverless::Function", "no Lambda function in this",
     # an offer file none of whose products makes a rate: each kind of product is listed under `products`
     "no product of the offer could be mapped",
+    # the same of the AmazonEC2 offer file, with the count of its products and of those of the right kind
+    "no Linux on-demand price of a C, M or R instance type",
+    # a bill with no line item at all, or none of Lambda: said of the file, with what it does hold
+    "no AWS Lambda line items",
     # a usage export with nothing calibrate reads (no REPORT line, no platform.report record...): said of the file,
     # with its count of lines
     " among its ",

@@ -144,3 +144,39 @@ def test_a_price_out_of_range_is_listed_not_imported(tmp_path: Path) -> None:
     result = import_ec2_offer(path, TableCatalog())
     assert any("c7g.large: a price out of range" in line for line in result.unmapped), result.unmapped
     assert "c7g.large" not in result.text
+
+
+def test_terms_of_the_wrong_shape_price_nothing(tmp_path: Path) -> None:
+    """Price dimensions that are not a mapping (a fuzzed file gave a string) are passed over, not an internal error;
+    the other SKUs still import."""
+    offer = json.loads(OFFER.read_text())
+    sku = next(sku for sku, product in offer["products"].items()
+               if product["attributes"].get("instanceType") == "c7g.large")
+    for term in offer["terms"]["OnDemand"][sku].values():
+        term["priceDimensions"] = "xxx"
+    path = tmp_path / "offer.json"
+    path.write_text(json.dumps(offer))
+    result = import_ec2_offer(path, catalog(tmp_path))
+    assert "c7g.large" not in result.text and 'm7g.xlarge: "0.1632"' in result.text
+
+
+def test_a_file_with_no_usable_price_says_what_it_held(tmp_path: Path) -> None:
+    """Refused as a whole, with the count of its products and of those that were the right kind of instance."""
+    offer = json.loads(OFFER.read_text())
+    for terms in offer["terms"]["OnDemand"].values():
+        for term in terms.values():
+            term["priceDimensions"] = {}
+    path = tmp_path / "offer.json"
+    path.write_text(json.dumps(offer))
+    with pytest.raises(PricingError) as caught:
+        import_ec2_offer(path, catalog(tmp_path))
+    kept = sum(1 for product in offer["products"].values()
+               if product.get("productFamily") == "Compute Instance"
+               and product["attributes"].get("operatingSystem") == "Linux"
+               and product["attributes"].get("tenancy") == "Shared"
+               and product["attributes"]["instanceType"][0] in "cmr"
+               and product["attributes"].get("regionCode") in ("us-east-1", "eu-west-1"))
+    assert caught.value.message.endswith(
+        f"(of its {len(offer['products'])} products, {kept} are such instances, and none of them has an hourly "
+        "USD price in its OnDemand terms)")
+    assert kept == 2

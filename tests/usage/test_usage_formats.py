@@ -111,3 +111,34 @@ def test_a_json_document_of_another_kind_is_refused(tmp_path: Path) -> None:
     other.write_text('{"Functions": []}')
     error = _refused([str(other)])
     assert error.problems[0].line == 1 and "expected MetricDataResults" in error.problems[0].message
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    # json's own limits (an int of 4,300 digits, about 1,000 levels of nesting): said in our words, located
+    ('{\n "Label": "Invocations",\n "Datapoints": [{"Timestamp": -' + "9" * 5000 + "}]}",
+     "is too large: no value of a workload comes near"),
+    ('{"MetricDataResults": [{"Id": "m0_invocations", "Label": ' + "[" * 5000 + "]" * 5000 + "}]}",
+     "the document is nested more than"),
+    ('{"MetricDataResults": [NaN]}', "NaN is not a number; a JSON number is finite"),
+    ('{"MetricDataResults": [', "a value is missing, or is not JSON"),
+])
+def test_a_json_document_out_of_json_s_limits_is_refused_where_it_goes_wrong(
+    tmp_path: Path, text: str, said: str
+) -> None:
+    path = tmp_path / "usage.json"
+    path.write_text(text)
+    error = _refused([str(path)], "fn")
+    assert len(error.problems) == 1
+    problem = error.problems[0]
+    assert said in problem.message and problem.file == str(path) and problem.line is not None, problem
+
+
+def test_a_json_line_nested_too_deeply_is_a_line_that_is_not_a_record(tmp_path: Path) -> None:
+    """JSON lines (the Telemetry API's records): a line json cannot read is skipped and counted, as any other."""
+    path = tmp_path / "records.jsonl"
+    record = ('{"time": "2025-09-01T00:00:00Z", "type": "platform.report", "record": {"requestId": "r1", '
+              '"metrics": {"durationMs": 140.5, "billedDurationMs": 141, "memorySizeMB": 512, "maxMemoryUsedMB": 90}}}')
+    path.write_text(record + "\n" + "{" + '"a":' * 0 + "[" * 5000 + "]" * 5000 + "\n" + record + "\n")
+    reading = read_inputs([str(path)], "fn")
+    assert reading.tallies["fn"].invocations == 2
+    assert reading.summaries[0].skipped == 1
