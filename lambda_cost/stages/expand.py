@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
 
 from lambda_cost.errors import Problem
 from lambda_cost.model.units import SECONDS_PER_MONTH
@@ -82,7 +81,7 @@ class Expander:
             except _NeverEnds as error:
                 self.problems.append(Problem(str(error), path=(*path, "error_rate"), hint=error.hint))
                 continue
-            warnings.extend(_unreached_dead_letter(source, usage, path))
+            warnings.extend(_unreached_dead_letter(usage, path))
             # A durable function's attempt starts an execution of several invocations: each one is billed.
             replays = function.durable.invocations_per_execution if function.durable else ONE
             for version, share in targets(function, source.target).items():
@@ -157,7 +156,7 @@ def _inherited_counts(function: Function, index: int, rows: list[FunctionUsage])
     return warnings
 
 
-def _unreached_dead_letter(source: Any, usage: SourceUsage, path: tuple[str | int, ...]) -> list[Problem]:
+def _unreached_dead_letter(usage: SourceUsage, path: tuple[str | int, ...]) -> list[Problem]:
     """A dead_letter that nothing reaches cannot cost anything: say why, so that its absent charge is not a
     surprise."""
     if usage.dead_letter is None or usage.lost:
