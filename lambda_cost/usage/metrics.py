@@ -46,6 +46,17 @@ def _metric_and_function(label: str, default: str) -> tuple[str | None, str]:
     return metric, rest or default
 
 
+def _is_label(label: Any) -> bool:
+    """A label is text, or absent (the metric is then read from the query's Id)."""
+    return label is None or isinstance(label, str)
+
+
+def _not_a_label(where: str, label: Any) -> str:
+    # Said rather than read from the Id: a function named after a query Id (m0) would be calibrated from nothing.
+    shown = "a list" if isinstance(label, list) else "a mapping" if isinstance(label, dict) else repr(label)
+    return f"{where}: {shown} is not a label (text that names the metric, such as \"api Invocations\")"
+
+
 def _value(value: Any, where: str) -> Decimal:
     try:
         number = Decimal(str(value)) if not isinstance(value, bool) else None
@@ -81,6 +92,9 @@ def series_of(document: dict[str, Any], default: str) -> tuple[list[Series], lis
             if len(result["Timestamps"]) != len(result["Values"]):
                 problems.append(f"{where}: {len(result['Timestamps'])} Timestamps but {len(result['Values'])} Values")
                 continue
+            if not _is_label(result.get("Label")):
+                problems.append(_not_a_label(f"{where}.Label", result["Label"]))
+                continue
             label = str(result.get("Label") or "")
             metric, function = _metric_and_function(label, default)
             if metric is None:
@@ -97,6 +111,8 @@ def series_of(document: dict[str, Any], default: str) -> tuple[list[Series], lis
             found.append(Series(metric, function, points))
     else:
         datapoints = document["Datapoints"]
+        if not _is_label(document.get("Label")):
+            raise ValueError(_not_a_label("Label", document["Label"]))
         label = str(document.get("Label") or "")
         metric, function = _metric_and_function(label, default)
         if not isinstance(datapoints, list):

@@ -142,3 +142,18 @@ def test_a_json_line_nested_too_deeply_is_a_line_that_is_not_a_record(tmp_path: 
     reading = read_inputs([str(path)], "fn")
     assert reading.tallies["fn"].invocations == 2
     assert reading.summaries[0].skipped == 1
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ('{"MetricDataResults": [{"Id": "m0_errors", "Label": false, "Timestamps": ["2025-09-01T00:00:00Z"], '
+     '"Values": [1.0]}]}', "MetricDataResults[0].Label: False is not a label"),
+    ('{"Label": ["Invocations"], "Datapoints": [{"Timestamp": "2025-09-01T00:00:00Z", "Sum": 1.0}]}',
+     "Label: a list is not a label"),
+])
+def test_a_metric_label_that_is_not_text_is_refused_at_its_field(tmp_path: Path, text: str, where: str) -> None:
+    """Not read from the query's Id instead (a fuzzed file made a function named m0 that had no invocations)."""
+    path = tmp_path / "metrics.json"
+    path.write_text(text)
+    error = _refused([str(path)], "fn")
+    assert error.problems[0].message.startswith(where), error.problems[0].message
+    assert error.problems[0].file == str(path)
