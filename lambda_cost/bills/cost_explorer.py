@@ -3,6 +3,8 @@ SERVICE or REGION), as a bill."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -15,6 +17,8 @@ from lambda_cost.numbers import ZERO
 FORMAT_NAME = "Cost Explorer get-cost-and-usage, JSON"
 _COST_METRICS = ("UnblendedCost", "NetUnblendedCost", "AmortizedCost", "BlendedCost")
 _QUANTITY = "UsageQuantity"
+_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+_CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")  # ISO 4217, as Cost Explorer writes a cost's Unit (USD, CNY)
 _LAMBDA = "AWS Lambda"
 _HINT = ("aws ce get-cost-and-usage --granularity MONTHLY --metrics UnblendedCost UsageQuantity --filter "
          "'{\"Dimensions\": {\"Key\": \"SERVICE\", \"Values\": [\"AWS Lambda\"]}}' "
@@ -64,8 +68,17 @@ def _groups(bill_file: BillFile) -> list[BillGroup]:
         if not isinstance(result, dict):
             problems.append(Problem("not an object", path=where, file=path))
             continue
-        month = str((result.get("TimePeriod") or {}).get("Start", ""))[:7]
+        period = result.get("TimePeriod")
+        start = period.get("Start") if isinstance(period, dict) else None
+        month = start[:7] if isinstance(start, str) else ""
+        if not _MONTH.match(month):
+            problems.append(Problem(f"TimePeriod.Start {json.dumps(start)[:40]} is not a date such as 2026-10-01",
+                                    path=(*where, "TimePeriod", "Start"), file=path))
+            continue
         entries = result.get("Groups") or []
+        if not isinstance(entries, list):
+            problems.append(Problem("Groups is not a list of groups", path=(*where, "Groups"), file=path))
+            continue
         if not entries and result.get("Total"):
             raise InputError(f"{path}: Cost Explorer totals without groups; reconcile needs the usage types",
                              hint=_HINT)
@@ -100,12 +113,16 @@ def _group(entry: Any, keys: list[str], month: str, where: tuple[str | int, ...]
     if values.get("SERVICE", _LAMBDA) != _LAMBDA:
         return None  # another service's line: the bill may cover the account; reconcile reads Lambda's
     metrics = entry.get("Metrics") or {}
+    if not isinstance(metrics, dict):
+        problems.append(Problem("Metrics is not an object of metrics (UnblendedCost, UsageQuantity)",
+                                path=(*where, "Metrics"), file=path))
+        return None
     cost_metric = next((name for name in _COST_METRICS if name in metrics), None)
     if cost_metric is None or _QUANTITY not in metrics:
         problems.append(Problem(f"metrics {', '.join(metrics) or 'none'}; reconcile needs UnblendedCost and "
                                 "UsageQuantity", path=(*where, "Metrics"), file=path))
         return None
-    cost, currency = _amount(metrics[cost_metric], (*where, "Metrics", cost_metric), path, problems)
+    cost, currency = _amount(metrics[cost_metric], (*where, "Metrics", cost_metric), path, problems, money=True)
     quantity, _ = _amount(metrics[_QUANTITY], (*where, "Metrics", _QUANTITY), path, problems)
     if cost is None or quantity is None:
         return None
@@ -115,8 +132,10 @@ def _group(entry: Any, keys: list[str], month: str, where: tuple[str | int, ...]
                      effective_cost=ZERO, line_items=1)
 
 
-def _amount(metric: Any, where: tuple[str | int, ...], path: str,
-            problems: list[Problem]) -> tuple[Decimal | None, str]:
+def _amount(metric: Any, where: tuple[str | int, ...], path: str, problems: list[Problem],
+            money: bool = False) -> tuple[Decimal | None, str]:
+    """A metric's Amount, and its Unit: for a cost (`money`) a currency code, which the bill's check of currencies
+    reads; a quantity's unit (N/A, Hrs...) is not read."""
     if not isinstance(metric, dict):
         problems.append(Problem("not an object with Amount and Unit", path=where, file=path))
         return None, ""
@@ -128,4 +147,9 @@ def _amount(metric: Any, where: tuple[str | int, ...], path: str,
         problems.append(Problem(f"Amount {metric.get('Amount')!r} is not a number", path=(*where, "Amount"),
                                 file=path))
         return None, ""
-    return value, str(metric.get("Unit", ""))
+    unit = metric.get("Unit", "")
+    if money and not (isinstance(unit, str) and (unit == "" or _CURRENCY_CODE.match(unit))):
+        shown = json.dumps(unit)[:40]  # as the file writes it: null, not None
+        problems.append(Problem(f"Unit {shown} is not a currency code such as USD", path=(*where, "Unit"), file=path))
+        return None, ""
+    return value, str(unit)

@@ -222,3 +222,40 @@ def test_no_traceback_from_the_console_script(workload: str, tmp_path: Path) -> 
     assert completed.returncode == 2
     assert completed.stderr == (f"error: {path}: not a readable Parquet file (damaged or cut short)\n"
                                 "  hint: download the export again\n")
+
+
+def test_a_cost_explorer_cost_without_a_currency_code_is_refused_at_its_unit(workload: str, tmp_path: Path) -> None:
+    """A cost's Unit of null read as the currency "None" beside USD (found by the fuzz suite): said at the field."""
+    document = {"GroupDefinitions": [{"Type": "DIMENSION", "Key": "USAGE_TYPE"}], "ResultsByTime": [{
+        "TimePeriod": {"Start": "2026-10-01", "End": "2026-10-31"}, "Groups": [
+            {"Keys": ["Request"], "Metrics": {"UnblendedCost": {"Amount": "1", "Unit": None},
+                                              "UsageQuantity": {"Amount": "5000000", "Unit": "N/A"}}}]}]}
+    path = tmp_path / "ce.json"
+    path.write_text(json.dumps(document))
+    said = refused(workload, "--bill", str(path))
+    assert "ResultsByTime[0].Groups[0].Metrics.UnblendedCost.Unit: Unit null is not a currency code such as USD" \
+        in said, said
+
+
+_CE_GROUP = {"Keys": ["Request"], "Metrics": {"UnblendedCost": {"Amount": "1", "Unit": "USD"},
+                                              "UsageQuantity": {"Amount": "5000000", "Unit": "N/A"}}}
+
+
+@pytest.mark.parametrize(("result", "said"), [
+    # shapes the fuzz suite gave that ended in internal errors
+    ({"TimePeriod": {"Start": "2026-10-01"}, "Groups": [{**_CE_GROUP, "Metrics": 7}]},
+     "ResultsByTime[0].Groups[0].Metrics: Metrics is not an object of metrics"),
+    ({"TimePeriod": {"Start": "2026-10-01"}, "Groups": 7}, "ResultsByTime[0].Groups: Groups is not a list"),
+    ({"TimePeriod": "October", "Groups": [_CE_GROUP]},
+     "ResultsByTime[0].TimePeriod.Start: TimePeriod.Start null is not a date such as 2026-10-01"),
+    ({"TimePeriod": {"Start": 20261001}, "Groups": [_CE_GROUP]},
+     "ResultsByTime[0].TimePeriod.Start: TimePeriod.Start 20261001 is not a date"),
+])
+def test_cost_explorer_results_of_the_wrong_shape_are_refused_where_they_are(
+    workload: str, tmp_path: Path, result: dict[str, object], said: str
+) -> None:
+    path = tmp_path / "ce.json"
+    path.write_text(json.dumps({"GroupDefinitions": [{"Type": "DIMENSION", "Key": "USAGE_TYPE"}],
+                                "ResultsByTime": [result]}))
+    text = refused(workload, "--bill", str(path))
+    assert said in text, text

@@ -307,6 +307,8 @@ WHOLE_FILE_REFUSALS = (
     "no Linux on-demand price of a C, M or R instance type",
     # a bill with no line item at all, or none of Lambda: said of the file, with what it does hold
     "no AWS Lambda line items",
+    # a bill in several currencies, or in one that is not USD: said of the bill as a whole, with its counts
+    "billed in several currencies", "lambda-cost estimates in USD",
     # a usage export with nothing calibrate reads (no REPORT line, no platform.report record...): said of the file,
     # with its count of lines
     " among its ",
@@ -541,6 +543,25 @@ def bills() -> list[str]:
     return texts
 
 
+def cost_explorer_bills() -> list[str]:
+    """What `aws ce get-cost-and-usage` prints for the first example's bill, by usage type and by resource too."""
+    from conftest import bill_lines, estimate_text, other_lines, write_cost_explorer
+
+    with Scratch() as scratch:
+        lines = bill_lines(estimate_text(EXAMPLES[0].read_text())) + other_lines()
+        return [write_cost_explorer(scratch / f"ce-{by_resource}.json", lines, by_resource=by_resource).read_text()
+                for by_resource in (False, True)]
+
+
+def check_cost_explorer(raw: bytes) -> list[Judged]:
+    """Cost Explorer's JSON: reconciled against the example it was made from, gated on the gap."""
+    with Scratch() as scratch:
+        path = scratch / "ce.json"
+        path.write_bytes(raw)
+        return [judge(invoke(["reconcile", str(EXAMPLES[0]), "--bill", str(path), "-f", "json", "--max-gap", "10%"]),
+                      [str(path)], (0, 1, 2))]
+
+
 @st.composite
 def mutated_bill(draw: Callable[[st.SearchStrategy[Any]], Any], bases: Sequence[str]) -> bytes:
     """A CUR export mutated as text (a CSV has no data to mutate but its cells)."""
@@ -571,4 +592,5 @@ def kinds() -> dict[str, tuple[st.SearchStrategy[Any], Callable[[Any], list[Judg
         "price-tables": (mutated_table(), check_table),
         "usage-exports": (mutated_usage(), check_usage),
         "bills": (mutated_bill(bills()), check_bill),
+        "cost-explorer": (mutated_json(cost_explorer_bills()), check_cost_explorer),
     }
