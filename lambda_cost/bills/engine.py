@@ -221,11 +221,12 @@ def _refusal(error: Exception, files: Sequence[BillFile], fmt: Format) -> InputE
     culprit = _culprit(files, fmt) if len(files) > 1 else files[0]
     where = culprit.path if culprit is not None else f"one of {len(files)} files"
     if isinstance(error, duckdb.ConversionException) or "Could not convert" in message:
-        if culprit is not None and culprit.kind == CSV:
-            problems = _bad_numbers(culprit, fmt)
+        if culprit is not None:
+            problems = _bad_numbers(culprit, fmt) if culprit.kind == CSV else _bad_parquet_numbers(culprit, fmt)
             if problems:
                 return InputError(f"{culprit.path}: numbers that are not numbers", problems=problems)
-        return InputError(f"{where}: an amount that is not a finite number", hint="export the bill again")
+        return InputError(f"{where}: a value of another type than a bill holds (an amount that is not a finite "
+                          "number, or a list or a map where a bill has text)", hint="export the bill again")
     if isinstance(error, duckdb.OutOfRangeException) or "Overflow" in message:
         return InputError(f"{where}: amounts too large to add up (usage beyond 10^20, money beyond 10^10 USD)",
                           hint="is this a bill?")
@@ -275,6 +276,33 @@ def _bad_numbers(bill_file: BillFile, fmt: Format) -> list[Problem]:
             if len(problems) >= _MAX_PROBLEMS:
                 break
     return problems
+
+
+def _bad_parquet_numbers(bill_file: BillFile, fmt: Format) -> list[Problem]:
+    """Each value of a Parquet file's amount columns that is no finite amount, with its row (a Parquet file has no
+    lines) and column: a list, a blob, NaN, an infinity or a double beyond what a bill holds."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        schema = _schema(con, bill_file)
+        columns = [column for name, column in fmt.resolve(list(schema)).items()
+                   if name in ("usage_amount", "cost", "effective_cost", "list_cost", "line_items")]
+        problems: list[Problem] = []
+        source = f"(SELECT *, row_number() OVER () AS lc_row FROM read_parquet({_literal(bill_file.path)}))"
+        for column in columns:
+            quoted = '"' + column.replace('"', '""') + '"'
+            rows = con.execute(
+                f"SELECT lc_row, CAST({quoted} AS VARCHAR) FROM {source} WHERE {quoted} IS NOT NULL AND "
+                f"TRY_CAST(CAST({quoted} AS VARCHAR) AS DECIMAL(38, 10)) IS NULL ORDER BY lc_row LIMIT {_MAX_PROBLEMS}"
+            ).fetchall()
+            problems += [Problem(f"row {row:,}: {str(value)[:40]!r} is not an amount", path=(column,),
+                                 file=bill_file.path, hint="an amount such as 0.0000166667") for row, value in rows]
+        return problems[:_MAX_PROBLEMS]
+    except (duckdb.Error, InputError):
+        return []
+    finally:
+        con.close()
 
 
 def _bad_rows(bill_file: BillFile) -> list[Problem]:

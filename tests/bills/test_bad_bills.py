@@ -259,3 +259,20 @@ def test_cost_explorer_results_of_the_wrong_shape_are_refused_where_they_are(
                                 "ResultsByTime": [result]}))
     text = refused(workload, "--bill", str(path))
     assert said in text, text
+
+
+@pytest.mark.parametrize(("value", "shown"), [("'NaN'", "'nan'"), ("'inf'", "'inf'"), ("1e300", "'1e+300'")])
+def test_a_parquet_amount_that_is_no_amount_is_refused_at_its_row_and_column(
+    workload: str, tmp_path: Path, lines: list[BillLine], value: str, shown: str
+) -> None:
+    """A Parquet file has no lines: the row and the column say where (it was "an amount that is not a finite number",
+    nowhere)."""
+    import duckdb
+
+    good = write_cur_parquet(tmp_path / "good.parquet", lines)
+    bad = tmp_path / "bad.parquet"
+    duckdb.sql(f"""COPY (SELECT * REPLACE (CASE WHEN row_number() OVER () = 2 THEN CAST({value} AS DOUBLE)
+                                             ELSE line_item_unblended_cost END AS line_item_unblended_cost)
+                        FROM read_parquet('{good}')) TO '{bad}' (FORMAT parquet)""")
+    said = refused(workload, "--bill", str(bad))
+    assert f"{bad}: line_item_unblended_cost: row 2: {shown} is not an amount" in said, said
