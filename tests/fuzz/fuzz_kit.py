@@ -543,6 +543,36 @@ def bills() -> list[str]:
     return texts
 
 
+# The columns a CUR 2.0 Parquet export writes as numbers and timestamps (conftest.write_cur_parquet): a mutated cell
+# that is no number becomes NULL, as a Parquet file cannot hold text in a numeric column.
+_PARQUET_TYPES = {
+    "bill_billing_period_start_date": "TIMESTAMP", "line_item_usage_start_date": "TIMESTAMP",
+    "line_item_usage_amount": "DOUBLE", "line_item_unblended_rate": "DOUBLE", "line_item_unblended_cost": "DOUBLE",
+    "savings_plan_savings_plan_effective_cost": "DOUBLE",
+}
+
+
+def check_parquet_bill(raw: bytes) -> list[Judged]:
+    """A CUR 2.0 CSV, mutated, written as Parquet with its numeric columns typed (a mutation that leaves no CSV
+    DuckDB reads is given as the .parquet file itself: not Parquet), then reconciled as check_bill does."""
+    import duckdb
+
+    with Scratch() as scratch:
+        text, path = scratch / "cur.csv", scratch / "cur.parquet"
+        text.write_bytes(raw)
+        try:
+            source = f"read_csv('{text}', all_varchar = true, header = true)"
+            names = [str(row[0]) for row in duckdb.sql(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+            typed = [f'TRY_CAST("{name}" AS {_PARQUET_TYPES[name]}) AS "{name}"' for name in names
+                     if name in _PARQUET_TYPES and '"' not in name]
+            replace = f" REPLACE ({', '.join(typed)})" if typed else ""
+            duckdb.sql(f"COPY (SELECT *{replace} FROM {source}) TO '{path}' (FORMAT parquet)")
+        except duckdb.Error:
+            path.write_bytes(raw)
+        return [judge(invoke(["reconcile", str(EXAMPLES[0]), "--bill", str(path), "-f", "json", "--max-gap", "10%"]),
+                      [str(path)], (0, 1, 2))]
+
+
 def cost_explorer_bills() -> list[str]:
     """What `aws ce get-cost-and-usage` prints for the first example's bill, by usage type and by resource too."""
     from conftest import bill_lines, estimate_text, other_lines, write_cost_explorer
@@ -593,4 +623,6 @@ def kinds() -> dict[str, tuple[st.SearchStrategy[Any], Callable[[Any], list[Judg
         "usage-exports": (mutated_usage(), check_usage),
         "bills": (mutated_bill(bills()), check_bill),
         "cost-explorer": (mutated_json(cost_explorer_bills()), check_cost_explorer),
+        "parquet-bills": (mutated_bill([text for text in bills() if "line_item_usage_type" in text.split("\n", 1)[0]]),
+                          check_parquet_bill),
     }
