@@ -144,6 +144,13 @@ def read_metrics(document: dict[str, Any], name: str, default: str, tallies: Tal
     except ValueError as error:
         raise UsageInputError(f"{name}: metrics of a shape calibrate does not read", hint=f"expected {EXPECTED}",
                               problems=[Problem(str(error), file=name)]) from None
+    if not found:  # nothing to calibrate from: said of this file, not later as "the usage names no function"
+        held = [label for label in ignored if label]
+        field = "MetricDataResults" if "MetricDataResults" in document else "Label"
+        raise UsageInputError(f"{name}: no metric calibrate reads", hint=f"expected {EXPECTED}", problems=[Problem(
+            f"no metric calibrate reads ({', '.join(NAMES)}, named by a Label or Id such as \"api Invocations\")"
+            + (f"; it holds {', '.join(repr(label[:40]) for label in held[:5])}" if held else ""),
+            path=(field,), file=name)])
     by_function: dict[str, dict[str, list[tuple[dt.datetime, Decimal]]]] = defaultdict(lambda: defaultdict(list))
     for series in found:
         by_function[series.function][series.metric].extend(series.points)

@@ -157,3 +157,30 @@ def test_a_metric_label_that_is_not_text_is_refused_at_its_field(tmp_path: Path,
     error = _refused([str(path)], "fn")
     assert error.problems[0].message.startswith(where), error.problems[0].message
     assert error.problems[0].file == str(path)
+
+
+@pytest.mark.parametrize(("text", "field", "holds"), [
+    ('{"MetricDataResults": []}', "MetricDataResults", ""),
+    ('{"MetricDataResults": [{"Id": "m0", "Label": "api MemoryUtilization", "Timestamps": [], "Values": []}]}',
+     "MetricDataResults", "; it holds 'api MemoryUtilization'"),
+    ('{"Datapoints": [{"Timestamp": "2025-09-01T00:00:00Z", "Sum": 1.0}]}', "Label", ""),
+])
+def test_metrics_with_no_metric_calibrate_reads_are_refused_with_their_file(
+    tmp_path: Path, text: str, field: str, holds: str
+) -> None:
+    """It said "the usage names no function", naming no file (found by the fuzz suite)."""
+    path = tmp_path / "metrics.json"
+    path.write_text(text)
+    problem = _refused([str(path)], "fn").problems[0]
+    assert problem.file == str(path) and problem.path == (field,)
+    assert problem.message == ("no metric calibrate reads (Invocations, Errors, Throttles, Duration, "
+                               f"ConcurrentExecutions, named by a Label or Id such as \"api Invocations\"){holds}")
+
+
+def test_a_metric_without_points_is_read_as_no_usage_not_refused(tmp_path: Path) -> None:
+    """An idle function's GetMetricData has empty Values: read (no points), not refused as holding no metric."""
+    path = tmp_path / "metrics.json"
+    path.write_text('{"MetricDataResults": [{"Id": "m0", "Label": "api Invocations", "Timestamps": [], '
+                    '"Values": []}]}')
+    reading = read_inputs([str(path)], "fn")
+    assert reading.summaries[0].kind == "metrics" and reading.summaries[0].reports == 0
