@@ -23,10 +23,9 @@ from lambda_cost.model.workload import (
     SyncSource,
     Workload,
 )
-from lambda_cost.numbers import ARITHMETIC, ZERO, exact, exact_sum, quantize, readable
+from lambda_cost.numbers import ARITHMETIC, ONE, ZERO, exact, exact_sum, quantize, readable
 from lambda_cost.stages.routing import configurations, spec_of, targets
 
-ONE = Decimal(1)
 # Amazon MQ redelivers a failed batch up to 6 times before the broker's dead-letter queue takes it.
 MQ_REDELIVERIES = 6
 # Expected attempts above this are shown in scientific notation: 1/(1 − q) of a large batch can have 60 digits.

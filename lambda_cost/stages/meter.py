@@ -10,13 +10,14 @@ from lambda_cost.model.pricing import Billing
 from lambda_cost.model.units import HOURS_PER_MONTH, SECONDS_PER_MONTH
 from lambda_cost.model.usage import FunctionUsage
 from lambda_cost.model.workload import ProvisionedConcurrency
-from lambda_cost.numbers import ZERO, exact_sum, quantize
+from lambda_cost.numbers import ONE, ZERO, exact_sum, quantize
 from lambda_cost.stages.fit import init_unbilled
 
 # AWS bills data in binary units: 1 GB = 2^30 bytes (a unit, not a price: the tables say how many are free).
 BYTES_PER_GB = Decimal(2**30)
 KB = Decimal(1024)
-ONE = Decimal(1)
+
+
 def round_up(value: Decimal, step: int) -> Decimal:
     """A value rounded up to a whole number of steps (billing granularity, 5-minute PC increments)."""
     return (value / step).to_integral_value(rounding=ROUND_CEILING) * step

@@ -13,11 +13,10 @@ from lambda_cost.model.priced import DurableUse, LineItem, ManagedUse, MicroVmUs
 from lambda_cost.model.pricing import Billing, MicroVmRates, RegionRates
 from lambda_cost.model.units import HOURS_PER_MONTH, SECONDS_PER_MONTH
 from lambda_cost.model.usage import FunctionUsage
-from lambda_cost.numbers import ZERO, quantize
+from lambda_cost.numbers import ONE, ZERO, quantize
 
 MILLION = Decimal(1_000_000)
 MB_PER_GB = Decimal(1024)
-ONE = Decimal(1)
 
 _EC2_WHY = "instance-hours × the EC2 price of an instance-hour (on demand, less a discount, or as stated)"
 _FEE_WHY = "instance-hours × the management fee's share of the EC2 on-demand price"
