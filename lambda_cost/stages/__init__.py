@@ -1,6 +1,7 @@
 """The stages, in the order data flows through them; this module runs them for one workload source.
 
     load      YAML text to plain data (positions only when an error must be located)      stages/load.py
+              a large file read by a second process while this one goes on                stages/readahead.py
     edit      --set and compare's --vary change the plain data                              stages/edit.py
     validate  plain data to the pydantic Workload, every problem located                   stages/validate.py
     expand    invocation types and retries to billable attempts (routing: versions, aliases) stages/expand.py
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from lambda_cost.model.workload import FreeTier
     from lambda_cost.stages.edit import Edit
     from lambda_cost.stages.load import Source
+    from lambda_cost.stages.readahead import ReadAhead
     from lambda_cost.tables.catalog import ResolvedTable, TableCatalog
 
 LOCATE_WARNINGS_UP_TO = 1024 * 1024  # characters of YAML
@@ -88,10 +90,21 @@ def expand_source(
     tier; `edit` changes the parsed data before validation (the command line's --set), and a problem in what
     it changed names the option that changed it.
     """
+    from lambda_cost.stages.readahead import ReadAgain, read_ahead
     from lambda_cost.tables.catalog import TableCatalog
 
+    catalog = catalog or TableCatalog()
     try:
-        return _expand(source, pricing, as_of, free_tier, catalog or TableCatalog(), edit)
+        # A large file is read by a second process while this one validates and expands it (not with --set,
+        # which changes the whole document first).
+        reader = read_ahead(source) if edit is None else None
+        if reader is not None:
+            with reader:
+                try:
+                    return _expand(source, pricing, as_of, free_tier, catalog, edit, reader)
+                except ReadAgain:
+                    pass  # read again, below, in this process
+        return _expand(source, pricing, as_of, free_tier, catalog, edit, None)
     except InputError as error:
         if edit is not None:
             error.problems = edit.blame(error.problems)
@@ -99,16 +112,23 @@ def expand_source(
 
 
 def _expand(source: Source, pricing: str | None, as_of: dt.date | None, free_tier: bool | None,
-            catalog: TableCatalog, edit: Edit | None) -> Expanded:
+            catalog: TableCatalog, edit: Edit | None, reader: ReadAhead | None) -> Expanded:
     """Every stage up to pricing, each on what the stages before it could make of the file: a problem found in
-    one stage does not hide those of the next. The file is refused once, with all of them, in file order."""
+    one stage does not hide those of the next. The file is refused once, with all of them, in file order.
+
+    `reader`, when given, is reading the file in another process (stages/readahead.py).
+    """
     from lambda_cost.stages.expand import Expander
     from lambda_cost.stages.fit import check_compatible, settings_without_effect
     from lambda_cost.stages.load import parse
     from lambda_cost.stages.validate import WorkloadCheck, locate_problems, refusal
 
-    data = parse(source)  # YAML that cannot be read has no later stage
-    check = WorkloadCheck(edit(data) if edit else data, source)
+    # YAML that cannot be read has no later stage: a streamed file's error stops the validation wherever it is.
+    if reader is not None and reader.whole is None:
+        check = WorkloadCheck({**reader.top, "functions": []}, source, reader.functions())
+    else:
+        data = reader.whole if reader is not None else parse(source)
+        check = WorkloadCheck(edit(data) if edit else data, source)
     # Each function is expanded as soon as it is valid and its model let go: a large workload's models are never
     # all in memory at once.
     expander = Expander(check.top)

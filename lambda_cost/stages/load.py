@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 import yaml
 
@@ -213,13 +213,25 @@ def _timestamp(value: str, mark: Any, explicit: bool) -> dt.date:
     raise _YamlProblem(f"{value!r} is not {what}: {reason}", mark, _hint(explicit))
 
 
-def _build(text: str) -> Any:
+class Streamer(Protocol):
+    """Takes the items of the top-level `functions` list as they are built, instead of the list keeping them."""
+
+    def start(self, top: dict[Any, Any]) -> None:
+        """The list begins: `top` holds the top-level keys written before it."""
+
+    def item(self, value: Any) -> None:
+        """One item, complete."""
+
+
+def _build(text: str, streamer: Streamer | None = None) -> Any:
     """Build plain data straight from libyaml's event stream.
 
     This skips PyYAML's node graph: it is several times faster than yaml.load with the C loader and holds
     no nodes in memory. Duplicate keys and unknown tags are errors; anchors, aliases and `<<` merge keys work.
     Every value is counted as it is built, an alias as the size of what it repeats, so that a document over
     MAX_NODES (a huge list, an alias or merge-key bomb) or deeper than MAX_DEPTH is refused where it crosses the cap.
+    With a `streamer`, the items of a top-level `functions` list (one without an anchor) go to it as they are
+    made, and that list stays empty.
     """
     events = _Loader(text)
     next_event: Callable[[], Any] = events.get_event
@@ -237,6 +249,7 @@ def _build(text: str) -> Any:
     has_key = False
     key_mark: Any = None
     result: Any = None
+    streamed: Any = None  # the list whose items go to the streamer
     documents = 0
     count = 0  # values built so far, each alias counted as what it repeats
     repeated = 0  # how many of them aliases added
@@ -274,8 +287,14 @@ def _build(text: str) -> Any:
                 allowed = (None, "!", _MAP if kind is mapping_start else _SEQ)
                 if tag not in allowed:
                     raise _YamlProblem(_tag_refused(tag), event.start_mark)
+                at_functions = (streamer is not None and streamed is None and kind is sequence_start
+                                and len(stack) == 1 and has_key and key == "functions" and event.anchor is None)
                 stack.append((current, anchor, key, has_key, key_mark, opened))
                 current = {} if kind is mapping_start else []
+                if at_functions:
+                    assert streamer is not None
+                    streamed = current
+                    streamer.start(dict(stack[-1][0]))
                 anchor = event.anchor
                 opened = count
                 has_key = False
@@ -312,7 +331,10 @@ def _build(text: str) -> Any:
             if current is None:
                 result = value
             elif current.__class__ is list:
-                current.append(value)
+                if current is streamed:
+                    streamer.item(value)  # type: ignore[union-attr]  # streamed is set only with a streamer
+                else:
+                    current.append(value)
             elif not has_key:
                 if isinstance(value, (dict, list)):
                     raise _YamlProblem("a mapping key must be a plain value", event.start_mark)
@@ -420,10 +442,13 @@ def read_source(path: str, limit: int | None = None) -> Source:
     return Source(name, text)
 
 
-def parse(source: Source) -> Any:
-    """Parse YAML text to plain Python data (dict, list, str, int, Decimal, bool, None, date)."""
+def parse(source: Source, streamer: Streamer | None = None) -> Any:
+    """Parse YAML text to plain Python data (dict, list, str, int, Decimal, bool, None, date).
+
+    With a `streamer`, the top-level `functions` list's items go to it instead (see _build).
+    """
     try:
-        data = _build(source.text)
+        data = _build(source.text, streamer)
     except _YamlProblem as error:
         line, column = _position(error.mark)
         problem = Problem(str(error), file=source.name, line=line, column=column, hint=error.hint)

@@ -96,7 +96,9 @@ class WorkloadCheck:
     in memory at once.
     """
 
-    def __init__(self, data: Any, source: Source) -> None:
+    def __init__(self, data: Any, source: Source, stream: Iterator[Any] | None = None) -> None:
+        """`stream`, when given, yields the items of a non-empty `functions` list that `data` holds empty (a
+        file read by another process, stages/readahead.py): they are validated as they come."""
         if not isinstance(data, dict):
             raise WorkloadError(f"{source.name}: not a workload",
                                 problems=locate_problems([_not_a_workload(data)], source))
@@ -110,11 +112,12 @@ class WorkloadCheck:
         self._data = data
         self._source = source
         self._raw_functions = data.get("functions")
-        self._names = _names(self._raw_functions)
+        self._stream = stream
+        self._names: list[tuple[int, str]] = []  # every function's name, valid or not: taken in functions()
         self._function_problems: list[Problem] = []
         # The functions are validated one by one and stand in for the list: the top-level keys are validated
         # without them. Anything else there (a mapping, an empty list) is validated as written.
-        self._listed = isinstance(self._raw_functions, list) and bool(self._raw_functions)
+        self._listed = stream is not None or (isinstance(self._raw_functions, list) and bool(self._raw_functions))
         top: Workload | None = None
         top_problems: list[Problem] = []
         try:
@@ -146,7 +149,12 @@ class WorkloadCheck:
         if not self._listed:
             return
         assert isinstance(raw_functions, list)
-        for index, raw in enumerate(raw_functions):
+        names = self._names
+        # Streamed, each item joins the list as it comes, so that a failing one is there to be located.
+        items = raw_functions if self._stream is None else _joining(self._stream, raw_functions)
+        for index, raw in enumerate(items):
+            if isinstance(raw, dict) and isinstance(raw.get("name"), str):  # a duplicate is a problem either way
+                names.append((index, raw["name"]))
             try:
                 function = Function.model_validate(raw)
             except ValidationError as error:
@@ -247,12 +255,11 @@ def _partial(data: dict[Any, Any], functions: list[Function], invalid_keys: froz
         return _partial_workload().model_validate({"version": 1, "functions": functions})
 
 
-def _names(raw_functions: Any) -> list[tuple[int, str]]:
-    """The name of every function that has one, valid or not: a duplicate is a problem either way."""
-    if not isinstance(raw_functions, list):
-        return []
-    return [(index, raw["name"]) for index, raw in enumerate(raw_functions)
-            if isinstance(raw, dict) and isinstance(raw.get("name"), str)]
+def _joining(stream: Iterator[Any], kept: list[Any]) -> Iterator[Any]:
+    """Each streamed item, appended to `kept` first."""
+    for raw in stream:
+        kept.append(raw)
+        yield raw
 
 
 def refusal(source: Source, problems: list[Problem], table_problems: list[Problem]) -> WorkloadError | PricingError:

@@ -9,8 +9,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "lambda_cost"
 # The stages in data-flow order (lambda_cost/stages/__init__.py states it); each imports only earlier ones.
-STAGES = ["load", "edit", "placeholders", "validate", "routing", "expand", "fit", "meter", "modes", "related",
-          "price", "report", "gate", "diff", "reconcile", "account"]
+STAGES = ["load", "readahead", "edit", "placeholders", "validate", "routing", "expand", "fit", "meter", "modes",
+          "related", "price", "report", "gate", "diff", "reconcile", "account"]
 # Orchestration runs the stages through the runner in stages/__init__.py.
 RUNS_THE_STAGES = {"diff", "reconcile", "account"}
 
