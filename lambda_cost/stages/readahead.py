@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import sys
 from collections.abc import Iterator
 from typing import IO, Any
@@ -25,9 +24,10 @@ STREAM_FROM = 1024 * 1024  # characters; below this, forking costs more than it 
 _BATCH = 256  # functions a message
 
 # `functions:` at the start of a line, then a line that starts a top-level key after it: the file is read in one
-# process (a key after the list would change how every function before it is read).
-_FUNCTIONS_KEY = re.compile(r"(?:\A|\n)functions:[ \t]*(?:#[^\n]*)?\n")
-_LATER_TOP_LEVEL = re.compile(r"\n[^\s#\-]")
+# process (a key after the list would change how every function before it is read). Patterns, compiled (by re,
+# which caches them) only for a file large enough to read ahead.
+_FUNCTIONS_KEY = r"(?:\A|\n)functions:[ \t]*(?:#[^\n]*)?\n"
+_LATER_TOP_LEVEL = r"\n[^\s#\-]"
 
 
 class ReadAgain(Exception):
@@ -60,8 +60,8 @@ def read_ahead(source: Source) -> ReadAhead | None:
 
 
 def _functions_last(text: str) -> bool:
-    found = _FUNCTIONS_KEY.search(text)
-    return found is not None and _LATER_TOP_LEVEL.search(text, found.end() - 1) is None
+    found = re.search(_FUNCTIONS_KEY, text)
+    return found is not None and re.compile(_LATER_TOP_LEVEL).search(text, found.end() - 1) is None
 
 
 class _Sender:
@@ -156,6 +156,8 @@ class ReadAhead:
         if self._child is None:
             return
         child, self._child = self._child, None
+        import signal
+
         self._pipe.close()
         os.kill(child, signal.SIGKILL)  # it may have ended: unreaped, it is still there to signal
         os.waitpid(child, 0)
