@@ -104,6 +104,17 @@ def _send(source: Source, out: IO[bytes]) -> None:  # pragma: no cover - runs in
         pass
 
 
+def _same_top(document: Any, top: dict[Any, Any]) -> bool:
+    """Whether the whole document's top-level keys are those sent before its functions, with the same values (a
+    key written after the list, or one that overrides a value a `<<` merge gave, makes them differ)."""
+    if not isinstance(document, dict):  # pragma: no cover - the list was streamed from a mapping
+        return False
+    try:
+        return {**document, "functions": None} == {**top, "functions": None}
+    except ArithmeticError:  # a signalling NaN refuses to be compared: read the file again, to be sure
+        return False
+
+
 class ReadAhead:
     """The parent's side: `whole` when the file had no list to stream, else `top` and then functions()."""
 
@@ -146,8 +157,7 @@ class ReadAhead:
                 yield from message[1]
                 continue
             self.close()
-            end = message[1]
-            if not isinstance(end, dict) or end.keys() - {"functions"} != self.top.keys() - {"functions"}:
+            if not _same_top(message[1], self.top):
                 raise ReadAgain
             return
 

@@ -164,6 +164,17 @@ def test_a_top_level_key_after_the_list_reads_the_file_again(spy: list[str], mon
     assert spy == ["read ahead", "read again"]
 
 
+def test_a_value_overridden_after_the_list_reads_the_file_again(spy: list[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # The merge gives region eu-west-1 before the list; the key after it overrides that: the keys are the same.
+    text = ("{<<: {region: eu-west-1}, version: 1,\nfunctions:\n  [{name: a, memory_mb: 128, duration_ms: 1, "
+            "invocations: [{type: sync, per_month: 1}]}],\n  region: us-west-2}\n")
+    read = outcome(text)
+    assert read == in_one_process(text, monkeypatch)
+    assert read.functions[0].usage.region == "us-west-2"
+    assert spy == ["read ahead", "read again"]
+
+
 def test_a_child_that_fails_leaves_the_reading_to_this_process(spy: list[str],
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: Any) -> Any:
