@@ -154,24 +154,21 @@ def test_files_with_or_without_a_list_to_stream(text: str, read: str, spy: list[
     assert spy == [read]
 
 
-def test_a_top_level_key_after_the_list_reads_the_file_again(spy: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+_FLOW_FUNCTION = "[{name: a, memory_mb: 128, duration_ms: 1, invocations: [{type: sync, per_month: 1}]}]"
+
+
+@pytest.mark.parametrize(("text", "region"), [
     # A flow mapping can hold a key after `functions` on an indented line, which the look at the text misses.
-    text = ("{version: 1,\nfunctions:\n  [{name: a, memory_mb: 128, duration_ms: 1, invocations: [{type: sync, "
-            "per_month: 1}]}],\n  region: eu-west-1}\n")
+    (f"{{version: 1,\nfunctions:\n  {_FLOW_FUNCTION},\n  region: eu-west-1}}\n", "eu-west-1"),
+    # The merge gives eu-west-1 before the list and the key after it overrides that: the same keys, another value.
+    (f"{{<<: {{region: eu-west-1}}, version: 1,\nfunctions:\n  {_FLOW_FUNCTION},\n  region: us-west-2}}\n",
+     "us-west-2"),
+])
+def test_a_top_level_key_after_the_list_reads_the_file_again(text: str, region: str, spy: list[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     read = outcome(text)
     assert read == in_one_process(text, monkeypatch)
-    assert read.functions[0].usage.region == "eu-west-1"
-    assert spy == ["read ahead", "read again"]
-
-
-def test_a_value_overridden_after_the_list_reads_the_file_again(spy: list[str],
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    # The merge gives region eu-west-1 before the list; the key after it overrides that: the keys are the same.
-    text = ("{<<: {region: eu-west-1}, version: 1,\nfunctions:\n  [{name: a, memory_mb: 128, duration_ms: 1, "
-            "invocations: [{type: sync, per_month: 1}]}],\n  region: us-west-2}\n")
-    read = outcome(text)
-    assert read == in_one_process(text, monkeypatch)
-    assert read.functions[0].usage.region == "us-west-2"
+    assert read.functions[0].usage.region == region
     assert spy == ["read ahead", "read again"]
 
 
