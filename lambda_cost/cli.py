@@ -7,6 +7,7 @@ import difflib
 import gc
 import os
 import sys
+import types
 from collections.abc import Callable
 from typing import Annotated, Any, Optional
 
@@ -19,6 +20,30 @@ from lambda_cost import __version__
 
 # lambda-cost uses no pydantic plugins; looking for them scans every installed package's metadata at start-up.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+_PLUGIN_LOADER = "pydantic.plugin._loader"
+_ALL_DISABLED = ("__all__", "1", "true")  # the values with which pydantic's loader returns no plugin at all
+
+
+class _NoPlugins(types.ModuleType):
+    """Stands in for pydantic's plugin loader when every plugin is disabled: it returns none, as the loader then
+    does, without importing importlib.metadata (with email, zipfile, socket...), 45 M instructions of every run.
+    Any other name asked of it comes from the real module."""
+
+    @staticmethod
+    def get_plugins() -> tuple[()]:
+        return ()
+
+    def __getattr__(self, name: str) -> Any:
+        import importlib
+
+        if name.startswith("__"):  # what the import system asks of any module (`__path__`...): not there
+            raise AttributeError(name)
+        del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+if os.environ["PYDANTIC_DISABLE_PLUGINS"] in _ALL_DISABLED and _PLUGIN_LOADER not in sys.modules:
+    sys.modules[_PLUGIN_LOADER] = _NoPlugins(_PLUGIN_LOADER)
 
 app = typer.Typer(
     name="lambda-cost",
