@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal, InvalidOperation, localcontext
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any, TypeVar
 
 ZERO = Decimal(0)
@@ -52,6 +52,15 @@ def too_large_message(text: str) -> str:
     shown = text if len(text) <= 24 else text[:20] + "…"
     return f"{shown!r} is too large: no value of a workload comes near {MAX_DIGITS:,} digits"
 
+
+MILLION = Decimal(1_000_000)
+
+
+@lru_cache(maxsize=256)
+def per_one(per_million: Decimal) -> Decimal:
+    """The price of one unit (a request, a message, an operation) from a price per million, at the working precision;
+    made once per rate, so that a large workload holds one object, not one per function."""
+    return ARITHMETIC.divide(per_million, MILLION)
 
 def exact(function: Callable[..., _Result]) -> Callable[..., _Result]:
     """Run a stage in the working decimal context, whatever context its caller is in."""

@@ -13,9 +13,8 @@ from lambda_cost.model.priced import DurableUse, LineItem, ManagedUse, MicroVmUs
 from lambda_cost.model.pricing import Billing, MicroVmRates, RegionRates
 from lambda_cost.model.units import HOURS_PER_MONTH, SECONDS_PER_MONTH
 from lambda_cost.model.usage import FunctionUsage
-from lambda_cost.numbers import ONE, ZERO, quantize
+from lambda_cost.numbers import ONE, ZERO, per_one, quantize
 
-MILLION = Decimal(1_000_000)
 MB_PER_GB = Decimal(1024)
 
 _EC2_WHY = "instance-hours × the EC2 price of an instance-hour (on demand, less a discount, or as stated)"
@@ -150,7 +149,7 @@ def mode_items(modes: ModeUse, rates: RegionRates, architecture: str) -> list[Li
     if durable is not None:
         assert rates.durable is not None
         durable_rates = rates.durable
-        per_operation = durable_rates.operations_per_million / MILLION
+        per_operation = per_one(durable_rates.operations_per_million)
         items.append(LineItem("durable_operations", "Durable operations", durable.operations, "operations",
                               per_operation, durable.operations * per_operation, _OPERATIONS_WHY))
         if durable.data_written_gb:

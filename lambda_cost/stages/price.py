@@ -20,13 +20,12 @@ from lambda_cost.model.pricing import PricingTable, RegionRates, Tier
 from lambda_cost.model.usage import FunctionUsage
 from lambda_cost.model.value import Value
 from lambda_cost.model.workload import FreeTier
-from lambda_cost.numbers import ARITHMETIC, ZERO, allocate, exact, exact_sum, quantize, readable
+from lambda_cost.numbers import ARITHMETIC, ZERO, allocate, exact, exact_sum, per_one, quantize, readable
 from lambda_cost.stages.meter import measure, round_up
 from lambda_cost.stages.modes import measure_modes, mode_items
 from lambda_cost.stages.related import related_items
 from lambda_cost.tables.catalog import ResolvedTable
 
-MILLION = Decimal(1_000_000)
 MB_PER_GB = Decimal(1024)
 MS_PER_S = Decimal(1000)
 
@@ -180,7 +179,7 @@ class _Credit:
         rates, region, architecture = m.rates, m.usage.region, m.usage.function.architecture
         if not m.own_compute:
             self._add("free_tier_requests", region, architecture, "requests",
-                      per_request(rates.requests_per_million), requests)
+                      per_one(rates.requests_per_million), requests)
             self._add("free_tier_duration", region, architecture, "GB-s",
                       rates.duration[architecture][0].price, gb_seconds)
         if streaming_gb:
@@ -311,12 +310,12 @@ def _line_items(
     architecture = function.architecture
     rates = m.rates
     extras = m.extras
-    request_price = per_request(rates.requests_per_million)
+    request_price = per_one(rates.requests_per_million)
     tiers = rates.duration[architecture]
     items: list[LineItem] = []
     if extras.edge:
         assert rates.edge is not None
-        edge_request_price = per_request(rates.edge.requests_per_million)
+        edge_request_price = per_one(rates.edge.requests_per_million)
         items.append(LineItem("edge_requests", "Lambda@Edge requests", m.requests, "requests", edge_request_price,
                               m.requests * edge_request_price, _requests_why(rates.edge.requests_per_million)))
         items.append(LineItem("edge_duration", "Lambda@Edge duration", m.edge_gb_seconds, "GB-s",
@@ -448,11 +447,6 @@ _CREDIT_TEXT = {
 def _requests_why(per_million: Decimal) -> str:
     return f"billed invocations at ${per_million} per 1M"
 
-
-@lru_cache(maxsize=256)
-def per_request(per_million: Decimal) -> Decimal:
-    """The price of one request (made once per rate: a large workload holds one object, not one per function)."""
-    return ARITHMETIC.divide(per_million, MILLION)
 
 
 @lru_cache(maxsize=1024)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from lambda_cost.model.priced import Extras
 from lambda_cost.model.pricing import RegionRates
 from lambda_cost.model.usage import FunctionUsage
+from lambda_cost.numbers import per_one
 
 if TYPE_CHECKING:
     from lambda_cost.model.priced import LineItem
 
-MILLION = Decimal(1_000_000)
 # Why the dead letters are what they are: each lost item is a request, but a stream's on-failure destination gets
 # one record per discarded batch (its failed invocation's), whatever the batch's size.
 _ITEMS_WHY = "items that exhaust their retries, one request each"
@@ -32,7 +31,7 @@ def related_items(usage: FunctionUsage, extras: Extras, rates: RegionRates) -> t
     for service, messages in extras.dead_letters:
         per_million = prices[service]
         assert per_million is not None
-        unit_price = per_million / MILLION
+        unit_price = per_one(per_million)
         per_batch = {source.notice_per_batch for source in usage.sources
                      if source.dead_letter == service and source.lost}
         why = "; ".join(text for flag, text in ((False, _ITEMS_WHY), (True, _BATCHES_WHY)) if flag in per_batch)

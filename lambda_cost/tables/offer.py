@@ -24,13 +24,13 @@ from pydantic import BaseModel
 from lambda_cost.atomic import write_atomically
 from lambda_cost.errors import InputError, PricingError, Problem, TableError
 from lambda_cost.model.pricing import LARGEST, MOST_DIGITS, SMALLEST, Architecture, PricingTable, rate_values
+from lambda_cost.numbers import MILLION
 from lambda_cost.stages.load import NotJson, json_key_position, parse_json, read_source
 from lambda_cost.tables.catalog import TableCatalog, shared_rates
 
 OFFER_CODE = "AWSLambda"
 OFFER_URL = "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AWSLambda/current/index.json"
 REGIONAL_OFFER_URL = "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AWSLambda/current/{region}/index.json"
-MILLION = Decimal(1_000_000)
 
 _REGION_CODE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 # Offer files without a regionCode attribute name the region by its location only.
