@@ -11,6 +11,7 @@ file is read again in this process, from the start.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -43,8 +44,16 @@ def read_ahead(source: Source) -> ReadAhead | None:
 
     if threading.active_count() > 1 or not _functions_last(source.text):
         return None
-    read_end, write_end = os.pipe()
-    child = os.fork()
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:  # out of file descriptors: one process reads it, as everywhere else
+        return None
+    try:
+        child = os.fork()
+    except OSError:  # no process to spare (RLIMIT_NPROC, memory)
+        os.close(read_end)
+        os.close(write_end)
+        return None
     if child == 0:  # pragma: no cover - the child's coverage is not collected; its output is tested
         try:
             os.close(read_end)
@@ -169,8 +178,12 @@ class ReadAhead:
         import signal
 
         self._pipe.close()
-        os.kill(child, signal.SIGKILL)  # it may have ended: unreaped, it is still there to signal
-        os.waitpid(child, 0)
+        # Unreaped, an ended child is still there to signal; with SIGCHLD ignored (a disposition inherited from
+        # whatever started lambda-cost) the system reaps it at once, and it may be gone.
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(child, 0)
 
     def __enter__(self) -> ReadAhead:
         return self

@@ -185,6 +185,33 @@ def test_a_child_that_fails_leaves_the_reading_to_this_process(spy: list[str],
     assert spy == ["read ahead"]  # no reader the second time: the file was read in this process
 
 
+def test_without_a_process_to_spare_the_file_is_read_in_this_one(spy: list[str],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    text = workload(3)
+    expected = in_one_process(text, monkeypatch)
+    open_before = len(os.listdir("/proc/self/fd"))
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert outcome(text) == expected
+    assert spy == [] and len(os.listdir("/proc/self/fd")) == open_before  # the pipe was closed
+
+
+def test_with_sigchld_ignored_the_child_is_reaped_by_the_system(spy: list[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    text = workload(300)
+    expected = in_one_process(text, monkeypatch)
+    before = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        assert outcome(text) == expected
+    finally:
+        signal.signal(signal.SIGCHLD, before)
+    assert spy == ["read ahead"]
+
+
 def test_a_yaml_error_before_the_list_is_the_same_refusal(spy: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     text = "version: 1\nregion: [us-east-1\nfunctions:\n  - name: a\n"
     read = outcome(text)
