@@ -37,7 +37,8 @@ class ReadAgain(Exception):
 
 def read_ahead(source: Source) -> ReadAhead | None:
     """A child process reading `source`, or None where the file is read in this process (small, not on Linux,
-    other threads running, or a top-level key after `functions`)."""
+    other threads running, a top-level key after `functions`, no process or pipe to spare, a child that failed at
+    once)."""
     if len(source.text) < STREAM_FROM or not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return None
     import threading  # a fork copies only the thread that makes it: never fork beside another thread
