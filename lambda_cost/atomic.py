@@ -71,11 +71,11 @@ def _target(path: Path, *, force: bool) -> tuple[Path, os.stat_result | None]:
     if path.is_symlink():
         try:
             path = path.resolve()  # write the file the link points to; replacing the link would leave that file stale
-        except RuntimeError:  # Python before 3.13 says a loop so; later ones raise OSError (ELOOP)
-            raise InputError(f"cannot write {path}: it is a loop of symbolic links") from None
+        except RuntimeError:  # Python before 3.13 says a loop so
+            raise _loop(path) from None
         except OSError as error:
             if error.errno == errno.ELOOP:
-                raise InputError(f"cannot write {path}: it is a loop of symbolic links") from None
+                raise _loop(path) from None
             raise
     parent = path.parent
     if not parent.is_dir():
@@ -85,11 +85,19 @@ def _target(path: Path, *, force: bool) -> tuple[Path, os.stat_result | None]:
         existing = path.stat()
     except FileNotFoundError:
         return path, None
+    except OSError as error:  # Python 3.13's resolve() leaves a loop as it is: following it fails here
+        if error.errno == errno.ELOOP:
+            raise _loop(path) from None
+        raise
     if not force:
         raise InputError(f"{path} already exists", hint="use --force to overwrite")
     if not stat.S_ISREG(existing.st_mode):
         raise InputError(f"cannot write {path}: it exists and is not a regular file")
     return path, existing
+
+
+def _loop(path: Path) -> InputError:
+    return InputError(f"cannot write {path}: it is a loop of symbolic links")
 
 
 def _unwritable(path: Path, error: OSError) -> OutputError:
