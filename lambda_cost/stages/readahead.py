@@ -41,9 +41,7 @@ def read_ahead(source: Source) -> ReadAhead | None:
     once)."""
     if len(source.text) < STREAM_FROM or not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return None
-    import threading  # a fork copies only the thread that makes it: never fork beside another thread
-
-    if threading.active_count() > 1 or not _functions_last(source.text):
+    if _threads() > 1 or not _functions_last(source.text):
         return None
     try:
         read_end, write_end = os.pipe()
@@ -67,6 +65,15 @@ def read_ahead(source: Source) -> ReadAhead | None:
         return ReadAhead(child, os.fdopen(read_end, "rb"))
     except ReadAgain:  # the child failed before it sent anything
         return None
+
+
+def _threads() -> int:
+    """The threads of this process, Python's and native ones (DuckDB's pool lives on after a query): a fork copies
+    only the thread that makes it, and a lock another one held would stay locked in the child."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:  # pragma: no cover - /proc not mounted: assume the worst
+        return 2
 
 
 def _functions_last(text: str) -> bool:
